@@ -1,0 +1,68 @@
+"""Strict textual encodings used on the wire (DESIGN.md §2, §7).
+
+One value has exactly one accepted spelling: standard padded base64, lowercase hex and UTC
+timestamps written ``YYYY-MM-DDTHH:MM:SS[.fraction]Z``. Anything else is refused, so that
+signatures and hashes over these strings cannot be malleated.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from datetime import UTC, datetime
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_UTC_TIME = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$", re.ASCII
+)
+
+
+class EncodingError(ValueError):
+    """A value is not in its one canonical spelling."""
+
+
+def b64decode_strict(text: str) -> bytes:
+    """Decode standard padded base64, refusing any other spelling of the same bytes."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise EncodingError("not standard padded base64") from error
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise EncodingError("not canonical standard padded base64")
+    return raw
+
+
+def b64encode(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def is_sha256_hex(text: object) -> bool:
+    """True for exactly 64 lowercase hex digits."""
+    return isinstance(text, str) and _HEX64.match(text) is not None
+
+
+def parse_utc_time(text: str) -> datetime:
+    """Parse ``YYYY-MM-DDTHH:MM:SS[.fraction]Z`` into an aware UTC datetime.
+
+    Fractions beyond microseconds are truncated for comparison only; the original string
+    stays the signed fact.
+    """
+    match = _UTC_TIME.match(text)
+    if match is None:
+        raise EncodingError("not a UTC time written YYYY-MM-DDTHH:MM:SS[.fraction]Z")
+    year, month, day, hour, minute, second, fraction = match.groups()
+    micros = int((fraction or "0").ljust(6, "0")[:6])
+    try:
+        return datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micros, UTC
+        )
+    except ValueError as error:
+        raise EncodingError(f"not a real date and time: {error}") from error
+
+
+def format_utc_time(moment: datetime) -> str:
+    """Write an aware datetime as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,139 @@
+"""Field checks for statement data: each check refuses a value with a path-naming reason.
+
+A check is a callable ``(value, path) -> None`` raising :class:`Rejection` (``invalid-statement``
+unless the check says otherwise). They are combined into per-type schemas in
+``domain/catalogue.py``, so the accepted shapes are data, not branches.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from domain.encoding import EncodingError, b64decode_strict, is_sha256_hex, parse_utc_time
+from domain.licence_syntax import check_licence_expression
+from domain.rejections import Rejection, RejectionKind
+
+Check = Callable[[Any, str], None]
+
+SUBJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$")
+
+
+def invalid(path: str, reason: str) -> Rejection:
+    return Rejection(RejectionKind.INVALID_STATEMENT, f"{path}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    check: Check
+    required: bool = True
+
+
+def check_object(fields: tuple[Field, ...]) -> Check:
+    """An object with exactly these fields: required ones present, no unknown ones."""
+    known = {f.name for f in fields}
+
+    def check(value: Any, path: str) -> None:
+        if not isinstance(value, Mapping):
+            raise invalid(path, "must be an object")
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise invalid(path, f"unknown field(s) {unknown}; allowed: {sorted(known)}")
+        for field in fields:
+            if field.name in value:
+                field.check(value[field.name], f"{path}.{field.name}")
+            elif field.required:
+                raise invalid(path, f"missing required field '{field.name}'")
+
+    return check
+
+
+def text(value: Any, path: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise invalid(path, "must be a non-empty string")
+
+
+def any_text(value: Any, path: str) -> None:
+    if not isinstance(value, str):
+        raise invalid(path, "must be a string")
+
+
+def subject_id(value: Any, path: str) -> None:
+    if not isinstance(value, str) or SUBJECT_ID.match(value) is None:
+        raise invalid(path, f"must be an id matching {SUBJECT_ID.pattern}")
+
+
+def sha256_hex(value: Any, path: str) -> None:
+    if not is_sha256_hex(value):
+        raise invalid(path, "must be 64 lowercase hex digits")
+
+
+def utc_time(value: Any, path: str) -> None:
+    if not isinstance(value, str):
+        raise invalid(path, "must be a UTC time string")
+    try:
+        parse_utc_time(value)
+    except EncodingError as error:
+        raise invalid(path, str(error)) from error
+
+
+def one_of(values: Collection[str]) -> Check:
+    def check(value: Any, path: str) -> None:
+        if value not in values:
+            raise invalid(path, f"must be one of {sorted(values)}")
+
+    return check
+
+
+def list_of(item: Check, *, non_empty: bool = False, unique: bool = True) -> Check:
+    def check(value: Any, path: str) -> None:
+        if not isinstance(value, list):
+            raise invalid(path, "must be a list")
+        if non_empty and not value:
+            raise invalid(path, "must not be empty")
+        for index, element in enumerate(value):
+            item(element, f"{path}[{index}]")
+        if unique and len({repr(v) for v in value}) != len(value):
+            raise invalid(path, "must not repeat an item")
+
+    return check
+
+
+def number_between(low: float, high: float) -> Check:
+    def check(value: Any, path: str) -> None:
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not is_number or not math.isfinite(value) or not low <= value <= high:
+            raise invalid(path, f"must be a number from {low} to {high}")
+
+    return check
+
+
+def boolean(value: Any, path: str) -> None:
+    if not isinstance(value, bool):
+        raise invalid(path, "must be true or false")
+
+
+def json_object(value: Any, path: str) -> None:
+    if not isinstance(value, Mapping):
+        raise invalid(path, "must be an object")
+
+
+def ed25519_public_key(value: Any, path: str) -> None:
+    if not isinstance(value, str):
+        raise invalid(path, "must be base64 of a raw 32-byte Ed25519 public key")
+    try:
+        raw = b64decode_strict(value)
+    except EncodingError as error:
+        raise invalid(path, str(error)) from error
+    if len(raw) != 32:
+        raise invalid(path, f"must decode to 32 bytes, not {len(raw)}")
+
+
+def licence_expression(value: Any, path: str) -> None:
+    if not isinstance(value, str):
+        raise Rejection(RejectionKind.MALFORMED_LICENCE, f"{path}: must be a string")
+    check_licence_expression(value, path)

@@ -1,0 +1,47 @@
+"""SPDX licence expression syntax (SPDX 2.3 Annex D / SPDX 3.0 licensing profile).
+
+Only syntax is checked here: ids the catalogue does not know are *accepted* (DESIGN.md §3) and
+assessed as unknown later. Parsing is delegated to ``license-expression``; because it is lenient
+about spaces inside keys (``GPL 2.0``) and about characters SPDX forbids, every key is
+additionally held to the SPDX ``idstring`` grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from license_expression import ExpressionError, Licensing
+
+from domain.rejections import Rejection, RejectionKind
+
+_SPDX_KEY = re.compile(
+    r"^(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$|^[A-Za-z0-9.-]+\+?$"
+)
+MAX_EXPRESSION_LENGTH = 2048
+
+
+@cache
+def _licensing() -> Licensing:
+    return Licensing()
+
+
+def check_licence_expression(expression: str, path: str = "licence") -> None:
+    """Refuse a malformed expression with ``malformed-licence-expression``."""
+    if not expression.strip():
+        raise _malformed(path, "is empty")
+    if len(expression) > MAX_EXPRESSION_LENGTH:
+        raise _malformed(path, f"is longer than {MAX_EXPRESSION_LENGTH} characters")
+    try:
+        parsed = _licensing().parse(expression, simple=False)
+    except ExpressionError as error:
+        raise _malformed(path, f"is not a licence expression: {error}") from error
+    if parsed is None:
+        raise _malformed(path, "is empty")
+    for key in _licensing().license_keys(parsed, unique=True):
+        if _SPDX_KEY.match(key) is None:
+            raise _malformed(path, f"'{key}' is not an SPDX licence id or LicenseRef-")
+
+
+def _malformed(path: str, reason: str) -> Rejection:
+    return Rejection(RejectionKind.MALFORMED_LICENCE, f"{path} {reason}")

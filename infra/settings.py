@@ -1,0 +1,64 @@
+"""Server settings from flags, then environment variables, then defaults (DESIGN.md §9)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///./provenance.db"
+DEFAULT_ORIGIN = "localhost/provenance-ledger"
+DEFAULT_OPERATOR_KEY = Path("keys/operator")
+DEFAULT_LOG_KEY = Path("keys/log")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+class SettingsError(ValueError):
+    """A setting has a value the server cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    database_url: str = DEFAULT_DATABASE_URL
+    operator_keys: tuple[Path, ...] = ()
+    log_key: Path = DEFAULT_LOG_KEY
+    origin: str = DEFAULT_ORIGIN
+
+    @classmethod
+    def resolve(
+        cls,
+        env: Mapping[str, str],
+        *,
+        host: str | None = None,
+        port: int | None = None,
+        database_url: str | None = None,
+        operator_keys: Sequence[str] = (),
+        log_key: str | None = None,
+        origin: str | None = None,
+    ) -> Settings:
+        """Flags win over ``LEDGER_*`` variables, which win over the defaults."""
+        env_keys = [k.strip() for k in env.get("LEDGER_OPERATOR_KEYS", "").split(",") if k.strip()]
+        settings = cls(
+            host=host or env.get("LEDGER_HOST") or DEFAULT_HOST,
+            port=port if port is not None else _port(env.get("LEDGER_PORT")),
+            database_url=database_url or env.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            operator_keys=tuple(Path(p) for p in (operator_keys or env_keys)),
+            log_key=Path(log_key or env.get("LEDGER_LOG_KEY") or DEFAULT_LOG_KEY),
+            origin=origin or env.get("LEDGER_ORIGIN") or DEFAULT_ORIGIN,
+        )
+        if not 0 < settings.port < 65536:
+            raise SettingsError(f"port {settings.port} is not a TCP port")
+        if not settings.origin.strip() or any(c.isspace() for c in settings.origin):
+            raise SettingsError("origin must be a non-empty line without spaces")
+        return settings
+
+
+def _port(text: str | None) -> int:
+    if text is None or not text.strip():
+        return DEFAULT_PORT
+    if not text.strip().isdigit():
+        raise SettingsError(f"LEDGER_PORT '{text}' is not a number")
+    return int(text)

@@ -1,0 +1,83 @@
+"""The FastAPI application: routes, and every error turned into an RFC 9457 problem."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from domain.rejections import Rejection, RejectionKind
+from services.api.problems import STATUS, problem, type_uri
+from services.api.routes import events, health, subjects
+from services.ledger_services import LedgerServices
+from services.submission import BatchRejected
+
+_log = logging.getLogger(__name__)
+
+
+def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if close_on_shutdown:
+            services.close()
+
+    app = FastAPI(
+        title="provenance-ledger",
+        version="1",
+        summary="Signed, verifiable facts about what freedoms an AI model version confers.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    for module in (events, subjects, health):
+        app.include_router(module.router)
+    _install_problem_handlers(app)
+    return app
+
+
+def _install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Rejection)
+    async def rejected(_: Request, error: Rejection) -> JSONResponse:
+        return problem(error.kind, error.detail)
+
+    @app.exception_handler(BatchRejected)
+    async def batch_rejected(_: Request, error: BatchRejected) -> JSONResponse:
+        first = error.errors[0]
+        listed = [
+            {
+                "index": e.index,
+                "type": type_uri(e.kind),
+                "status": STATUS[e.kind],
+                "detail": e.detail,
+            }
+            for e in error.errors
+        ]
+        detail = (
+            f"{len(listed)} envelope(s) refused (first at index {first.index}); nothing was written"
+        )
+        return problem(first.kind, detail, errors=listed)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_query(_: Request, error: RequestValidationError) -> JSONResponse:
+        reasons = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        return problem(RejectionKind.INVALID_QUERY, reasons)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code == 404:
+            return problem(RejectionKind.NOT_FOUND, f"no route {request.url.path}")
+        if error.status_code == 405:
+            return problem("method-not-allowed", f"{request.method} is not allowed here", 405)
+        return problem("http-error", str(error.detail), error.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+        _log.exception("unexpected error", exc_info=error)
+        return problem("internal-error", "the server failed; nothing was written", 500)

@@ -1,0 +1,94 @@
+"""``/v1/events``: submit envelopes (one or a batch) and page through the log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from domain.rejections import Rejection
+from services.api.body import batch_documents, envelope_from, read_json
+from services.api.deps import Services
+from services.api.schemas import (
+    BatchBody,
+    BatchOut,
+    EnvelopeBody,
+    EventOut,
+    EventsPage,
+    RecordedOut,
+)
+from services.submission import BatchError, BatchRejected
+
+router = APIRouter(prefix="/v1", tags=["events"])
+_ENVELOPE_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": EnvelopeBody.model_json_schema()}},
+    }
+}
+_BATCH_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": BatchBody.model_json_schema(ref_template="#/components/schemas/{model}")
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/events",
+    status_code=201,
+    response_model=RecordedOut,
+    openapi_extra=_ENVELOPE_DOC,
+    summary="Record one signed envelope (200 with the original record on a repeat)",
+)
+async def submit_event(request: Request, services: Services) -> JSONResponse:
+    envelope = envelope_from(await read_json(request))
+    try:
+        (recorded,) = await run_in_threadpool(services.submission.submit, [envelope])
+    except BatchRejected as rejected:
+        error = rejected.errors[0]
+        raise Rejection(error.kind, error.detail) from None
+    body = RecordedOut.of(recorded).model_dump()
+    return JSONResponse(body, status_code=201 if recorded.created else 200)
+
+
+@router.post(
+    "/events:batch",
+    status_code=201,
+    response_model=BatchOut,
+    openapi_extra=_BATCH_DOC,
+    summary="Record 1–1,000 envelopes in order, all or nothing",
+)
+async def submit_batch(request: Request, services: Services) -> BatchOut:
+    documents = batch_documents(await read_json(request))
+    envelopes, errors = [], []
+    for index, document in enumerate(documents):
+        try:
+            envelopes.append(envelope_from(document))
+        except Rejection as rejection:
+            errors.append(BatchError(index, rejection.kind, rejection.detail))
+    if errors:
+        raise BatchRejected(errors)
+    recorded = await run_in_threadpool(services.submission.submit, envelopes)
+    return BatchOut(events=[RecordedOut.of(r) for r in recorded])
+
+
+@router.get("/events", response_model=EventsPage, summary="The log in position order")
+def list_events(
+    services: Services,
+    after: Annotated[int, Query(ge=0, description="exclusive position to start after")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> EventsPage:
+    events, next_after = services.reads.events_page(after, limit)
+    return EventsPage(events=[EventOut.of(e) for e in events], next=next_after)
+
+
+@router.get("/events/{event_id}", response_model=EventOut, summary="One recorded event")
+def get_event(event_id: str, services: Services) -> EventOut:
+    return EventOut.of(services.reads.event(event_id))

@@ -1,0 +1,101 @@
+"""Response shapes of the API (DESIGN.md §4), kept apart from domain objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from services.reads import LoggedEvent, SubjectReport
+from services.submission import Recorded
+
+
+class EnvelopeSignature(BaseModel):
+    keyid: str = Field(description="lowercase hex SHA-256 of the raw Ed25519 public key")
+    sig: str = Field(description="standard padded base64 Ed25519 signature over PAE")
+
+
+class EnvelopeBody(BaseModel):
+    """A DSSE v1 envelope (documented shape; the server parses the body strictly itself)."""
+
+    payloadType: str = "application/vnd.provenance-ledger.statement.v1+json"  # noqa: N815
+    payload: str
+    signatures: list[EnvelopeSignature]
+
+
+class BatchBody(BaseModel):
+    envelopes: list[EnvelopeBody]
+
+
+class RecordedOut(BaseModel):
+    event_id: str
+    position: int
+    leaf_index: int
+    recorded_at: str
+
+    @classmethod
+    def of(cls, recorded: Recorded) -> RecordedOut:
+        leaf = recorded.leaf
+        return cls(
+            event_id=leaf.event_id,
+            position=leaf.position,
+            leaf_index=leaf.leaf_index,
+            recorded_at=leaf.recorded_at,
+        )
+
+
+class BatchOut(BaseModel):
+    events: list[RecordedOut]
+
+
+class EventOut(BaseModel):
+    position: int
+    leaf_index: int
+    event_id: str
+    recorded_at: str
+    envelope: dict[str, Any]
+
+    @classmethod
+    def of(cls, event: LoggedEvent) -> EventOut:
+        return cls(
+            position=event.position,
+            leaf_index=event.leaf_index,
+            event_id=event.event_id,
+            recorded_at=event.recorded_at,
+            envelope=event.envelope,
+        )
+
+
+class EventsPage(BaseModel):
+    events: list[EventOut]
+    next: int | None
+
+
+class SubjectOut(BaseModel):
+    id: str
+    kind: str
+    owner: str | None
+    state: dict[str, Any]
+    events: list[str]
+
+    @classmethod
+    def of(cls, report: SubjectReport) -> SubjectOut:
+        return cls(
+            id=report.id,
+            kind=report.kind,
+            owner=report.owner,
+            state=report.state,
+            events=report.events,
+        )
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class Health(BaseModel):
+    status: str

@@ -1,0 +1,45 @@
+"""``as_of``: a log position or an RFC 3339 recorded time, limiting a query to what the ledger
+had recorded then (transaction time, DESIGN.md §2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from domain.rejections import Rejection, RejectionKind
+from services.ledger_view import LeafRecord
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    position: int | None = None
+    recorded_at: datetime | None = None
+
+    def includes(self, leaf: LeafRecord) -> bool:
+        if self.position is not None:
+            return leaf.position <= self.position
+        assert self.recorded_at is not None
+        return parse_rfc3339(leaf.recorded_at) <= self.recorded_at
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """An RFC 3339 date-time with ``Z`` or a numeric offset, as an aware UTC datetime."""
+    if "T" not in text.upper() or not (text.endswith(("Z", "z")) or text[-6] in "+-"):
+        raise ValueError("not an RFC 3339 date-time with a time zone")
+    moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    return moment.astimezone(UTC)
+
+
+def parse_as_of(text: str | None) -> AsOf | None:
+    """Read ``?as_of=``: digits are a position, anything else must be an RFC 3339 time."""
+    if text is None:
+        return None
+    if text.isdigit():
+        return AsOf(position=int(text))
+    try:
+        return AsOf(recorded_at=parse_rfc3339(text))
+    except ValueError as error:
+        raise Rejection(
+            RejectionKind.INVALID_QUERY,
+            f"as_of must be a log position (digits) or an RFC 3339 time, not '{text}'",
+        ) from error

@@ -1,0 +1,73 @@
+"""``provenance serve``: run the ledger's HTTP API with uvicorn (flags and variables of §9)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import uvicorn
+
+from infra.keys import KeyFileError
+from infra.persistence import DatabaseUrlError, redact
+from infra.settings import Settings, SettingsError
+from services.api.app import create_app
+from services.bootstrap import build_services, describe_operator_keys, ensure_default_keys
+from services.cli.errors import EXIT_OK, CliError
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser("serve", help="run the ledger server")
+    serve.add_argument("--host", help="listen address (LEDGER_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (LEDGER_PORT, default 8000)")
+    serve.add_argument(
+        "--database-url",
+        help="sqlite:///PATH or postgresql://user@host:port/db "
+        "(LEDGER_DATABASE_URL, default sqlite:///./provenance.db)",
+    )
+    serve.add_argument(
+        "--operator-key",
+        action="append",
+        default=[],
+        help="operator public key PEM, repeatable (LEDGER_OPERATOR_KEYS, "
+        "comma-separated; default ./keys/operator.pub, created on a first run)",
+    )
+    serve.add_argument(
+        "--log-key",
+        help="log private key PEM (LEDGER_LOG_KEY, default ./keys/log, created if absent)",
+    )
+    serve.add_argument(
+        "--origin",
+        help="checkpoint origin and log key name (LEDGER_ORIGIN, "
+        "default localhost/provenance-ledger)",
+    )
+    serve.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        settings = Settings.resolve(
+            os.environ,
+            host=args.host,
+            port=args.port,
+            database_url=args.database_url,
+            operator_keys=args.operator_key,
+            log_key=args.log_key,
+            origin=args.origin,
+        )
+        for path in ensure_default_keys(settings).created:
+            print(f"first run: created key pair {path} and {path}.pub", file=sys.stderr)
+        for line in describe_operator_keys(settings):
+            print(f"operator key: {line}", file=sys.stderr)
+        print(f"log key: {settings.log_key}", file=sys.stderr)
+        print(f"database: {redact(settings.database_url)}", file=sys.stderr)
+        services = build_services(settings)
+    except (SettingsError, KeyFileError, DatabaseUrlError) as error:
+        raise CliError(str(error)) from error
+    except Exception as error:
+        raise CliError(
+            f"cannot open the ledger at {redact(settings.database_url)}: {error}"
+        ) from error
+    print(f"listening on http://{settings.host}:{settings.port}", file=sys.stderr)
+    uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")
+    return EXIT_OK

@@ -1,0 +1,59 @@
+"""The ledger's services over one event store, opened and closed together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from services.ledger_app import LedgerApplication
+from services.ledger_view import LedgerView
+from services.reads import LedgerReads
+from services.submission import Submission
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class LedgerServices:
+    app: LedgerApplication
+    view: LedgerView
+    submission: Submission
+    reads: LedgerReads
+    origin: str
+    operator_keys: tuple[Ed25519PublicKey, ...]
+
+    def is_ready(self) -> bool:
+        """True if the event store answers a query."""
+        try:
+            self.app.recorder.max_notification_id()
+        except Exception:
+            return False
+        return True
+
+    def close(self) -> None:
+        self.app.close()
+
+
+def open_ledger(
+    persistence: Mapping[str, str],
+    operator_keys: Sequence[Ed25519PublicKey],
+    origin: str,
+    clock: Callable[[], datetime] = utc_now,
+) -> LedgerServices:
+    """Open the event store, replay the log into the view and wire the services."""
+    app = LedgerApplication(env=dict(persistence))
+    view = LedgerView(app, operator_keys)
+    view.catch_up()
+    return LedgerServices(
+        app=app,
+        view=view,
+        submission=Submission(view, origin, clock),
+        reads=LedgerReads(view),
+        origin=origin,
+        operator_keys=tuple(operator_keys),
+    )

@@ -1,0 +1,258 @@
+"""The ledger's behaviour, written once and run on every backend (memory, SQLite, PostgreSQL).
+
+A test module subclasses :class:`LedgerContract` and provides a ``backend`` fixture
+(:class:`tests.backends.Backend`).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from domain.envelope import parse_envelope
+from domain.rejections import Rejection, RejectionKind
+from services.as_of import AsOf
+from services.ledger_services import LedgerServices
+from services.submission import BatchRejected, Recorded
+from tests.backends import Backend
+from tests.builders import Cast, artefact, envelope, keyid
+from tests.rejection_cases import CASES, RejectionCase
+
+
+def submit(ledger: LedgerServices, documents: list[dict[str, Any]]) -> list[Recorded]:
+    return ledger.submission.submit([parse_envelope(d) for d in documents])
+
+
+def log_length(ledger: LedgerServices) -> int:
+    ledger.view.catch_up()
+    max_id = ledger.app.recorder.max_notification_id()
+    return max_id or 0
+
+
+class LedgerContract:
+    @pytest.fixture
+    def cast(self) -> Cast:
+        return Cast()
+
+    @pytest.fixture
+    def ledger(self, backend: Backend, cast: Cast) -> LedgerServices:
+        return backend.open([cast.operator.public_key()])
+
+    def test_records_and_reads_back_a_model(self, ledger: LedgerServices, cast: Cast) -> None:
+        recorded = submit(ledger, cast.small_model())
+        assert [r.leaf.leaf_index for r in recorded] == list(range(len(recorded)))
+        assert all(r.created for r in recorded)
+        positions = [r.leaf.position for r in recorded]
+        assert positions == sorted(positions)
+        weights = ledger.reads.subject("acme/x/weights")
+        assert weights.kind == "artefact"
+        assert weights.owner == "acme"
+        assert [g["licence"] for g in weights.state["licences"]] == ["Apache-2.0"]
+        model = ledger.reads.subject("acme/x@1")
+        assert model.kind == "model-version"
+        assert model.state["training_runs"] == ["acme/x/run-1"]
+
+    def test_a_repeat_is_idempotent_and_writes_nothing(
+        self, ledger: LedgerServices, cast: Cast
+    ) -> None:
+        documents = cast.enrolments()
+        (first, *_) = submit(ledger, documents)
+        before = log_length(ledger)
+        (again,) = submit(ledger, documents[:1])
+        assert not again.created
+        assert again.leaf == first.leaf
+        assert log_length(ledger) == before
+
+    def test_repeats_inside_a_batch_get_one_record(
+        self, ledger: LedgerServices, cast: Cast
+    ) -> None:
+        enrol = cast.enrolments()[0]
+        recorded = submit(ledger, [enrol, enrol])
+        assert recorded[0].leaf == recorded[1].leaf
+        assert ledger.view.size == 1
+
+    def test_later_envelopes_may_reference_earlier_ones_in_the_batch(
+        self, ledger: LedgerServices, cast: Cast
+    ) -> None:
+        recorded = submit(ledger, cast.small_model())
+        assert len(recorded) == len(cast.small_model())
+
+    def test_a_batch_is_all_or_nothing_with_errors_by_index(
+        self, ledger: LedgerServices, cast: Cast
+    ) -> None:
+        submit(ledger, cast.enrolments())
+        before = log_length(ledger)
+        batch = [
+            artefact(cast.acme, "acme/a", "code", "training-code"),
+            artefact(cast.stranger, "acme/b", "code", "training-code"),
+            envelope(cast.acme, "LicenceGranted", "acme/a", {"licence": "MIT OR"}),
+        ]
+        with pytest.raises(BatchRejected) as rejected:
+            submit(ledger, batch)
+        assert [(e.index, e.kind) for e in rejected.value.errors] == [
+            (1, RejectionKind.UNKNOWN_KEY),
+            (2, RejectionKind.MALFORMED_LICENCE),
+        ]
+        assert log_length(ledger) == before
+        with pytest.raises(Rejection):
+            ledger.reads.subject("acme/a")
+
+    @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+    def test_every_refusal_names_its_kind_and_writes_nothing(
+        self, ledger: LedgerServices, cast: Cast, case: RejectionCase
+    ) -> None:
+        setup, bad = case.build(cast)
+        submit(ledger, setup)
+        before = log_length(ledger)
+        with pytest.raises(BatchRejected) as rejected:
+            submit(ledger, [bad])
+        assert [e.kind for e in rejected.value.errors] == [case.kind]
+        assert log_length(ledger) == before
+
+    def test_authorization_follows_log_order(self, ledger: LedgerServices, cast: Cast) -> None:
+        submit(ledger, cast.enrolments())
+        submit(ledger, [artefact(cast.acme, "acme/before", "code", "training-code")])
+        submit(
+            ledger, [envelope(cast.acme, "SignerRevoked", keyid(cast.acme), {"reason": "rotated"})]
+        )
+        # The key's earlier event stands; from its revocation on, the key is refused.
+        assert ledger.reads.subject("acme/before").owner == "acme"
+        with pytest.raises(BatchRejected) as rejected:
+            submit(ledger, [artefact(cast.acme, "acme/after", "code", "training-code")])
+        assert rejected.value.errors[0].kind is RejectionKind.REVOKED_KEY
+        # The same organisation's other key still may act.
+        submit(ledger, [artefact(cast.acme_second, "acme/after", "code", "training-code")])
+
+    def test_co_signatures_are_kept_and_each_must_verify(
+        self, ledger: LedgerServices, cast: Cast
+    ) -> None:
+        submit(ledger, cast.enrolments())
+        cosigned = artefact(cast.acme, "acme/co", "code", "training-code")
+        extra = envelope(
+            [cast.acme, cast.auditor], "ArtefactRegistered", "acme/co", parse_data(cosigned)
+        )
+        (recorded,) = submit(ledger, [extra])
+        stored = ledger.reads.event(recorded.leaf.event_id).envelope
+        assert [s["keyid"] for s in stored["signatures"]] == [keyid(cast.acme), keyid(cast.auditor)]
+        broken = envelope(
+            [cast.acme, cast.auditor], "ArtefactRegistered", "acme/co2", {**parse_data(cosigned)}
+        )
+        broken["signatures"][1]["sig"] = broken["signatures"][0]["sig"]
+        with pytest.raises(BatchRejected) as rejected:
+            submit(ledger, [broken])
+        assert rejected.value.errors[0].kind is RejectionKind.BAD_SIGNATURE
+
+    def test_subject_as_of_a_position_and_a_recorded_time(
+        self, backend: Backend, cast: Cast
+    ) -> None:
+        clock = FakeClock()
+        ledger = backend.open([cast.operator.public_key()], clock)
+        submit(ledger, cast.small_model())
+        granted_at = clock.now
+        clock.advance(hours=1)
+        (grant,) = submit(
+            ledger, [envelope(cast.acme, "LicenceGranted", "acme/x/weights", {"licence": "MIT"})]
+        )
+        now = ledger.reads.subject("acme/x/weights")
+        assert [g["licence"] for g in now.state["licences"]] == ["Apache-2.0", "MIT"]
+        before = ledger.reads.subject("acme/x/weights", AsOf(position=grant.leaf.position - 1))
+        assert [g["licence"] for g in before.state["licences"]] == ["Apache-2.0"]
+        then = ledger.reads.subject("acme/x/weights", AsOf(recorded_at=granted_at))
+        assert then.events == before.events
+        with pytest.raises(Rejection) as missing:
+            ledger.reads.subject("acme/x/weights", AsOf(position=1))
+        assert missing.value.kind is RejectionKind.NOT_FOUND
+
+    def test_pages_through_the_log_in_position_order(
+        self, ledger: LedgerServices, cast: Cast
+    ) -> None:
+        recorded = submit(ledger, cast.small_model())
+        seen, after = [], 0
+        while True:
+            page, after_next = ledger.reads.events_page(after, 3)
+            seen += [e.event_id for e in page]
+            if after_next is None:
+                break
+            after = after_next
+        assert seen == [r.leaf.event_id for r in recorded]
+
+    def test_reopening_replays_the_log(self, backend: Backend, cast: Cast) -> None:
+        if not backend.reopenable:
+            pytest.skip("the in-memory store does not outlive its process")
+        first = backend.open([cast.operator.public_key()])
+        recorded = submit(first, cast.small_model())
+        first.close()
+        second = backend.open([cast.operator.public_key()])
+        assert second.view.size == len(recorded)
+        assert second.reads.subject("acme/x/weights").owner == "acme"
+        (more,) = submit(
+            second, [artefact(cast.acme, "acme/x/card", "documentation", "model-card")]
+        )
+        assert more.leaf.leaf_index == len(recorded)
+        with pytest.raises(BatchRejected):  # the restored state still knows who owns what
+            submit(
+                second,
+                [envelope(cast.globex, "LicenceGranted", "acme/x/weights", {"licence": "MIT"})],
+            )
+
+    def test_two_writers_on_one_subject_lose_and_duplicate_nothing(
+        self, backend: Backend, cast: Cast
+    ) -> None:
+        ledger = backend.open([cast.operator.public_key()])
+        submit(ledger, cast.small_model())
+        other = backend.open([cast.operator.public_key()]) if backend.reopenable else ledger
+        licences = [f"LicenseRef-Test-{i}" for i in range(40)]
+        grants = [
+            envelope(
+                cast.acme if i % 2 else cast.acme_second,
+                "LicenceGranted",
+                "acme/x/weights",
+                {"licence": licence},
+            )
+            for i, licence in enumerate(licences)
+        ]
+        errors: list[BaseException] = []
+
+        def write(target: LedgerServices, mine: list[dict[str, Any]]) -> None:
+            try:
+                for document in mine:
+                    submit(target, [document])
+            except BaseException as error:
+                errors.append(error)
+
+        threads = [
+            threading.Thread(target=write, args=(ledger, grants[0::2])),
+            threading.Thread(target=write, args=(other, grants[1::2])),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        state = ledger.reads.subject("acme/x/weights").state
+        granted = [g["licence"] for g in state["licences"]]
+        assert sorted(granted) == sorted(["Apache-2.0", *licences])
+        leaves = [leaf.leaf_index for leaf in ledger.view.leaves]
+        assert leaves == list(range(len(leaves)))
+
+
+def parse_data(document: dict[str, Any]) -> dict[str, Any]:
+    import base64
+    import json
+
+    data: dict[str, Any] = json.loads(base64.b64decode(document["payload"]))["data"]
+    return data
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = datetime(2025, 1, 1, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)

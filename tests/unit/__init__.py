@@ -1,0 +1,1 @@
+"""In-memory unit tests: no database, network or clock."""
