@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import random
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,7 +32,7 @@ from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
 from services.ledger_view import LeafRecord, LedgerView
 
-MAX_ATTEMPTS = 20
+RETRY_BUDGET_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,8 @@ class Submission:
     def submit(self, envelopes: Sequence[Envelope]) -> list[Recorded]:
         """Record the envelopes as one atomic batch, or raise :class:`BatchRejected`."""
         with self._lock:
-            for _ in range(MAX_ATTEMPTS):
+            deadline, backoff = time.monotonic() + RETRY_BUDGET_SECONDS, 0.001
+            while time.monotonic() < deadline:
                 with self._view.lock:  # admit against one consistent head
                     admission = self._admit(envelopes)
                     head = copy.deepcopy(self._view.ledger)
@@ -86,7 +89,9 @@ class Submission:
                     return self._answers(admission, [])
                 try:
                     leaves = self._commit(head, admission.new)
-                except IntegrityError:
+                except IntegrityError:  # another process appended first: catch up, admit again
+                    time.sleep(random.uniform(0, backoff))
+                    backoff = min(backoff * 2, 0.05)
                     self._view.catch_up()
                     continue
                 return self._answers(admission, leaves)

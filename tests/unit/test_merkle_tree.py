@@ -303,6 +303,30 @@ def test_consistency_from_an_empty_tree_is_refused() -> None:
         verify_consistency(0, 0, EMPTY_ROOT, EMPTY_ROOT, [])
 
 
+def test_proof_hashes_must_be_32_bytes(tree: MerkleTree) -> None:
+    inclusion = tree.inclusion_proof(5, 20)
+    with pytest.raises(ProofError, match="proof hash 1 is 33 bytes"):
+        verify_inclusion(HASHES[5], 5, 20, [inclusion[0], inclusion[1] + b"\x00"], tree.root(20))
+    consistency = tree.consistency_proof(5, 20)
+    with pytest.raises(ProofError, match="proof hash 0 is 31 bytes"):
+        verify_consistency(5, 20, tree.root(5), tree.root(20), [consistency[0][:31]])
+    with pytest.raises(ProofError, match="leaf hash is 33 bytes"):
+        verify_inclusion(HASHES[5] + b"\x00", 5, 20, inclusion, tree.root(20))
+
+
+@pytest.mark.parametrize(("index", "size"), [(-1, 5), (0, 0), (0, -1), (-2, -1)])
+def test_negative_or_empty_inclusion_arguments_are_refused(index: int, size: int) -> None:
+    # Python's -1 >> 1 == -1: without the range check the RFC loops would never end.
+    with pytest.raises(ProofError, match="not within tree size"):
+        verify_inclusion(HASHES[0], index, size, [], EMPTY_ROOT)
+
+
+@pytest.mark.parametrize(("old", "new"), [(-1, 5), (-1, -1), (3, 2), (1, -1)])
+def test_negative_or_shrinking_consistency_arguments_are_refused(old: int, new: int) -> None:
+    with pytest.raises(ProofError, match=r"meaningless|larger than"):
+        verify_consistency(old, new, EMPTY_ROOT, EMPTY_ROOT, [])
+
+
 # --- argument checking -----------------------------------------------------------------
 
 

@@ -1,0 +1,1 @@
+"""HTTP behaviour through FastAPI's TestClient over a real (SQLite) event store."""

@@ -1,0 +1,1 @@
+"""Import boundaries that keep the domain pure and the verifier vendorable."""

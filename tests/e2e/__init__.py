@@ -1,0 +1,1 @@
+"""End to end: a real ``provenance serve`` (uvicorn) process driven by the CLI and HTTP."""

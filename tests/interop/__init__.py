@@ -1,0 +1,1 @@
+"""Interoperability with third-party verifiers and signers (securesystemslib DSSE)."""
