@@ -27,7 +27,7 @@ unit: $(STAMP)
 	$(BIN)/pytest tests/unit tests/api tests/architecture
 
 bench-ingest: $(STAMP)
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python -m bench.ingest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

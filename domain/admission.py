@@ -21,19 +21,19 @@ from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement, parse_statement
 
 Rule = Callable[[LedgerState, Statement, SignerRecord], None]
+Verify = Callable[[Ed25519PublicKey, Envelope, bytes], bool]
+"""Checks one signature; callers may pass a memo of checks done ahead in parallel."""
 LICENCE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.-]+$")
 
 
-def admit(state: LedgerState, envelope: Envelope) -> Statement:
+def admit(state: LedgerState, envelope: Envelope, verify: Verify = signature_verifies) -> Statement:
     """Return the envelope's statement if ``state`` accepts it; raise :class:`Rejection` if not."""
     if envelope.payload_type != STATEMENT_PAYLOAD_TYPE:
         raise Rejection(
             RejectionKind.UNSUPPORTED_PAYLOAD_TYPE,
             f"payloadType must be '{STATEMENT_PAYLOAD_TYPE}', not '{envelope.payload_type}'",
         )
-    signers = [
-        _verified_signer(state, envelope, index) for index in range(len(envelope.signatures))
-    ]
+    signers = [verified_signer(state, envelope, i, verify) for i in range(len(envelope.signatures))]
     statement = parse_statement(envelope.payload)
     for signer in signers:
         if signer.revoked:
@@ -42,19 +42,17 @@ def admit(state: LedgerState, envelope: Envelope) -> Statement:
     return statement
 
 
-def verified_signer(state: LedgerState, envelope: Envelope, index: int) -> SignerRecord:
+def verified_signer(
+    state: LedgerState, envelope: Envelope, index: int, verify: Verify = signature_verifies
+) -> SignerRecord:
     """The known signer of signature ``index`` if it verifies, else a 401 rejection."""
-    return _verified_signer(state, envelope, index)
-
-
-def _verified_signer(state: LedgerState, envelope: Envelope, index: int) -> SignerRecord:
     signature = envelope.signatures[index]
     signer = state.signers.get(signature.keyid)
     if signer is None:
         raise Rejection(
             RejectionKind.UNKNOWN_KEY, f"signatures[{index}]: key {signature.keyid} is not enrolled"
         )
-    if not signature_verifies(signer.public_key, envelope, signature.sig):
+    if not verify(signer.public_key, envelope, signature.sig):
         raise Rejection(
             RejectionKind.BAD_SIGNATURE,
             f"signatures[{index}]: signature by {signature.keyid} does not verify",
@@ -79,9 +77,7 @@ def _article(noun: str) -> str:
 
 
 def _require_new_subject(state: LedgerState, statement: Statement) -> None:
-    existing = state.subjects.get(statement.subject) or (
-        state.signers.get(statement.subject) if statement.type == "SignerEnrolled" else None
-    )
+    existing = state.subjects.get(statement.subject) or state.signers.get(statement.subject)
     if existing is not None:
         raise Rejection(
             RejectionKind.SUBJECT_EXISTS,
@@ -176,20 +172,20 @@ def _licence_withdrawn(state: LedgerState, statement: Statement, signer: SignerR
 
 
 def _licence_defined(state: LedgerState, statement: Statement, signer: SignerRecord) -> None:
-    if LICENCE_REF.match(statement.subject) is None:
+    if LICENCE_REF.fullmatch(statement.subject) is None:
         raise Rejection(
             RejectionKind.INVALID_STATEMENT, "subject must be a 'LicenseRef-[A-Za-z0-9.-]+' id"
         )
+    existing = state.subjects.get(statement.subject)
+    if existing is not None and existing.kind is not SubjectKind.LICENCE:
+        _require_new_subject(state, statement)
     if statement.subject in BUILT_IN_LICENCE_REFS:
         _require_role(signer, "operator", statement)
         return
-    existing = state.subjects.get(statement.subject)
     if existing is None:
         if not (signer.has_role("publisher") or signer.has_role("operator")):
             _require_role(signer, "publisher", statement)
         return
-    if existing.kind is not SubjectKind.LICENCE:
-        _require_new_subject(state, statement)
     _require_owner(existing, signer, statement, operator_may=True)
 
 

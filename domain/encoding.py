@@ -39,7 +39,7 @@ def b64encode(raw: bytes) -> str:
 
 def is_sha256_hex(text: object) -> bool:
     """True for exactly 64 lowercase hex digits."""
-    return isinstance(text, str) and _HEX64.match(text) is not None
+    return isinstance(text, str) and _HEX64.fullmatch(text) is not None
 
 
 def parse_utc_time(text: str) -> datetime:
@@ -48,7 +48,7 @@ def parse_utc_time(text: str) -> datetime:
     Fractions beyond microseconds are truncated for comparison only; the original string
     stays the signed fact.
     """
-    match = _UTC_TIME.match(text)
+    match = _UTC_TIME.fullmatch(text)
     if match is None:
         raise EncodingError("not a UTC time written YYYY-MM-DDTHH:MM:SS[.fraction]Z")
     year, month, day, hour, minute, second, fraction = match.groups()

@@ -63,7 +63,7 @@ def any_text(value: Any, path: str) -> None:
 
 
 def subject_id(value: Any, path: str) -> None:
-    if not isinstance(value, str) or SUBJECT_ID.match(value) is None:
+    if not isinstance(value, str) or SUBJECT_ID.fullmatch(value) is None:
         raise invalid(path, f"must be an id matching {SUBJECT_ID.pattern}")
 
 
@@ -83,7 +83,7 @@ def utc_time(value: Any, path: str) -> None:
 
 def one_of(values: Collection[str]) -> Check:
     def check(value: Any, path: str) -> None:
-        if value not in values:
+        if not isinstance(value, str) or value not in values:
             raise invalid(path, f"must be one of {sorted(values)}")
 
     return check

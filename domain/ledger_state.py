@@ -86,6 +86,17 @@ class LedgerState:
             ChainMap({}, self.signers), ChainMap({}, self.subjects), ChainMap({}, self.claims)
         )
 
+    def absorb(self, layer: LedgerState) -> None:
+        """Keep the changes of ``layer``, a :meth:`draft` of this state."""
+        for mine, theirs in (
+            (self.signers, layer.signers),
+            (self.subjects, layer.subjects),
+            (self.claims, layer.claims),
+        ):
+            if not isinstance(theirs, ChainMap) or theirs.maps[1] is not mine:
+                raise ValueError("absorb() takes a draft of this very state")
+            mine.update(theirs.maps[0])
+
     def organisation_of(self, keyid: str) -> str | None:
         signer = self.signers.get(keyid)
         return signer.organisation if signer else None

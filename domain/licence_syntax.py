@@ -36,10 +36,13 @@ def check_licence_expression(expression: str, path: str = "licence") -> None:
         parsed = _licensing().parse(expression, simple=False)
     except ExpressionError as error:
         raise _malformed(path, f"is not a licence expression: {error}") from error
+    except (IndexError, TypeError, ValueError, RecursionError) as error:
+        # license-expression crashes on some malformed input, e.g. "()"; it is still malformed.
+        raise _malformed(path, "is not a licence expression") from error
     if parsed is None:
         raise _malformed(path, "is empty")
     for key in _licensing().license_keys(parsed, unique=True):
-        if _SPDX_KEY.match(key) is None:
+        if _SPDX_KEY.fullmatch(key) is None:
             raise _malformed(path, f"'{key}' is not an SPDX licence id or LicenseRef-")
 
 

@@ -243,8 +243,10 @@ def verify_consistency(
     RFC 9162 §2.1.4.2, with transparency-dev/merkle's input rules: 0 < old_size <= new_size
     (a proof from the empty tree is meaningless and refused: callers that accept an empty old
     tree must special-case it themselves); for equal sizes the proof must be empty and the
-    roots equal; otherwise every proof hash must be 32 bytes. Raises ProofError naming what
-    failed. Callers MUST still check that both roots come from checkpoints they verified.
+    roots equal; otherwise every proof hash must be 32 bytes. Roots are only compared, never
+    length-checked (for equal sizes two equal roots of any length pass, as in transparency-dev).
+    Raises ProofError naming what failed. Callers MUST still check that both roots come from
+    checkpoints they verified.
     """
     if old_size <= 0:
         raise ProofError(f"consistency proof from tree size {old_size} is meaningless (need > 0)")

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import rfc8785
-
+from domain.canonical import CanonicalFormError
+from domain.canonical import canonical_json as jcs
 from domain.catalogue import EVENT_TYPES
 from domain.encoding import parse_utc_time
 from domain.fields import Field, any_text, check_object, json_object, subject_id, utc_time
@@ -58,8 +58,8 @@ class Statement:
 def canonical_json(value: Any) -> bytes:
     """RFC 8785 canonical JSON; refuses values JCS cannot represent (e.g. huge integers)."""
     try:
-        return bytes(rfc8785.dumps(value))
-    except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:
+        return jcs(value)
+    except CanonicalFormError as error:
         raise Rejection(
             RejectionKind.INVALID_STATEMENT, f"value has no RFC 8785 form: {error}"
         ) from error
@@ -137,3 +137,5 @@ def _decode_json(payload: bytes) -> Any:
         raise Rejection(
             RejectionKind.INVALID_STATEMENT, f"payload is not UTF-8 JSON: {error}"
         ) from error
+    except RecursionError as error:
+        raise Rejection(RejectionKind.INVALID_STATEMENT, "payload is nested too deeply") from error

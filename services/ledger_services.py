@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from services.ledger_app import LedgerApplication
 from services.ledger_view import LedgerView
 from services.reads import LedgerReads
 from services.submission import Submission
+from services.verification import ParallelVerifier
 
 
 def utc_now() -> datetime:
@@ -26,6 +28,7 @@ class LedgerServices:
     reads: LedgerReads
     origin: str
     operator_keys: tuple[Ed25519PublicKey, ...]
+    verifier: ParallelVerifier
 
     def is_ready(self) -> bool:
         """True if the event store answers a query."""
@@ -36,6 +39,7 @@ class LedgerServices:
         return True
 
     def close(self) -> None:
+        self.verifier.close()
         self.app.close()
 
 
@@ -49,11 +53,13 @@ def open_ledger(
     app = LedgerApplication(env=dict(persistence))
     view = LedgerView(app, operator_keys)
     view.catch_up()
+    verifier = ParallelVerifier(workers=min(4, os.cpu_count() or 1))
     return LedgerServices(
         app=app,
         view=view,
-        submission=Submission(view, origin, clock),
+        submission=Submission(view, origin, clock, verifier),
         reads=LedgerReads(view),
         origin=origin,
         operator_keys=tuple(operator_keys),
+        verifier=verifier,
     )

@@ -1,20 +1,25 @@
 """The write path: admit envelopes in order, append them to the ledger stream, commit.
 
-A batch is all-or-nothing: every envelope is admitted against a draft of the state that holds
-the batch's earlier envelopes; if any is refused, nothing is saved and every refusal is
-reported with its index. Envelopes whose payload is already recorded (or repeated inside the
-batch) are idempotent: they answer with the original record and write nothing.
+Each request (one envelope, or a batch) is all-or-nothing: its envelopes are admitted in order
+against a draft of the state that already holds its earlier envelopes; if any is refused,
+nothing of that request is saved and every refusal is reported with its index. Envelopes whose
+payload is already recorded (or repeated in the same request) are idempotent: they answer with
+the original record and write nothing.
 
-Writers are serialised in-process by a lock and across processes by the event store's
-optimistic concurrency on the ledger stream: a writer whose head went stale gets an
-``IntegrityError``, catches up and admits again, so authorization always follows log order.
-A result is returned only after the commit (durable acknowledgement).
+**Group commit.** Concurrent requests queue up; whichever thread holds the write lock takes
+every queued request, admits each one on its own draft layer (a refused request leaves the
+others untouched) and commits all the accepted envelopes in one transaction. One commit then
+serves many requests, which is what lets single-envelope ingest keep up with concurrent clients.
+
+**Log order across processes.** The event store's optimistic concurrency on the ledger stream
+serialises writers: a writer whose head went stale gets an ``IntegrityError``, catches up with
+what the other process wrote and admits its group again, so authorization always follows log
+order. Answers are given only after the commit (durable acknowledgement).
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import random
 import threading
 import time
@@ -22,17 +27,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import rfc8785
 from eventsourcing.persistence import IntegrityError
 
-from domain.admission import admit, verified_signer
+from domain.admission import Verify, admit, verified_signer
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope
+from domain.leaf import envelope_leaf_hash
 from domain.ledger import Ledger
+from domain.ledger_state import LedgerState
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
 from services.ledger_view import LeafRecord, LedgerView
+from services.verification import ParallelVerifier
 
 RETRY_BUDGET_SECONDS = 30.0
+MAX_GROUP_ENVELOPES = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +51,7 @@ class BatchError:
 
 
 class BatchRejected(Exception):
-    """At least one envelope was refused; nothing was written."""
+    """At least one envelope was refused; nothing of the request was written."""
 
     def __init__(self, errors: Sequence[BatchError]) -> None:
         super().__init__(f"{len(errors)} envelope(s) refused")
@@ -58,75 +66,151 @@ class Recorded:
     created: bool
 
 
-@dataclass(slots=True)
-class _Admission:
-    new: list[tuple[Envelope, Statement]] = field(default_factory=list)
-    # For each submitted envelope: ("new", index into new) or ("recorded", leaf index).
+@dataclass(eq=False, slots=True)
+class _Request:
+    envelopes: Sequence[Envelope]
+    # For each envelope: ("new", index into the group's new envelopes) or ("recorded", leaf).
     plan: list[tuple[str, int]] = field(default_factory=list)
+    result: list[Recorded] | None = None
+    error: BaseException | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.result is not None or self.error is not None
 
 
-def leaf_hash_hex(envelope: Envelope) -> str:
-    """RFC 9162 leaf hash of the envelope: SHA-256(0x00 ‖ RFC 8785 bytes of the envelope)."""
-    return hashlib.sha256(b"\x00" + rfc8785.dumps(envelope.to_json())).hexdigest()
+@dataclass(slots=True)
+class _Group:
+    requests: list[_Request]
+    new: list[tuple[Envelope, Statement]] = field(default_factory=list)
+    new_ids: dict[str, int] = field(default_factory=dict)
 
 
 class Submission:
-    def __init__(self, view: LedgerView, origin: str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        view: LedgerView,
+        origin: str,
+        clock: Callable[[], datetime],
+        verifier: ParallelVerifier | None = None,
+    ) -> None:
         self._view = view
         self._origin = origin
         self._clock = clock
-        self._lock = threading.Lock()
+        self._verifier = verifier or ParallelVerifier(workers=1)
+        self._write_lock = threading.Lock()
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Request] = []
 
     def submit(self, envelopes: Sequence[Envelope]) -> list[Recorded]:
-        """Record the envelopes as one atomic batch, or raise :class:`BatchRejected`."""
-        with self._lock:
-            deadline, backoff = time.monotonic() + RETRY_BUDGET_SECONDS, 0.001
-            while time.monotonic() < deadline:
-                with self._view.lock:  # admit against one consistent head
-                    admission = self._admit(envelopes)
-                    head = copy.deepcopy(self._view.ledger)
-                if not admission.new:
-                    return self._answers(admission, [])
-                try:
-                    leaves = self._commit(head, admission.new)
-                except IntegrityError:  # another process appended first: catch up, admit again
-                    time.sleep(random.uniform(0, backoff))
-                    backoff = min(backoff * 2, 0.05)
-                    self._view.catch_up()
-                    continue
-                return self._answers(admission, leaves)
-        raise Rejection(RejectionKind.CONFLICT, "the ledger is too busy; retry the request")
+        """Record the envelopes as one atomic request, or raise :class:`BatchRejected`."""
+        request = _Request(envelopes)
+        with self._queue_lock:
+            self._queue.append(request)
+        with self._write_lock:
+            if not request.finished:
+                self._record(self._take_group())
+        if request.error is not None:
+            raise request.error
+        assert request.result is not None
+        return request.result
 
-    def _admit(self, envelopes: Sequence[Envelope]) -> _Admission:
-        view, admission, errors = self._view, _Admission(), []
-        draft = view.state.draft()
-        in_batch: dict[str, int] = {}
-        for index, envelope in enumerate(envelopes):
+    def _take_group(self) -> list[_Request]:
+        with self._queue_lock:
+            taken: list[_Request] = []
+            size = 0
+            while self._queue and (
+                not taken or size + len(self._queue[0].envelopes) <= MAX_GROUP_ENVELOPES
+            ):
+                request = self._queue.pop(0)
+                taken.append(request)
+                size += len(request.envelopes)
+            return taken
+
+    def _record(self, requests: list[_Request]) -> None:
+        try:
+            self._record_group(requests)
+        except BaseException as error:  # every waiting request must learn the outcome
+            for request in requests:
+                if not request.finished:
+                    request.error = error
+            raise
+
+    def _record_group(self, requests: list[_Request]) -> None:
+        deadline, backoff = time.monotonic() + RETRY_BUDGET_SECONDS, 0.001
+        while time.monotonic() < deadline:
+            for request in requests:  # each attempt admits against the head it sees
+                request.plan.clear()
+                request.error = None
+            with self._view.lock:  # admit against one consistent head
+                group = self._admit(requests)
+                head = copy.deepcopy(self._view.ledger)
+            if not group.new:
+                self._answer(group, [])
+                return
+            try:
+                leaves = self._commit(head, group.new)
+            except IntegrityError:  # another process appended first: catch up, admit again
+                time.sleep(random.uniform(0, backoff))
+                backoff = min(backoff * 2, 0.05)
+                self._view.catch_up()
+                continue
+            self._answer(group, leaves)
+            return
+        for request in requests:
+            if not request.finished:
+                request.error = Rejection(RejectionKind.CONFLICT, "the ledger is too busy; retry")
+
+    def _admit(self, requests: list[_Request]) -> _Group:
+        view = self._view
+        verify = self._verifier.prepare(view.state, (e for r in requests for e in r.envelopes))
+        draft, group = view.state.draft(), _Group([])
+        for request in requests:
+            layer = draft.draft()
+            added, errors = self._admit_request(request, layer, group, verify)
+            if errors:
+                request.error = BatchRejected(errors)
+                continue
+            draft.absorb(layer)
+            for envelope, statement in added:
+                group.new_ids[envelope.event_id] = len(group.new)
+                group.new.append((envelope, statement))
+            group.requests.append(request)
+        return group
+
+    def _admit_request(
+        self, request: _Request, layer: LedgerState, group: _Group, verify: Verify
+    ) -> tuple[list[tuple[Envelope, Statement]], list[BatchError]]:
+        view = self._view
+        added: list[tuple[Envelope, Statement]] = []
+        errors: list[BatchError] = []
+        mine: dict[str, int] = {}
+        for index, envelope in enumerate(request.envelopes):
             event_id = envelope.event_id
             try:
                 if event_id in view.by_event_id:
-                    self._check_repeat(envelope)
-                    admission.plan.append(("recorded", view.by_event_id[event_id]))
-                elif event_id in in_batch:
-                    admission.plan.append(("new", in_batch[event_id]))
+                    self._check_repeat(envelope, verify)
+                    request.plan.append(("recorded", view.by_event_id[event_id]))
+                elif event_id in group.new_ids:
+                    request.plan.append(("new", group.new_ids[event_id]))
+                elif event_id in mine:
+                    request.plan.append(("new", mine[event_id]))
                 else:
-                    statement = admit(draft, envelope)
-                    draft.apply(statement, envelope.author, event_id)
-                    in_batch[event_id] = len(admission.new)
-                    admission.plan.append(("new", len(admission.new)))
-                    admission.new.append((envelope, statement))
+                    statement = admit(layer, envelope, verify)
+                    layer.apply(statement, envelope.author, event_id)
+                    mine[event_id] = len(group.new) + len(added)
+                    request.plan.append(("new", mine[event_id]))
+                    added.append((envelope, statement))
             except Rejection as rejection:
                 errors.append(BatchError(index, rejection.kind, rejection.detail))
-        if errors:
-            raise BatchRejected(errors)
-        return admission
+        return added, errors
 
-    def _check_repeat(self, envelope: Envelope) -> None:
+    def _check_repeat(self, envelope: Envelope, verify: Verify) -> None:
         """A repeat must still carry valid signatures by keys the ledger knows."""
         if envelope.payload_type != STATEMENT_PAYLOAD_TYPE:
             raise Rejection(RejectionKind.UNSUPPORTED_PAYLOAD_TYPE, "payloadType mismatch")
         for index in range(len(envelope.signatures)):
-            verified_signer(self._view.state, envelope, index)
+            verified_signer(self._view.state, envelope, index, verify)
 
     def _commit(
         self, head: Ledger | None, new: list[tuple[Envelope, Statement]]
@@ -134,15 +218,14 @@ class Submission:
         """Save the new leaves on top of ``head``; IntegrityError if the head moved meanwhile."""
         view = self._view
         ledger = head or Ledger(self._origin)
-        first_leaf = ledger.size
-        now = self._clock()
+        first_leaf, now = ledger.size, self._clock()
         for envelope, _ in new:
+            document = envelope.to_json()
             ledger.append_statement(
-                envelope.event_id, envelope.to_json(), leaf_hash_hex(envelope), now
+                envelope.event_id, document, envelope_leaf_hash(document).hex(), now
             )
-        pending = ledger.collect_events()
-        recordings = view.app.save(*pending)
-        statements = iter(s for _, s in new)
+        recordings = view.app.save(*ledger.collect_events())
+        statements = iter(statement for _, statement in new)
         with view.lock:
             for recording in recordings:
                 event = recording.domain_event
@@ -152,9 +235,10 @@ class Submission:
                 view.apply(event, recording.notification.id, statement)
             return view.leaves[first_leaf : first_leaf + len(new)]
 
-    def _answers(self, admission: _Admission, leaves: list[LeafRecord]) -> list[Recorded]:
+    def _answer(self, group: _Group, leaves: list[LeafRecord]) -> None:
         view = self._view
-        return [
-            Recorded(leaves[i], True) if where == "new" else Recorded(view.leaves[i], False)
-            for where, i in admission.plan
-        ]
+        for request in group.requests:
+            request.result = [
+                Recorded(leaves[i], True) if where == "new" else Recorded(view.leaves[i], False)
+                for where, i in request.plan
+            ]

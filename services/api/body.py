@@ -30,6 +30,8 @@ async def read_json(request: Request) -> Any:
         return json.loads(b"".join(chunks))
     except (UnicodeDecodeError, ValueError) as error:
         raise Rejection(RejectionKind.MALFORMED_JSON, f"body is not JSON: {error}") from error
+    except RecursionError as error:
+        raise Rejection(RejectionKind.MALFORMED_JSON, "body is nested too deeply") from error
 
 
 def envelope_from(document: Any) -> Envelope:

@@ -254,11 +254,6 @@ def test_wrong_shapes_are_invalid_envelopes(case: str) -> None:
     assert raised.value.kind is RejectionKind.INVALID_ENVELOPE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: is_sha256_hex uses a '$'-anchored regex, so a keyid with a trailing "
-    "newline passes parse_envelope's shape check",
-)
 def test_keyid_with_trailing_newline_is_an_invalid_envelope() -> None:
     with pytest.raises(Rejection) as raised:
         parse_envelope(_with_signature("keyid", KEYID + "\n"))

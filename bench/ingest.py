@@ -1,0 +1,171 @@
+"""Ingest benchmark against PostgreSQL on loopback (issue: ledger core).
+
+Prints, from one run on one fresh database:
+- single-event ingest over HTTP (32 concurrent clients, envelopes signed beforehand): events/s,
+  p50/p99 latency, and the ratio to the raw ``eventsourcing`` single-event ``save()`` rate
+  measured in the same run on the same database;
+- batch ingest (``/v1/events:batch``, 1,000 envelopes a request): events/s, and the ratio to the
+  single-core Ed25519 verify rate measured in the same run.
+
+Bounded in time (each phase runs for ``--seconds``); targets 127.0.0.1 only.
+Usage: ``python -m bench.ingest [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from bench.http_load import LoadResult, post_request, run_load
+from domain.envelope import pae
+from infra.keys import load_private_key
+from infra.persistence import persistence_env
+from tests.builders import artefact, enrolment
+from tests.e2e.server import ServerProcess
+
+CLIENTS = 32
+BATCH = 1000
+
+
+class Sample(Aggregate):
+    @event("Registered")
+    def __init__(self, name: str, payload: dict[str, Any]) -> None:
+        self.name = name
+        self.payload = payload
+
+
+class RawSaveBaseline(Application[uuid.UUID]):
+    name = "RawSaveBaseline"
+
+
+def raw_save_rate(database_url: str, seconds: float, payload: dict[str, Any]) -> float:
+    """Events/s of ``app.save()`` with one new aggregate and one event per call."""
+    app = RawSaveBaseline(env=persistence_env(database_url))
+    try:
+        for _ in range(50):  # warm the pool and the plan cache
+            app.save(Sample("warm", payload))
+        count, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            app.save(Sample("x", payload))
+            count += 1
+        return count / (time.perf_counter() - start)
+    finally:
+        app.close()
+
+
+def verify_rate(document: dict[str, Any], key: Ed25519PrivateKey, seconds: float) -> float:
+    """Single-core Ed25519 verifications/s of one envelope's PAE."""
+    import base64
+
+    message = pae(document["payloadType"], base64.b64decode(document["payload"]))
+    signature, public = key.sign(message), key.public_key()
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for _ in range(100):
+            public.verify(signature, message)
+        count += 100
+    return count / (time.perf_counter() - start)
+
+
+def single_event_load(port: int, documents: list[dict[str, Any]], seconds: float) -> LoadResult:
+    requests = [
+        post_request("127.0.0.1", port, "/v1/events", json.dumps(d).encode()) for d in documents
+    ]
+    result = asyncio.run(run_load("127.0.0.1", port, requests, CLIENTS, seconds))
+    if set(result.statuses) != {201}:
+        raise RuntimeError(f"unexpected answers: {result.statuses}")
+    if len(requests) == result.completed:
+        raise RuntimeError("ran out of pre-signed envelopes; sign more")
+    return result
+
+
+def batch_load(url: str, documents: list[dict[str, Any]], seconds: float) -> float:
+    count, start = 0, time.perf_counter()
+    with httpx.Client(base_url=url, timeout=120) as http:
+        for first in range(0, len(documents), BATCH):
+            if time.perf_counter() - start > seconds:
+                break
+            chunk = documents[first : first + BATCH]
+            response = http.post("/v1/events:batch", json={"envelopes": chunk})
+            if response.status_code != 201:
+                raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
+            count += len(chunk)
+    return count / (time.perf_counter() - start)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    name = f"bench_ingest_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(args.admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    database_url = args.admin_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        run(database_url, args.seconds)
+    finally:
+        with psycopg.connect(args.admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run(database_url: str, seconds: float) -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        server = ServerProcess(Path(workdir), database_url).start()
+        try:
+            operator = load_private_key(Path(workdir) / "keys" / "operator")
+            publisher = Ed25519PrivateKey.generate()
+            response = httpx.post(
+                f"{server.url}/v1/events",
+                json=enrolment(operator, publisher, "acme", ["publisher"]),
+            )
+            response.raise_for_status()
+            expected = int(seconds * 6000)
+            print(f"signing {expected + 40 * BATCH} envelopes beforehand …", flush=True)
+            singles = [
+                artefact(publisher, f"acme/s/{i}", "code", "training-code") for i in range(expected)
+            ]
+            batches = [
+                artefact(publisher, f"acme/b/{i}", "code", "training-code")
+                for i in range(40 * BATCH)
+            ]
+            sample_state = {"envelope": singles[0], "event_id": "0" * 64, "leaf_hash": "0" * 64}
+
+            raw = raw_save_rate(database_url, seconds, sample_state)
+            single = single_event_load(server.port, singles, seconds)
+            verify = verify_rate(singles[0], publisher, seconds / 2)
+            batch = batch_load(server.url, batches, seconds)
+        finally:
+            server.stop()
+    print()
+    print(f"raw eventsourcing save(), 1 event per call : {raw:8.0f} events/s")
+    print(f"single-core Ed25519 verify                 : {verify:8.0f} verifies/s")
+    p50, p99 = (1000 * percentile(single.latencies, q) for q in (50, 99))
+    print(
+        f"HTTP single-event ingest, {CLIENTS} clients      : {single.rate:8.0f} events/s"
+        f"   p50 {p50:.1f} ms  p99 {p99:.1f} ms"
+    )
+    print(f"  ratio to raw save()                      : {single.rate / raw:8.2f}   (aim >= 0.5)")
+    print(f"HTTP batch ingest, {BATCH} per request      : {batch:8.0f} events/s")
+    print(f"  ratio to single-core verify              : {batch / verify:8.2f}   (aim >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()

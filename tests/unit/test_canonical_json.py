@@ -1,0 +1,61 @@
+"""The fast path of ``canonical_json`` agrees byte for byte with the ``rfc8785`` reference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.canonical import CanonicalFormError, canonical_json
+
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()
+    | st.text(alphabet=st.characters(max_codepoint=0x7F))
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: st.lists(children, max_size=5)
+    | st.dictionaries(
+        st.text(max_size=8) | st.text(alphabet="abcXYZ_-09 ", max_size=8), children, max_size=5
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(json_values)
+def test_every_value_matches_the_reference(value: Any) -> None:
+    try:
+        expected = bytes(rfc8785.dumps(value))
+    except (rfc8785.CanonicalizationError, ValueError):
+        with pytest.raises(CanonicalFormError):
+            canonical_json(value)
+        return
+    assert canonical_json(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"b": 1, "a": [True, None, 'x\u0000\u001f"\\/\u007f\u2028é😀']},
+        {"\u20ac": 1, "\U0001f600": 2, "\ufb33": 3},  # UTF-16 vs code-point key order
+        {"n": 1e21, "m": 0.1, "k": -0.0, "big": 2**53},
+        {"lone": "\ud800"},
+    ],
+)
+def test_edge_values_match_the_reference(value: Any) -> None:
+    try:
+        expected = bytes(rfc8785.dumps(value))
+    except (rfc8785.CanonicalizationError, ValueError):
+        with pytest.raises(CanonicalFormError):
+            canonical_json(value)
+        return
+    assert canonical_json(value) == expected
