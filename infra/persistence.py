@@ -2,7 +2,7 @@
 
 - ``sqlite:///PATH`` (relative) or ``sqlite:////abs/path``: embedded SQLite file in WAL mode.
 - ``postgresql://user[:password]@host[:port]/dbname[?schema=S&host=/socket/dir]``: PostgreSQL
-  through psycopg 3, with the library's single-call insert functions enabled.
+  through psycopg 3, inserting through ``infra.postgres_recorder`` (plain arrays, C-dumped).
 - ``memory://``: the in-memory store, for fast tests only.
 """
 
@@ -53,7 +53,7 @@ def _postgres(url: str) -> dict[str, str]:
         "POSTGRES_PORT": str(parts.port or 5432),
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+        "APPLICATION_RECORDER_TOPIC": "infra.postgres_recorder:ArrayInsertRecorder",
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_PRE_PING": "y",
         "POSTGRES_POOL_SIZE": "5",

@@ -53,7 +53,7 @@ def open_ledger(
     app = LedgerApplication(env=dict(persistence))
     view = LedgerView(app, operator_keys)
     view.catch_up()
-    verifier = ParallelVerifier(workers=min(4, os.cpu_count() or 1))
+    verifier = ParallelVerifier(workers=min(4, os.cpu_count() or 1))  # beside the admitting thread
     return LedgerServices(
         app=app,
         view=view,

@@ -9,7 +9,7 @@ a concurrent catch-up never apply a leaf twice.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -45,10 +45,18 @@ class LedgerView:
         self.by_event_id: dict[str, int] = {}
         self.by_subject: dict[str, list[int]] = {}
         self.last_position = 0
+        self._last_timestamp: object = None
+        self._last_text = ""
 
     @property
     def size(self) -> int:
         return len(self.leaves)
+
+    def _recorded_at_text(self, event: Ledger.StatementAppended) -> str:
+        """Format the recorded time once per commit (every leaf of a commit shares it)."""
+        if self._last_timestamp is not event.timestamp:
+            self._last_timestamp, self._last_text = event.timestamp, recorded_at_text(event)
+        return self._last_text
 
     def catch_up(self) -> None:
         """Apply every event committed after the last one this view has seen."""
@@ -65,12 +73,6 @@ class LedgerView:
                 if len(notifications) < _CATCH_UP_PAGE:
                     return
 
-    def apply_recorded(self, events: Iterable[tuple[Any, int]]) -> None:
-        """Apply events this process has just committed, with their positions."""
-        with self.lock:
-            for event, position in events:
-                self.apply(event, position)
-
     def apply(self, event: Any, position: int, statement: Statement | None = None) -> None:
         """Fold one stored ledger event into the view, unless it is already applied."""
         with self.lock:
@@ -81,21 +83,45 @@ class LedgerView:
                 self._append_leaf(event, position, statement)
             self.last_position = max(self.last_position, position)
 
+    def apply_own_commit(
+        self, head: Ledger, draft: LedgerState, committed: Sequence[tuple[Any, int, Statement]]
+    ) -> None:
+        """Adopt a commit this process just made: its head, the admission draft it was
+        admitted on (a :meth:`LedgerState.draft` of this view's state) and its leaves.
+
+        The draft already holds the statements' effects, so they are not folded again. If a
+        concurrent catch-up got there first, the events are applied one by one instead.
+        """
+        with self.lock:
+            first = committed[0][0].leaf_index if committed else self.size
+            if self.size != first:
+                for event, position, statement in committed:
+                    self.apply(event, position, statement)
+                return
+            self.state.absorb(draft)
+            self.ledger = head
+            for event, position, statement in committed:
+                self._index_leaf(event, position, statement.subject)
+                self.last_position = max(self.last_position, position)
+
     def _append_leaf(
         self, event: Ledger.StatementAppended, position: int, statement: Statement | None
     ) -> None:
         event.mutate(self.ledger)
-        payload = b64decode_strict(event.envelope["payload"])
-        statement = statement or recorded_statement(payload)
+        if statement is None:
+            statement = recorded_statement(b64decode_strict(event.envelope["payload"]))
         author = event.envelope["signatures"][0]["keyid"]
         self.state.apply(statement, author, event.event_id)
+        self._index_leaf(event, position, statement.subject)
+
+    def _index_leaf(self, event: Ledger.StatementAppended, position: int, subject: str) -> None:
         leaf = LeafRecord(
             leaf_index=event.leaf_index,
             position=position,
             event_id=event.event_id,
-            recorded_at=recorded_at_text(event),
-            subject=statement.subject,
+            recorded_at=self._recorded_at_text(event),
+            subject=subject,
         )
         self.leaves.append(leaf)
         self.by_event_id[event.event_id] = leaf.leaf_index
-        self.by_subject.setdefault(statement.subject, []).append(leaf.leaf_index)
+        self.by_subject.setdefault(subject, []).append(leaf.leaf_index)

@@ -69,6 +69,7 @@ class Recorded:
 @dataclass(eq=False, slots=True)
 class _Request:
     envelopes: Sequence[Envelope]
+    verify: Verify
     # For each envelope: ("new", index into the group's new envelopes) or ("recorded", leaf).
     plan: list[tuple[str, int]] = field(default_factory=list)
     result: list[Recorded] | None = None
@@ -81,6 +82,7 @@ class _Request:
 
 @dataclass(slots=True)
 class _Group:
+    draft: LedgerState
     requests: list[_Request]
     new: list[tuple[Envelope, Statement]] = field(default_factory=list)
     new_ids: dict[str, int] = field(default_factory=dict)
@@ -97,14 +99,15 @@ class Submission:
         self._view = view
         self._origin = origin
         self._clock = clock
-        self._verifier = verifier or ParallelVerifier(workers=1)
+        self._verifier = verifier or ParallelVerifier(workers=0)
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_Request] = []
 
     def submit(self, envelopes: Sequence[Envelope]) -> list[Recorded]:
         """Record the envelopes as one atomic request, or raise :class:`BatchRejected`."""
-        request = _Request(envelopes)
+        # Signature checks start now, on the pool, while this request waits for the write lock.
+        request = _Request(envelopes, self._verifier.prepare(self._view.state, envelopes))
         with self._queue_lock:
             self._queue.append(request)
         with self._write_lock:
@@ -149,7 +152,7 @@ class Submission:
                 self._answer(group, [])
                 return
             try:
-                leaves = self._commit(head, group.new)
+                leaves = self._commit(head, group)
             except IntegrityError:  # another process appended first: catch up, admit again
                 time.sleep(random.uniform(0, backoff))
                 backoff = min(backoff * 2, 0.05)
@@ -162,16 +165,14 @@ class Submission:
                 request.error = Rejection(RejectionKind.CONFLICT, "the ledger is too busy; retry")
 
     def _admit(self, requests: list[_Request]) -> _Group:
-        view = self._view
-        verify = self._verifier.prepare(view.state, (e for r in requests for e in r.envelopes))
-        draft, group = view.state.draft(), _Group([])
+        group = _Group(self._view.state.draft(), [])
         for request in requests:
-            layer = draft.draft()
-            added, errors = self._admit_request(request, layer, group, verify)
+            layer = group.draft.draft()
+            added, errors = self._admit_request(request, layer, group, request.verify)
             if errors:
                 request.error = BatchRejected(errors)
                 continue
-            draft.absorb(layer)
+            group.draft.absorb(layer)
             for envelope, statement in added:
                 group.new_ids[envelope.event_id] = len(group.new)
                 group.new.append((envelope, statement))
@@ -212,28 +213,27 @@ class Submission:
         for index in range(len(envelope.signatures)):
             verified_signer(self._view.state, envelope, index, verify)
 
-    def _commit(
-        self, head: Ledger | None, new: list[tuple[Envelope, Statement]]
-    ) -> list[LeafRecord]:
-        """Save the new leaves on top of ``head``; IntegrityError if the head moved meanwhile."""
+    def _commit(self, head: Ledger | None, group: _Group) -> list[LeafRecord]:
+        """Save the group's leaves on top of ``head``; IntegrityError if the head moved."""
         view = self._view
         ledger = head or Ledger(self._origin)
         first_leaf, now = ledger.size, self._clock()
-        for envelope, _ in new:
+        for envelope, _ in group.new:
             document = envelope.to_json()
             ledger.append_statement(
                 envelope.event_id, document, envelope_leaf_hash(document).hex(), now
             )
-        recordings = view.app.save(*ledger.collect_events())
-        statements = iter(statement for _, statement in new)
+        recordings = view.app.save(ledger)
         with view.lock:
-            for recording in recordings:
-                event = recording.domain_event
-                statement = (
-                    next(statements) if isinstance(event, Ledger.StatementAppended) else None
-                )
-                view.apply(event, recording.notification.id, statement)
-            return view.leaves[first_leaf : first_leaf + len(new)]
+            if head is None:  # the ledger's first commit also holds its Started event
+                started, *recordings = recordings
+                view.apply(started.domain_event, started.notification.id)
+            committed = [
+                (r.domain_event, r.notification.id, statement)
+                for r, (_, statement) in zip(recordings, group.new, strict=True)
+            ]
+            view.apply_own_commit(ledger, group.draft, committed)
+            return view.leaves[first_leaf : first_leaf + len(group.new)]
 
     def _answer(self, group: _Group, leaves: list[LeafRecord]) -> None:
         view = self._view

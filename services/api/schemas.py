@@ -33,15 +33,16 @@ class RecordedOut(BaseModel):
     leaf_index: int
     recorded_at: str
 
-    @classmethod
-    def of(cls, recorded: Recorded) -> RecordedOut:
-        leaf = recorded.leaf
-        return cls(
-            event_id=leaf.event_id,
-            position=leaf.position,
-            leaf_index=leaf.leaf_index,
-            recorded_at=leaf.recorded_at,
-        )
+
+def recorded_json(recorded: Recorded) -> dict[str, Any]:
+    """The ``RecordedOut`` shape as a plain dict (batches answer thousands of these)."""
+    leaf = recorded.leaf
+    return {
+        "event_id": leaf.event_id,
+        "position": leaf.position,
+        "leaf_index": leaf.leaf_index,
+        "recorded_at": leaf.recorded_at,
+    }
 
 
 class BatchOut(BaseModel):

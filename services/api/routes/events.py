@@ -18,6 +18,7 @@ from services.api.schemas import (
     EventOut,
     EventsPage,
     RecordedOut,
+    recorded_json,
 )
 from services.submission import BatchError, BatchRejected
 
@@ -54,8 +55,7 @@ async def submit_event(request: Request, services: Services) -> JSONResponse:
     except BatchRejected as rejected:
         error = rejected.errors[0]
         raise Rejection(error.kind, error.detail) from None
-    body = RecordedOut.of(recorded).model_dump()
-    return JSONResponse(body, status_code=201 if recorded.created else 200)
+    return JSONResponse(recorded_json(recorded), status_code=201 if recorded.created else 200)
 
 
 @router.post(
@@ -65,7 +65,7 @@ async def submit_event(request: Request, services: Services) -> JSONResponse:
     openapi_extra=_BATCH_DOC,
     summary="Record 1–1,000 envelopes in order, all or nothing",
 )
-async def submit_batch(request: Request, services: Services) -> BatchOut:
+async def submit_batch(request: Request, services: Services) -> JSONResponse:
     documents = batch_documents(await read_json(request))
     envelopes, errors = [], []
     for index, document in enumerate(documents):
@@ -76,7 +76,7 @@ async def submit_batch(request: Request, services: Services) -> BatchOut:
     if errors:
         raise BatchRejected(errors)
     recorded = await run_in_threadpool(services.submission.submit, envelopes)
-    return BatchOut(events=[RecordedOut.of(r) for r in recorded])
+    return JSONResponse({"events": [recorded_json(r) for r in recorded]}, status_code=201)
 
 
 @router.get("/events", response_model=EventsPage, summary="The log in position order")

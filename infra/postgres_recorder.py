@@ -1,0 +1,68 @@
+"""A PostgreSQL application recorder that inserts events as four plain arrays, in one call.
+
+The library's recorder passes events to PostgreSQL as an array of a composite type, which
+psycopg must dump to text in Python, row by row: at 1,000 events a batch that dumping cost as
+much as the database's own work. This recorder passes ``uuid[]``, ``bigint[]``, ``text[]`` and
+``bytea[]`` (dumped by psycopg's C code) to one PL/pgSQL function that does what the library's
+insert does — take the EXCLUSIVE table lock (so commit order equals notification order), NOTIFY,
+insert, return the notification ids — in a single round trip. The ``(originator_id,
+originator_version)`` uniqueness that serialises the ledger's writers is the library's table,
+unchanged. Selected with ``APPLICATION_RECORDER_TOPIC``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier
+
+
+class ArrayInsertRecorder(PostgresApplicationRecorder):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        schema = Identifier(self.datastore.schema)
+        id_type = Identifier(self.datastore.originator_id_type)
+        self._function = f"ledger_insert_events_{self.datastore.originator_id_type}"
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE OR REPLACE FUNCTION {schema}.{function}("
+                "ids {id_type}[], versions bigint[], topics text[], states bytea[]) "
+                "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+                "BEGIN "
+                "  SET LOCAL lock_timeout = '{lock_timeout}s'; "
+                "  LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+                "  NOTIFY {channel}; "
+                "  RETURN QUERY "
+                "  INSERT INTO {schema}.{table} "
+                "    (originator_id, originator_version, topic, state) "
+                "  SELECT * FROM unnest(ids, versions, topics, states) "
+                "  RETURNING notification_id; "
+                "END; $BODY$"
+            ).format(
+                schema=schema,
+                function=Identifier(self._function),
+                id_type=id_type,
+                lock_timeout=self.datastore.lock_timeout,
+                table=Identifier(self.events_table_name),
+                channel=Identifier(self.channel_name),
+            )
+        )
+        self._invoke = SQL("SELECT * FROM {schema}.{function}(%b, %b, %b, %b)").format(
+            schema=schema, function=Identifier(self._function)
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        arrays = (
+            [e.originator_id for e in stored_events],
+            [e.originator_version for e in stored_events],
+            [e.topic for e in stored_events],
+            [e.state for e in stored_events],
+        )
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._invoke, arrays, prepare=True)
+            return [row[self._function] for row in curs.fetchall()]
