@@ -21,6 +21,9 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 
+_DDL_LOCK = 0x70726F76  # an arbitrary, fixed advisory lock key ("prov")
+
+
 class ArrayInsertRecorder(PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,6 +57,24 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         self._invoke = SQL("SELECT * FROM {schema}.{function}(%b, %b, %b, %b)").format(
             schema=schema, function=Identifier(self._function)
         )
+
+    def create_table(self) -> None:
+        """Create tables, types and functions, one process at a time.
+
+        Several server instances starting at once would otherwise race on ``CREATE TYPE`` and
+        ``CREATE OR REPLACE FUNCTION`` ("tuple concurrently updated"); a session advisory lock
+        held on its own connection serialises the library's DDL transactions.
+        """
+        with self.datastore.get_connection() as conn:
+            conn.autocommit = True
+            try:
+                conn.execute("SELECT pg_advisory_lock(%s)", (_DDL_LOCK,))
+                try:
+                    super().create_table()
+                finally:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (_DDL_LOCK,))
+            finally:
+                conn.autocommit = False
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:

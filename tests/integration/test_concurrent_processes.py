@@ -4,6 +4,7 @@ log exactly once, leaf indices stay dense, and authorization follows the one log
 from __future__ import annotations
 
 import multiprocessing
+import time
 from typing import Any
 
 import pytest
@@ -74,3 +75,26 @@ def test_parallel_writer_processes_lose_and_duplicate_nothing(
     assert sorted(recorded.values()) == list(range(len(recorded)))
     weights = ledger.reads.subject("acme/x/weights").state
     assert len(weights["licences"]) == 1 + WRITERS * (PER_WRITER // 2)
+
+
+def _open_and_close(url: str, go: Any, out: Any) -> None:
+    go.wait(60)
+    ledger = open_ledger(persistence_env(url), [], "test.example/ledger")
+    ledger.close()
+    out.put("opened")
+
+
+def test_several_processes_can_create_the_schema_at_once(postgres_url: str) -> None:
+    context = multiprocessing.get_context("spawn")
+    opened, go = context.Queue(), context.Event()
+    processes = [
+        context.Process(target=_open_and_close, args=(postgres_url, go, opened)) for _ in range(8)
+    ]
+    for process in processes:
+        process.start()
+    time.sleep(3)  # let every process import and reach the starting line
+    go.set()
+    for process in processes:
+        process.join(timeout=120)
+        assert process.exitcode == 0
+    assert [opened.get(timeout=5) for _ in processes] == ["opened"] * len(processes)
