@@ -20,7 +20,6 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
-
 _DDL_LOCK = 0x70726F76  # an arbitrary, fixed advisory lock key ("prov")
 
 
