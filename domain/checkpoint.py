@@ -92,7 +92,7 @@ def parse_vkey(text: str) -> tuple[str, Ed25519PublicKey]:
     Raises CheckpointError for a malformed name, key ID or key, a signature type other than
     Ed25519, or a key ID that does not match the name and key.
     """
-    parts = text.split("+")
+    parts = text.split("+", 2)  # the base64 key may itself contain "+"
     if len(parts) != 3:
         raise CheckpointError("verifier key is not <name>+<key id>+<key>")
     name, hex_id, encoded = parts

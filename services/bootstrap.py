@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
 from domain.envelope import keyid_for
@@ -44,11 +43,12 @@ def operator_key_paths(settings: Settings) -> tuple[Path, ...]:
 
 def build_services(settings: Settings) -> LedgerServices:
     operator_keys = [load_public_key(path) for path in operator_key_paths(settings)]
-    return open_ledger(persistence_env(settings.database_url), operator_keys, settings.origin)
-
-
-def load_log_key(settings: Settings) -> Ed25519PrivateKey:
-    return load_private_key(settings.log_key)
+    return open_ledger(
+        persistence_env(settings.database_url),
+        operator_keys,
+        settings.origin,
+        load_private_key(settings.log_key),
+    )
 
 
 def build_app(settings: Settings) -> FastAPI:

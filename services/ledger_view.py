@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from domain.encoding import b64decode_strict
 from domain.ledger import Ledger, recorded_at_text
 from domain.ledger_state import LedgerState
+from domain.merkle import MerkleTree
 from domain.statement import Statement, recorded_statement
 from services.ledger_app import APPENDED_TOPIC, STARTED_TOPIC, LedgerApplication
 
@@ -38,10 +39,12 @@ class LeafRecord:
 class LedgerView:
     def __init__(self, app: LedgerApplication, operator_keys: Sequence[Ed25519PublicKey]) -> None:
         self.app = app
+        self.operator_keys = tuple(operator_keys)
         self.lock = threading.RLock()
         self.ledger: Ledger | None = None
         self.state = LedgerState.with_operators(operator_keys)
         self.leaves: list[LeafRecord] = []
+        self.tree = MerkleTree()  # RFC 9162 over the stored leaf hashes, grown as leaves arrive
         self.by_event_id: dict[str, int] = {}
         self.by_subject: dict[str, list[int]] = {}
         self.last_position = 0
@@ -123,5 +126,6 @@ class LedgerView:
             subject=subject,
         )
         self.leaves.append(leaf)
+        self.tree.append(bytes.fromhex(event.leaf_hash))
         self.by_event_id[event.event_id] = leaf.leaf_index
         self.by_subject.setdefault(subject, []).append(leaf.leaf_index)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from infra.persistence import persistence_env
 from services.ledger_services import LedgerServices, open_ledger, utc_now
@@ -30,15 +30,25 @@ class Backend:
     name: str
     database_url: str
     opened: list[LedgerServices] = field(default_factory=list)
+    log_key: Ed25519PrivateKey = field(default_factory=Ed25519PrivateKey.generate)
 
     @property
     def reopenable(self) -> bool:
         return self.name != "memory"
 
     def open(
-        self, operator_keys: Sequence[Ed25519PublicKey], clock: Callable[[], datetime] = utc_now
+        self,
+        operator_keys: Sequence[Ed25519PublicKey],
+        clock: Callable[[], datetime] = utc_now,
+        log_key: Ed25519PrivateKey | None = None,
     ) -> LedgerServices:
-        services = open_ledger(persistence_env(self.database_url), operator_keys, ORIGIN, clock)
+        services = open_ledger(
+            persistence_env(self.database_url),
+            operator_keys,
+            ORIGIN,
+            log_key or self.log_key,
+            clock,
+        )
         self.opened.append(services)
         return services
 

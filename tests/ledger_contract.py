@@ -6,18 +6,24 @@ A test module subclasses :class:`LedgerContract` and provides a ``backend`` fixt
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import rfc8785
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from domain.checkpoint import Checkpoint, CheckpointError, open_checkpoint, parse_vkey
 from domain.envelope import parse_envelope
+from domain.merkle import verify_consistency, verify_inclusion
 from domain.rejections import Rejection, RejectionKind
 from services.as_of import AsOf
 from services.ledger_services import LedgerServices
 from services.submission import BatchRejected, Recorded
-from tests.backends import Backend
+from tests.backends import ORIGIN, Backend
 from tests.builders import Cast, artefact, envelope, keyid
 from tests.rejection_cases import CASES, RejectionCase
 
@@ -256,3 +262,80 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+class TransparencyLogContract:
+    """Checkpoints, proofs and key rotation, on every backend."""
+
+    @pytest.fixture
+    def cast(self) -> Cast:
+        return Cast()
+
+    def test_checkpoints_stay_consistent_across_appends_and_restarts(
+        self, backend: Backend, cast: Cast
+    ) -> None:
+        ledger = backend.open([cast.operator.public_key()])
+        public = backend.log_key.public_key()
+        signed: list[Checkpoint] = []
+        documents = [
+            *cast.small_model(),
+            *[artefact(cast.acme, f"acme/c/{i}", "code", "training-code") for i in range(30)],
+        ]
+        for start in range(0, len(documents), 7):
+            submit(ledger, documents[start : start + 7])
+            signed.append(open_checkpoint(ledger.log.checkpoint(), ORIGIN, public))
+        if backend.reopenable:
+            ledger.close()
+            ledger = backend.open([cast.operator.public_key()])
+            assert open_checkpoint(ledger.log.checkpoint(), ORIGIN, public) == signed[-1]
+            submit(ledger, [artefact(cast.acme, "acme/c/after", "code", "training-code")])
+            signed.append(open_checkpoint(ledger.log.checkpoint(), ORIGIN, public))
+        for older, newer in itertools.combinations(signed, 2):
+            proof = ledger.log.consistency(older.size, newer.size)
+            verify_consistency(
+                older.size,
+                newer.size,
+                older.root,
+                newer.root,
+                [bytes.fromhex(h) for h in proof["hashes"]],
+            )
+
+    def test_every_receipt_proves_its_envelope_independently(
+        self, backend: Backend, cast: Cast
+    ) -> None:
+        ledger = backend.open([cast.operator.public_key()])
+        documents = cast.small_model()
+        recorded = submit(ledger, documents)
+        receipts = ledger.log.receipts([r.leaf.leaf_index for r in recorded])
+        for document, receipt in zip(documents, receipts, strict=True):
+            checkpoint = open_checkpoint(receipt.checkpoint, ORIGIN, backend.log_key.public_key())
+            leaf = hashlib.sha256(b"\x00" + rfc8785.dumps(document)).digest()
+            verify_inclusion(
+                leaf,
+                receipt.leaf_index,
+                checkpoint.size,
+                [bytes.fromhex(h) for h in receipt.inclusion_proof],
+                checkpoint.root,
+            )
+
+    def test_a_rotated_log_key_keeps_its_signed_sizes(self, backend: Backend, cast: Cast) -> None:
+        if not backend.reopenable:
+            pytest.skip("rotation needs a restart on the same store")
+        first = backend.open([cast.operator.public_key()])
+        submit(first, cast.enrolments())
+        old_note = first.log.checkpoint()
+        first.close()
+        new_key = Ed25519PrivateKey.generate()
+        second = backend.open([cast.operator.public_key()], log_key=new_key)
+        submit(second, [artefact(cast.acme, "acme/rotated", "code", "training-code")])
+        keys = second.log.keys()["log_keys"]
+        assert [(k["first_tree_size"], k["last_tree_size"]) for k in keys] == [(0, 4), (4, 5)]
+        old_vkey, new_vkey = (parse_vkey(k["vkey"])[1] for k in keys)
+        assert open_checkpoint(old_note, ORIGIN, old_vkey).size == 4
+        assert open_checkpoint(second.log.checkpoint(), ORIGIN, new_vkey).size == 5
+        with pytest.raises(CheckpointError):
+            open_checkpoint(second.log.checkpoint(), ORIGIN, old_vkey)
+        page, _ = second.reads.events_page(0, 100)
+        positions = [e.position for e in page]
+        assert [e.leaf_index for e in page] == list(range(5))
+        assert positions[-1] - positions[-2] > 1  # the rotation took a position, not a leaf

@@ -27,11 +27,18 @@ class BatchBody(BaseModel):
     envelopes: list[EnvelopeBody]
 
 
+class ReceiptOut(BaseModel):
+    leaf_index: int
+    checkpoint: str = Field(description="signed C2SP checkpoint note that includes the event")
+    inclusion_proof: list[str] = Field(description="RFC 9162 audit path, lowercase hex")
+
+
 class RecordedOut(BaseModel):
     event_id: str
     position: int
     leaf_index: int
     recorded_at: str
+    receipt: ReceiptOut
 
 
 def recorded_json(recorded: Recorded) -> dict[str, Any]:

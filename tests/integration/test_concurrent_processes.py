@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from domain.envelope import parse_envelope
 from infra.persistence import persistence_env
 from services.ledger_services import open_ledger
-from tests.backends import Backend
+from tests.backends import ORIGIN, Backend
 from tests.builders import Cast, artefact, envelope
 
 pytestmark = pytest.mark.postgres
@@ -28,7 +28,9 @@ def _write(url: str, operator_pem: bytes, documents: list[dict[str, Any]], out: 
 
     operator = load_pem_private_key(operator_pem, None)
     assert isinstance(operator, Ed25519PrivateKey)
-    ledger = open_ledger(persistence_env(url), [operator.public_key()], "test.example/ledger")
+    ledger = open_ledger(
+        persistence_env(url), [operator.public_key()], ORIGIN, Ed25519PrivateKey.generate()
+    )
     try:
         for document in documents:
             (recorded,) = ledger.submission.submit([parse_envelope(document)])
@@ -79,7 +81,7 @@ def test_parallel_writer_processes_lose_and_duplicate_nothing(
 
 def _open_and_close(url: str, go: Any, out: Any) -> None:
     go.wait(60)
-    ledger = open_ledger(persistence_env(url), [], "test.example/ledger")
+    ledger = open_ledger(persistence_env(url), [], ORIGIN, Ed25519PrivateKey.generate())
     ledger.close()
     out.put("opened")
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ledger_contract import LedgerContract
+from tests.ledger_contract import LedgerContract, TransparencyLogContract
 
 pytestmark = pytest.mark.postgres
 
 
 class TestLedgerContractOnPostgres(LedgerContract):
+    pass
+
+
+class TestTransparencyLogOnPostgres(TransparencyLogContract):
     pass

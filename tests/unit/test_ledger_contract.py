@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.backends import Backend
-from tests.ledger_contract import LedgerContract
+from tests.ledger_contract import LedgerContract, TransparencyLogContract
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -20,4 +20,8 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
 
 
 class TestLedgerContract(LedgerContract):
+    pass
+
+
+class TestTransparencyLog(TransparencyLogContract):
     pass

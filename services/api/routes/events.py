@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from domain.envelope import Envelope
 from domain.rejections import Rejection
 from services.api.body import batch_documents, envelope_from, read_json
 from services.api.deps import Services
@@ -20,7 +21,8 @@ from services.api.schemas import (
     RecordedOut,
     recorded_json,
 )
-from services.submission import BatchError, BatchRejected
+from services.ledger_services import LedgerServices
+from services.submission import BatchError, BatchRejected, Recorded
 
 router = APIRouter(prefix="/v1", tags=["events"])
 _ENVELOPE_DOC = {
@@ -51,11 +53,11 @@ _BATCH_DOC = {
 async def submit_event(request: Request, services: Services) -> JSONResponse:
     envelope = envelope_from(await read_json(request))
     try:
-        (recorded,) = await run_in_threadpool(services.submission.submit, [envelope])
+        ((recorded, body),) = await run_in_threadpool(_record, services, [envelope])
     except BatchRejected as rejected:
         error = rejected.errors[0]
         raise Rejection(error.kind, error.detail) from None
-    return JSONResponse(recorded_json(recorded), status_code=201 if recorded.created else 200)
+    return JSONResponse(body, status_code=201 if recorded.created else 200)
 
 
 @router.post(
@@ -75,8 +77,20 @@ async def submit_batch(request: Request, services: Services) -> JSONResponse:
             errors.append(BatchError(index, rejection.kind, rejection.detail))
     if errors:
         raise BatchRejected(errors)
-    recorded = await run_in_threadpool(services.submission.submit, envelopes)
-    return JSONResponse({"events": [recorded_json(r) for r in recorded]}, status_code=201)
+    answers = await run_in_threadpool(_record, services, envelopes)
+    return JSONResponse({"events": [body for _, body in answers]}, status_code=201)
+
+
+def _record(
+    services: LedgerServices, envelopes: list[Envelope]
+) -> list[tuple[Recorded, dict[str, Any]]]:
+    """Submit, then answer each envelope with its record and receipt (off the event loop)."""
+    recorded = services.submission.submit(envelopes)
+    receipts = services.log.receipts([r.leaf.leaf_index for r in recorded])
+    return [
+        (r, {**recorded_json(r), "receipt": receipt.to_json()})
+        for r, receipt in zip(recorded, receipts, strict=True)
+    ]
 
 
 @router.get("/events", response_model=EventsPage, summary="The log in position order")
