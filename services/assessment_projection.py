@@ -1,0 +1,125 @@
+"""The projection that keeps the latest assessment of every model under every policy.
+
+It folds every recorded statement into a world at the head and, for each event, recomputes
+the models whose answer could change: those that watch the event's subject (their closure's
+subjects, the licence ids they name and the keys that signed their evidence). The changed
+assessments and the event's tracking record are written together, so each event takes effect
+exactly once (``infra.assessment_store``). Answers equal a recomputation from the events at
+the head, byte for byte: both run the same ``assess`` over the same closure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import defaultdict
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.projection import Projection
+
+from domain.assessment.closure import closure, closure_subjects, licence_ids
+from domain.assessment.policies import POLICIES
+from domain.assessment.report import assess, catalogue_for
+from domain.assessment.world import Recorded, World
+from domain.canonical import canonical_json
+from domain.encoding import b64decode_strict
+from domain.ledger import Ledger
+from domain.licences.catalogue import LicenceCatalogue
+from domain.statement import recorded_statement
+from infra.assessment_store import AssessmentStore, StoredAssessment
+from services.ledger_app import APPENDED_TOPIC, LedgerApplication
+
+
+def recorded_from_event(event: Ledger.StatementAppended, position: int) -> Recorded:
+    envelope = event.envelope
+    return Recorded(
+        statement=recorded_statement(b64decode_strict(envelope["payload"])),
+        event_id=event.event_id,
+        signers=tuple(s["keyid"] for s in envelope["signatures"]),
+        leaf_index=event.leaf_index,
+        position=position,
+    )
+
+
+class AssessmentProjection(Projection[AssessmentStore]):
+    name = "assessments"
+    topics = (APPENDED_TOPIC,)
+
+    def __init__(self, view: AssessmentStore) -> None:
+        super().__init__(view)
+        self.world = World()
+        self._watching: dict[str, set[str]] = {}  # model -> what it watches
+        self._watchers: dict[str, set[str]] = defaultdict(set)  # subject -> models
+        self.lock = threading.RLock()
+
+    def warm_up(self, app: LedgerApplication, application_name: str) -> None:
+        """Rebuild the in-memory world up to the view's tracking position (nothing written)."""
+        upto = self.view.max_tracking_id(application_name) or 0
+        after = 0
+        while after < upto:
+            notifications = app.recorder.select_notifications(
+                start=after, limit=1000, stop=upto, topics=self.topics, inclusive_of_start=False
+            )
+            if not notifications:
+                break
+            for notification in notifications:
+                event = app.mapper.to_domain_event(notification)
+                assert isinstance(event, Ledger.StatementAppended)
+                self.world.add(recorded_from_event(event, notification.id))
+            after = notifications[-1].id
+        with self.lock:
+            for model_id in self.world.models:
+                self._watch(model_id, closure(self.world, model_id))
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        if not isinstance(domain_event, Ledger.StatementAppended):
+            return
+        recorded = recorded_from_event(domain_event, tracking.notification_id)
+        with self.lock:
+            self.world.add(recorded)
+            rows = [row for model in self._affected(recorded) for row in self._assess(model)]
+        # Another server instance sharing this view may have recorded this event (or a later
+        # one) already; its rows are the same bytes, as the assessment is deterministic.
+        with contextlib.suppress(IntegrityError):
+            self.view.save(rows, tracking)
+
+    def catalogue(self) -> LicenceCatalogue:
+        with self.lock:
+            return catalogue_for(self.world)
+
+    def _affected(self, recorded: Recorded) -> list[str]:
+        statement = recorded.statement
+        models = set(self._watchers.get(statement.subject, ()))
+        if statement.type == "ModelVersionReleased":
+            models.add(statement.subject)
+        return sorted(m for m in models if m in self.world.models)
+
+    def _assess(self, model_id: str) -> list[StoredAssessment]:
+        evidence = closure(self.world, model_id)
+        self._watch(model_id, evidence)
+        position = max(r.position or 0 for r in evidence)
+        return [
+            StoredAssessment(
+                model_id, policy,
+                canonical_json(assess(self.world, model_id, policy, position, None)), position,
+            )
+            for policy in POLICIES
+        ]  # fmt: skip
+
+    def _watch(self, model_id: str, evidence: list[Recorded]) -> None:
+        watched = closure_subjects(self.world, model_id)
+        watched |= {k for r in evidence for k in r.signers}
+        for subject in list(watched):
+            artefact = self.world.artefacts.get(subject)
+            if artefact is not None:
+                expressions = [g.licence for g in artefact.grants]
+                expressions += [s.licence for s in artefact.sources.values() if s.licence]
+                expressions += [layer.licence for layer in artefact.layers]
+                for expression in expressions:
+                    watched.update(licence_ids(expression))
+        for subject in self._watching.get(model_id, set()) - watched:
+            self._watchers[subject].discard(model_id)
+        for subject in watched:
+            self._watchers[subject].add(model_id)
+        self._watching[model_id] = watched

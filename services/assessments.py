@@ -1,0 +1,123 @@
+"""Recomputing assessments from the events (``as_of`` and ``at`` queries, and the check that
+projection answers equal recomputed ones).
+
+Only the statements one model's answer rests on are read: starting from the model, each round
+reads the recorded statements of newly discovered subjects (up to the ``as_of`` position) and
+folds everything read so far, in log order, to discover the next subjects — until nothing new
+turns up (the closure of ``domain.assessment.closure``). The answer reports as its position
+the last statement it rests on, so a projection kept at the head gives identical bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.assessment.closure import closure, closure_subjects
+from domain.assessment.policies import POLICIES
+from domain.assessment.report import UnknownModel, assess
+from domain.assessment.world import Recorded, World
+from domain.canonical import canonical_json
+from domain.encoding import b64decode_strict, format_utc_time_compact
+from domain.rejections import Rejection, RejectionKind
+from domain.statement import recorded_statement
+from services.as_of import AsOf, parse_rfc3339
+from services.ledger_view import LedgerView
+from services.reads import LedgerReads, LoggedEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    body: bytes  # RFC 8785 JSON of the §6 document
+    evidence: list[Recorded]  # the statements it rests on, in log order
+
+
+def recorded(event: LoggedEvent) -> Recorded:
+    envelope = event.envelope
+    return Recorded(
+        statement=recorded_statement(b64decode_strict(envelope["payload"])),
+        event_id=event.event_id,
+        signers=tuple(s["keyid"] for s in envelope["signatures"]),
+        leaf_index=event.leaf_index,
+        position=event.position,
+    )
+
+
+def parse_at(at: str | None) -> datetime | None:
+    if at is None:
+        return None
+    try:
+        return parse_rfc3339(at)
+    except ValueError as error:
+        raise Rejection(
+            RejectionKind.INVALID_QUERY, f"at must be an RFC 3339 time, not '{at}'"
+        ) from error
+
+
+def check_policy(policy: str) -> str:
+    if policy not in POLICIES:
+        raise Rejection(
+            RejectionKind.INVALID_QUERY, f"unknown policy '{policy}'; known: {sorted(POLICIES)}"
+        )
+    return policy
+
+
+class Assessments:
+    def __init__(self, view: LedgerView, reads: LedgerReads) -> None:
+        self._view = view
+        self._reads = reads
+
+    def recompute(
+        self, model_id: str, as_of: AsOf | None, at: str | None, policy: str
+    ) -> Assessment:
+        check_policy(policy)
+        moment = parse_at(at)
+        self._view.catch_up()
+        world = self._closure_world(model_id, as_of, moment)
+        evidence = closure(world, model_id) if model_id in world.models else []
+        position = max((r.position or 0 for r in evidence), default=None)
+        try:
+            report = assess(world, model_id, policy, position, _at_text(at, moment))
+        except UnknownModel:
+            when = " as of then" if as_of or at else ""
+            raise Rejection(
+                RejectionKind.NOT_FOUND, f"no model version '{model_id}'{when}"
+            ) from None
+        return Assessment(canonical_json(report), evidence)
+
+    def _closure_world(self, model_id: str, as_of: AsOf | None, moment: datetime | None) -> World:
+        loaded: dict[str, Recorded] = {}
+        known: set[str] = set()
+        frontier = {model_id}
+        world = World(moment)
+        while frontier:
+            known |= frontier
+            for event in self._events_of(frontier, as_of):
+                loaded.setdefault(event.event_id, event)
+            world = _fold(loaded.values(), moment)
+            frontier = closure_subjects(world, model_id) - known
+            if not frontier:
+                signers = {k for r in loaded.values() for k in r.signers} - known
+                frontier = signers
+        return world
+
+    def _events_of(self, subjects: Iterable[str], as_of: AsOf | None) -> list[Recorded]:
+        view = self._view
+        with view.lock:
+            leaves = sorted(
+                i for s in subjects for i in view.by_subject.get(s, ())
+                if as_of is None or as_of.includes(view.leaves[i])
+            )  # fmt: skip
+        return [recorded(event) for event in self._reads.leaves(leaves)]
+
+
+def _fold(events: Iterable[Recorded], moment: datetime | None) -> World:
+    world = World(moment)
+    for event in sorted(events, key=lambda r: r.leaf_index):
+        world.add(event)
+    return world
+
+
+def _at_text(at: str | None, moment: datetime | None) -> str | None:
+    return format_utc_time_compact(moment) if at is not None and moment is not None else None

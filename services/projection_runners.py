@@ -1,0 +1,126 @@
+"""Running the assessment projection beside the server.
+
+- PostgreSQL: the library's projection runner (LISTEN/NOTIFY subscription from the tracking
+  position, one thread), so the view is exactly-once and resumes after a restart.
+- SQLite and the in-memory store (no subscriptions there): a thread in the same process that
+  reads new events after the tracking position whenever a commit wakes it (or every second).
+
+Both offer ``wait(position, timeout)`` for read-your-writes and ``stop()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Protocol
+
+from eventsourcing.persistence import Tracking, WaitInterruptedError
+from eventsourcing.projection import BaseProjectionRunner
+
+from services.assessment_projection import AssessmentProjection
+from services.ledger_app import LedgerApplication
+
+_POLL_SECONDS = 1.0
+_log = logging.getLogger(__name__)
+
+
+class ProjectionRunner(Protocol):
+    def wait(self, position: int, timeout: float) -> bool: ...
+
+    def wake(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class LibraryRunner:
+    """``eventsourcing``'s runner over a PostgreSQL subscription."""
+
+    def __init__(self, projection: AssessmentProjection, env: Mapping[str, str]) -> None:
+        self._projection = projection
+        self._runner = BaseProjectionRunner(
+            projection=projection,
+            application_class=LedgerApplication,
+            tracking_recorder=projection.view,
+            topics=projection.topics,
+            env=dict(env),
+        )
+        self._runner.__enter__()
+
+    def wait(self, position: int, timeout: float) -> bool:
+        try:
+            self._runner.wait(position, timeout)
+        except (TimeoutError, WaitInterruptedError):
+            return False
+        return True
+
+    def wake(self) -> None:
+        """The subscription hears commits through NOTIFY; nothing to do."""
+
+    def stop(self) -> None:
+        try:
+            self._runner.__exit__(None, None, None)
+        except Exception:  # the thread's failure was already reported by wait()
+            _log.exception("the assessment projection stopped with an error")
+
+
+class InProcessRunner:
+    """Feeds new events to the projection from a thread of this process."""
+
+    def __init__(self, app: LedgerApplication, projection: AssessmentProjection) -> None:
+        self._app = app
+        self._projection = projection
+        self._woken = threading.Event()
+        self._stopping = threading.Event()
+        self._progress = threading.Condition()
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="assessments", daemon=True)
+        self._thread.start()
+
+    @property
+    def _position(self) -> int:
+        return self._projection.view.max_tracking_id(self._app.name) or 0
+
+    def catch_up(self) -> None:
+        """Process every event after the tracking position (on the calling thread)."""
+        while True:
+            start = self._position
+            notifications = self._app.recorder.select_notifications(
+                start=start, limit=500, topics=self._projection.topics, inclusive_of_start=False
+            )
+            for notification in notifications:
+                event = self._app.mapper.to_domain_event(notification)
+                self._projection.process_event(event, Tracking(self._app.name, notification.id))
+            with self._progress:
+                self._progress.notify_all()
+            if len(notifications) < 500:
+                return
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.catch_up()
+            except BaseException as error:
+                self._failure = error
+                with self._progress:
+                    self._progress.notify_all()
+                return
+            self._woken.wait(_POLL_SECONDS)
+            self._woken.clear()
+
+    def wait(self, position: int, timeout: float) -> bool:
+        with self._progress:
+            return (
+                self._progress.wait_for(
+                    lambda: self._failure is not None or self._position >= position, timeout
+                )
+                and self._failure is None
+            )
+
+    def wake(self) -> None:
+        self._woken.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._woken.set()
+        self._thread.join(timeout=10)
