@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)  ## start the service on 127.0.0.1:8000 with ./provenance.db and ./keys/
-	$(BIN)/provenance serve
+	$(BIN)/provenance serve --demo
 
 test: $(STAMP) lint  ## the whole suite: lint, types, unit, api, integration, e2e, interop
 	$(BIN)/pytest

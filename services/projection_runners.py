@@ -83,18 +83,11 @@ class InProcessRunner:
 
     def catch_up(self) -> None:
         """Process every event after the tracking position (on the calling thread)."""
-        while True:
-            start = self._position
-            notifications = self._app.recorder.select_notifications(
-                start=start, limit=500, topics=self._projection.topics, inclusive_of_start=False
-            )
-            for notification in notifications:
-                event = self._app.mapper.to_domain_event(notification)
-                self._projection.process_event(event, Tracking(self._app.name, notification.id))
+        while feed_projection(self._app, self._projection, limit=500):
             with self._progress:
                 self._progress.notify_all()
-            if len(notifications) < 500:
-                return
+        with self._progress:
+            self._progress.notify_all()
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -124,3 +117,15 @@ class InProcessRunner:
         self._stopping.set()
         self._woken.set()
         self._thread.join(timeout=10)
+
+
+def feed_projection(app: LedgerApplication, projection: AssessmentProjection, limit: int) -> int:
+    """Give the projection up to ``limit`` events after its tracking position; how many."""
+    start = projection.view.max_tracking_id(app.name) or 0
+    notifications = app.recorder.select_notifications(
+        start=start, limit=limit, topics=projection.topics, inclusive_of_start=False
+    )
+    for notification in notifications:
+        event = app.mapper.to_domain_event(notification)
+        projection.process_event(event, Tracking(app.name, notification.id))
+    return len(notifications)

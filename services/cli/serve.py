@@ -8,12 +8,16 @@ import sys
 
 import uvicorn
 
+from domain.envelope import parse_envelope
 from infra.keys import KeyFileError
 from infra.persistence import DatabaseUrlError, redact
-from infra.settings import Settings, SettingsError
+from infra.settings import DEFAULT_OPERATOR_KEY, Settings, SettingsError
 from services.api.app import create_app
 from services.bootstrap import build_services, describe_operator_keys, ensure_default_keys
+from services.cli.demo import demo_documents
 from services.cli.errors import EXIT_OK, CliError
+from services.ledger_services import LedgerServices
+from services.submission import BatchRejected
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,6 +44,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--origin",
         help="checkpoint origin and log key name (LEDGER_ORIGIN, "
         "default localhost/provenance-ledger)",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="on an empty ledger, first record the "
+        "example model versions (signed with ./keys/operator)",
     )
     serve.set_defaults(run=run_serve)
 
@@ -68,6 +78,22 @@ def run_serve(args: argparse.Namespace) -> int:
         raise CliError(
             f"cannot open the ledger at {redact(settings.database_url)}: {error}"
         ) from error
+    if args.demo:
+        _load_demo(services)
     print(f"listening on http://{settings.host}:{settings.port}", file=sys.stderr)
     uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")
     return EXIT_OK
+
+
+def _load_demo(services: LedgerServices) -> None:
+    if services.view.size:
+        print("demo: the ledger is not empty; nothing loaded", file=sys.stderr)
+        return
+    documents, models = demo_documents(DEFAULT_OPERATOR_KEY, None)
+    try:
+        services.submission.submit([parse_envelope(d) for d in documents])
+    except BatchRejected as rejected:
+        raise CliError(f"demo: the examples were refused: {rejected.errors[:3]}") from rejected
+    print(f"demo: recorded {len(documents)} statements; try one of:", file=sys.stderr)
+    for model in models:
+        print(f"  provenance freedoms {model}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.assessment_contract import AssessmentContract
 from tests.ledger_contract import LedgerContract, TransparencyLogContract
 
 pytestmark = pytest.mark.postgres
@@ -14,4 +15,8 @@ class TestLedgerContractOnPostgres(LedgerContract):
 
 
 class TestTransparencyLogOnPostgres(TransparencyLogContract):
+    pass
+
+
+class TestAssessmentOnPostgres(AssessmentContract):
     pass

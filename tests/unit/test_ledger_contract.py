@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.assessment_contract import AssessmentContract
 from tests.backends import Backend
 from tests.ledger_contract import LedgerContract, TransparencyLogContract
 
@@ -24,4 +25,8 @@ class TestLedgerContract(LedgerContract):
 
 
 class TestTransparencyLog(TransparencyLogContract):
+    pass
+
+
+class TestAssessment(AssessmentContract):
     pass

@@ -1,0 +1,27 @@
+"""Rebuilding the assessment projection from zero: forget every stored assessment and the
+tracking position, then replay the whole log through the projection. Stop the servers that
+share the database first, or their runners resume from where they were."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from services.assessment_projection import AssessmentProjection
+from services.ledger_app import LedgerApplication
+from services.ledger_services import assessment_store
+from services.projection_runners import feed_projection
+
+
+def rebuild_projections(persistence: Mapping[str, str]) -> int:
+    """Replay every recorded statement into a fresh view; return how many were replayed."""
+    app = LedgerApplication(env=dict(persistence))
+    try:
+        store = assessment_store(persistence)
+        store.clear(app.name)
+        projection = AssessmentProjection(store)
+        replayed = 0
+        while count := feed_projection(app, projection, limit=1000):
+            replayed += count
+        return replayed
+    finally:
+        app.close()
