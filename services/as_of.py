@@ -3,6 +3,7 @@ had recorded then (transaction time, DESIGN.md §2)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,12 +23,26 @@ class AsOf:
         return parse_rfc3339(leaf.recorded_at) <= self.recorded_at
 
 
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def parse_rfc3339(text: str) -> datetime:
-    """An RFC 3339 date-time with ``Z`` or a numeric offset, as an aware UTC datetime."""
-    if "T" not in text.upper() or not (text.endswith(("Z", "z")) or text[-6] in "+-"):
+    """An RFC 3339 date-time with ``Z`` or a numeric offset (or a bare RFC 3339 full-date,
+    meaning midnight UTC), as an aware UTC datetime."""
+    if _DATE.fullmatch(text):
+        text += "T00:00:00Z"
+    if _RFC3339.fullmatch(text) is None:
         raise ValueError("not an RFC 3339 date-time with a time zone")
-    moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
-    return moment.astimezone(UTC)
+    head, _, fraction = text.upper().replace("Z", "+00:00").partition(".")
+    if fraction:  # Python's parser takes at most microseconds
+        digits = fraction[: len(fraction) - 6] if fraction[-6] in "+-" else fraction
+        head += "." + digits[:6].ljust(6, "0") + fraction[len(digits) :]
+    return datetime.fromisoformat(head).astimezone(UTC)
 
 
 def parse_as_of(text: str | None) -> AsOf | None:
