@@ -8,8 +8,10 @@ additionally held to the SPDX ``idstring`` grammar.
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import cache
+from typing import Any
 
 from license_expression import ExpressionError, Licensing
 
@@ -48,3 +50,16 @@ def check_licence_expression(expression: str, path: str = "licence") -> None:
 
 def _malformed(path: str, reason: str) -> Rejection:
     return Rejection(RejectionKind.MALFORMED_LICENCE, f"{path} {reason}")
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_expression(expression: str) -> Any:
+    """The parsed tree of an already-validated expression (cached: expressions repeat)."""
+    return _licensing().parse(expression, simple=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def expression_ids(expression: str) -> tuple[str, ...]:
+    """The licence and exception ids an already-validated expression names."""
+    parsed = parse_expression(expression)
+    return () if parsed is None else tuple(_licensing().license_keys(parsed, unique=True))

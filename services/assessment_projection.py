@@ -23,23 +23,11 @@ from domain.assessment.policies import POLICIES
 from domain.assessment.report import assess, catalogue_for
 from domain.assessment.world import Recorded, World
 from domain.canonical import canonical_json
-from domain.encoding import b64decode_strict
 from domain.ledger import Ledger
 from domain.licences.catalogue import LicenceCatalogue
-from domain.statement import recorded_statement
 from infra.assessment_store import AssessmentStore, StoredAssessment
 from services.ledger_app import APPENDED_TOPIC, LedgerApplication
-
-
-def recorded_from_event(event: Ledger.StatementAppended, position: int) -> Recorded:
-    envelope = event.envelope
-    return Recorded(
-        statement=recorded_statement(b64decode_strict(envelope["payload"])),
-        event_id=event.event_id,
-        signers=tuple(s["keyid"] for s in envelope["signatures"]),
-        leaf_index=event.leaf_index,
-        position=position,
-    )
+from services.recorded import recorded_from_event
 
 
 class AssessmentProjection(Projection[AssessmentStore]):
@@ -83,6 +71,11 @@ class AssessmentProjection(Projection[AssessmentStore]):
         # one) already; its rows are the same bytes, as the assessment is deterministic.
         with contextlib.suppress(IntegrityError):
             self.view.save(rows, tracking)
+
+    def watched(self, model_id: str) -> set[str]:
+        """The subjects, licence ids and signers the model's answer rests on at the head."""
+        with self.lock:
+            return set(self._watching.get(model_id, ()))
 
     def catalogue(self) -> LicenceCatalogue:
         with self.lock:

@@ -10,7 +10,7 @@ the last statement it rests on, so a projection kept at the head gives identical
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,29 +19,18 @@ from domain.assessment.policies import POLICIES
 from domain.assessment.report import UnknownModel, assess
 from domain.assessment.world import Recorded, World
 from domain.canonical import canonical_json
-from domain.encoding import b64decode_strict, format_utc_time_compact
+from domain.encoding import format_utc_time_compact
 from domain.rejections import Rejection, RejectionKind
-from domain.statement import recorded_statement
 from services.as_of import AsOf, parse_rfc3339
 from services.ledger_view import LedgerView
-from services.reads import LedgerReads, LoggedEvent
+from services.reads import LedgerReads
+from services.recorded import recorded_from_event
 
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
     body: bytes  # RFC 8785 JSON of the §6 document
     evidence: list[Recorded]  # the statements it rests on, in log order
-
-
-def recorded(event: LoggedEvent) -> Recorded:
-    envelope = event.envelope
-    return Recorded(
-        statement=recorded_statement(b64decode_strict(envelope["payload"])),
-        event_id=event.event_id,
-        signers=tuple(s["keyid"] for s in envelope["signatures"]),
-        leaf_index=event.leaf_index,
-        position=event.position,
-    )
 
 
 def parse_at(at: str | None) -> datetime | None:
@@ -64,9 +53,19 @@ def check_policy(policy: str) -> str:
 
 
 class Assessments:
-    def __init__(self, view: LedgerView, reads: LedgerReads) -> None:
+    """``hint`` names subjects the model is known to rest on at the head (the projection's
+    watch list); reading them in the first round saves rounds, and is always safe: a
+    closure only grows as the log does, and every round still checks for more."""
+
+    def __init__(
+        self,
+        view: LedgerView,
+        reads: LedgerReads,
+        hint: Callable[[str], set[str]] = lambda model: set(),
+    ) -> None:
         self._view = view
         self._reads = reads
+        self._hint = hint
 
     def recompute(
         self, model_id: str, as_of: AsOf | None, at: str | None, policy: str
@@ -89,17 +88,18 @@ class Assessments:
     def _closure_world(self, model_id: str, as_of: AsOf | None, moment: datetime | None) -> World:
         loaded: dict[str, Recorded] = {}
         known: set[str] = set()
-        frontier = {model_id}
+        frontier = {model_id} | self._hint(model_id)
         world = World(moment)
         while frontier:
             known |= frontier
+            before = len(loaded)
             for event in self._events_of(frontier, as_of):
                 loaded.setdefault(event.event_id, event)
+            if len(loaded) == before:
+                break
             world = _fold(loaded.values(), moment)
-            frontier = closure_subjects(world, model_id) - known
-            if not frontier:
-                signers = {k for r in loaded.values() for k in r.signers} - known
-                frontier = signers
+            signers = {k for r in loaded.values() for k in r.signers}
+            frontier = (closure_subjects(world, model_id) | signers) - known
         return world
 
     def _events_of(self, subjects: Iterable[str], as_of: AsOf | None) -> list[Recorded]:
@@ -109,7 +109,7 @@ class Assessments:
                 i for s in subjects for i in view.by_subject.get(s, ())
                 if as_of is None or as_of.includes(view.leaves[i])
             )  # fmt: skip
-        return [recorded(event) for event in self._reads.leaves(leaves)]
+        return [recorded_from_event(e, position) for e, position in self._reads.appended(leaves)]
 
 
 def _fold(events: Iterable[Recorded], moment: datetime | None) -> World:

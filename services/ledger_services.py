@@ -101,7 +101,7 @@ def open_ledger(
         submission=Submission(view, origin, clock, verifier, on_commit=runner.wake),
         reads=reads,
         log=log,
-        assessments=Assessments(view, reads),
+        assessments=Assessments(view, reads, projection.watched),
         projection=projection,
         runner=runner,
         origin=origin,

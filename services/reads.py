@@ -65,13 +65,20 @@ class LedgerReads:
 
     def leaves(self, leaf_indices: Sequence[int]) -> Iterator[LoggedEvent]:
         """The recorded events at these leaf indices (ascending), read in contiguous runs."""
+        for appended, position in self.appended(leaf_indices):
+            yield _logged(appended, position)
+
+    def appended(
+        self, leaf_indices: Sequence[int]
+    ) -> Iterator[tuple[Ledger.StatementAppended, int]]:
+        """The stored ledger events at these leaf indices (ascending) with their positions."""
         view = self._view
         for first, last in _runs(leaf_indices):
             for stored in view.app.events.get(
                 LEDGER_ID, gt=first + _STREAM_OFFSET - 1, lte=last + _STREAM_OFFSET
             ):
                 assert isinstance(stored, Ledger.StatementAppended)
-                yield _logged(stored, view.leaves[stored.leaf_index].position)
+                yield stored, view.leaves[stored.leaf_index].position
 
     def subject(self, subject_id: str, as_of: AsOf | None = None) -> SubjectReport:
         view = self._view

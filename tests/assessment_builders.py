@@ -99,7 +99,9 @@ class LedgerBuilder:
         if any(r.event_id == event_id for r in self.recorded):
             raise ValueError(f"the same statement twice: {statement}; give it a nonce")
         index = len(self.recorded)
-        signers = tuple(when.get("signers", (OPERATOR if type_.startswith("Signer") else PUBLISHER,)))
+        signers = tuple(
+            when.get("signers", (OPERATOR if type_.startswith("Signer") else PUBLISHER,))
+        )
         self.recorded.append(Recorded(statement, event_id, signers, index, index + 1))
         return self
 
@@ -111,6 +113,13 @@ class LedgerBuilder:
     @property
     def last(self) -> str:
         return self.recorded[-1].event_id
+
+    def find(self, type_: str, subject: str) -> str:
+        """The event id of the last ``type_`` statement on ``subject``."""
+        for recorded in reversed(self.recorded):
+            if (recorded.statement.type, recorded.statement.subject) == (type_, subject):
+                return recorded.event_id
+        raise LookupError(f"no {type_} on {subject}")
 
     def extend(self, recorded: Iterable[Recorded]) -> LedgerBuilder:
         """Append already recorded statements (re-indexed in this builder's order)."""
@@ -303,6 +312,8 @@ def open_model(
     hardware: Sequence[Layer] | None = None,
     run: bool = True,
     base_model: str | None = None,
+    base_parameters: str | None = None,
+    **when: Unpack[When],
 ) -> LedgerBuilder:
     """A model version ``<prefix>@1`` whose every part is open unless told otherwise.
 
@@ -310,7 +321,8 @@ def open_model(
     ``<prefix>/infer`` (``None`` leaves a part out), training datasets ``datasets``
     (id → availability; default one public ``<prefix>/data``, each granted ``dataset_licence``),
     one training run ``<prefix>/run`` (unless ``run`` is false) naming the training code, the
-    datasets and, when ``hardware`` is given, the stack ``<prefix>/hw`` with those layers.
+    datasets, ``base_parameters`` and, when ``hardware`` is given, the stack ``<prefix>/hw`` with
+    those layers. ``when`` applies to every statement.
     """
     b = builder if builder is not None else LedgerBuilder()
     components: dict[str, list[str]] = {}
@@ -322,15 +334,15 @@ def open_model(
     for suffix, kind, component, licence, availability in parts:
         if licence is not None:
             artefact = f"{prefix}/{suffix}"
-            b.artefact(artefact, kind, component, availability, licence)
+            b.artefact(artefact, kind, component, availability, licence, **when)
             components[component] = [artefact]
     data = datasets if datasets is not None else {f"{prefix}/data": "public"}
     for dataset, availability in data.items():
-        b.artefact(dataset, "dataset", "datasets", availability, dataset_licence)
+        b.artefact(dataset, "dataset", "datasets", availability, dataset_licence, **when)
     stacks = []
     if hardware is not None:
         stacks = [f"{prefix}/hw"]
-        b.artefact(stacks[0], "hardware").stack(stacks[0], hardware)
+        b.artefact(stacks[0], "hardware", **when).stack(stacks[0], hardware, **when)
     runs = None
     if run:
         runs = [f"{prefix}/run"]
@@ -340,8 +352,10 @@ def open_model(
             datasets=list(data),
             hardware=stacks,
             produced=components.get("model-parameters", []),
+            base_parameters=base_parameters,
+            **when,
         )
-    return b.model(f"{prefix}@1", components, runs, base_model)
+    return b.model(f"{prefix}@1", components, runs, base_model, **when)
 
 
 def statuses(document: Mapping[str, Any]) -> dict[str, str]:

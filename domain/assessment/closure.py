@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from license_expression import Licensing
-
 from domain.assessment.world import Recorded, World
-
-_LICENSING = Licensing()
+from domain.licence_syntax import expression_ids
+from domain.licences.catalogue import alias_target
 
 
 def licence_ids(expression: str) -> list[str]:
-    """The licence and exception ids an (already validated) expression names."""
-    parsed = _LICENSING.parse(expression, simple=False)
-    return [] if parsed is None else list(_LICENSING.license_keys(parsed, unique=True))
+    """The licence and exception ids an (already validated) expression names, and the ids
+    its aliases (ScanCode keys, Hugging Face ids) stand for: a ``LicenceDefined`` of the
+    target is what the assessment reads for them."""
+    ids = list(expression_ids(expression))
+    return ids + [t for i in ids if (t := alias_target(i)) is not None and t not in ids]
 
 
 def closure_subjects(world: World, model_id: str) -> set[str]:

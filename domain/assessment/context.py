@@ -42,6 +42,16 @@ class Context:
         return chain
 
     @cached_property
+    def missing_bases(self) -> list[tuple[ModelFacts, str]]:
+        """(model, base id) where a model in the lineage names a base the world lacks (not
+        recorded, or not yet effective at the date asked): its restrictions are unknown."""
+        return [
+            (model, model.base_model)
+            for model in self.lineage
+            if model.base_model and model.base_model not in self.world.models
+        ]
+
+    @cached_property
     def runs(self) -> list[RunFacts]:
         """Training runs of the model and of its bases, each once."""
         runs: dict[str, RunFacts] = {}

@@ -52,11 +52,10 @@ def data_information(context: Context) -> Verdict:
     for dataset in context.training_datasets:
         artefact = context.world.artefacts.get(dataset)
         if artefact is None:
+            naming = tuple(run.event_id for run in context.runs if dataset in run.datasets)
+            reason = "the training dataset is not recorded (as of the date asked)"
             parts.append(
-                blocked(
-                    Status.UNKNOWN,
-                    Blocker(dataset, "datasets", None, "the training dataset is not recorded", ()),
-                )
+                blocked(Status.UNKNOWN, Blocker(dataset, "datasets", None, reason, naming))
             )
         elif artefact.availability not in _DESCRIBED:
             parts.append(

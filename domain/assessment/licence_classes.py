@@ -9,18 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from license_expression import AND, OR, LicenseWithExceptionSymbol, Licensing
+from license_expression import AND, OR, LicenseWithExceptionSymbol
 
+from domain.licence_syntax import parse_expression
 from domain.licences.catalogue import LicenceCatalogue
 from domain.licences.terms import LicenceEntry
-
-_LICENSING = Licensing()
 
 
 def can_take_under(
     expression: str, catalogue: LicenceCatalogue, in_class: Callable[[LicenceEntry], bool]
 ) -> bool:
-    parsed = _LICENSING.parse(expression, simple=False)
+    parsed = parse_expression(expression)
     return parsed is not None and _satisfies(parsed, catalogue, in_class)
 
 

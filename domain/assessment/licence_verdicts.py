@@ -8,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from license_expression import AND, OR, LicenseSymbol, LicenseWithExceptionSymbol, Licensing
+from license_expression import AND, OR, LicenseSymbol, LicenseWithExceptionSymbol
 
 from domain.assessment.licence_rules import Freedom, rule
 from domain.assessment.verdicts import Blocker, Status, Verdict, all_of, best_of, blocked
+from domain.licence_syntax import parse_expression
 from domain.licences.catalogue import LicenceCatalogue
 from domain.licences.terms import LicenceKind
-
-_LICENSING = Licensing()
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +30,7 @@ class Site:
 def licence_verdict(
     expression: str, freedom: Freedom, catalogue: LicenceCatalogue, site: Site
 ) -> Verdict:
-    parsed = _LICENSING.parse(expression, simple=False)
+    parsed = parse_expression(expression)
     if parsed is None:
         return blocked(Status.UNKNOWN, _blocker(site, expression, "the licence is empty"))
     return _evaluate(parsed, freedom, catalogue, site)

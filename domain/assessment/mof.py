@@ -13,6 +13,7 @@ from domain.assessment.context import Context
 from domain.assessment.licence_classes import can_take_under, mof_open
 
 READING = "model-openness-tool"
+_RELEASED = frozenset({"public", "gated"})
 # Required components per class (the class's own additions); alternatives in a tuple.
 REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "III": (
@@ -60,7 +61,11 @@ def _problem(context: Context, component: str) -> str | None:
         return "not released"
     for artefact_id in artefacts:
         artefact = context.world.artefacts.get(artefact_id)
-        grants = artefact.grants_in_force() if artefact else []
+        if artefact is None:
+            return f"{artefact_id} is not recorded"
+        if artefact.availability not in _RELEASED:
+            return f"{artefact_id} is not released ({artefact.availability})"
+        grants = artefact.grants_in_force()
         if not grants:
             return f"{artefact_id} has no licence"
         if not any(can_take_under(g.licence, context.catalogue, mof_open) for g in grants):

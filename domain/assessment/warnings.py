@@ -38,7 +38,9 @@ def _compromised(context: Context, closure: list[Recorded]) -> list[dict[str, An
                         "reason": f"{recorded.statement.type} on {recorded.statement.subject} was "
                         f"signed by key {keyid} after it was reported compromised; "
                         "treat it as untrusted",
-                        "evidence": [recorded.event_id, signer.revoked_by or ""],
+                        "evidence": list(
+                            dict.fromkeys([recorded.event_id, signer.revoked_by or ""])
+                        ),
                     }
                 )
     return found

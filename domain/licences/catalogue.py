@@ -61,6 +61,12 @@ def _built_in_entries() -> tuple[LicenceEntry, ...]:
     return (*spdx_entries().values(), *custom_entries().values(), *SPECIAL_ENTRIES.values())
 
 
+def alias_target(licence_id: str) -> str | None:
+    """The catalogue id a ScanCode key or Hugging Face id stands for (None if neither)."""
+    target = _scancode_by_folded_id().get(licence_id.casefold())
+    return target if target is not None else HUGGING_FACE_IDS.get(licence_id.lower())
+
+
 class LicenceCatalogue:
     """Built-in licences plus ``defined`` (entries built by :meth:`defined_entry` from the ledger's
     ``LicenceDefined`` statements, keyed by id). Immutable once built."""
@@ -82,9 +88,7 @@ class LicenceCatalogue:
         if len(licence_id) > 1 and licence_id.endswith("+"):
             base = licence_id[:-1]
             return spdx_entries().get(base) or _spdx_by_folded_id().get(base.casefold())
-        target = _scancode_by_folded_id().get(licence_id.casefold())
-        if target is None:
-            target = HUGGING_FACE_IDS.get(licence_id.lower())
+        target = alias_target(licence_id)
         return self._canonical(target) if target is not None else None
 
     def lookup_exception(self, exception_id: str) -> LicenceEntry | None:

@@ -1,0 +1,164 @@
+"""Assessment benchmark against PostgreSQL on loopback (issue: the assessment).
+
+For synthetic models of 10, 100 and 1,000 artefacts (10 data sources per artefact, so the
+largest has 10,000), prints from one run on one fresh database:
+- the freedoms read from the projection over HTTP, p50/p99, and its ratio to ``GET /healthz``
+  latency measured in the same run (aim <= 2x);
+- the recompute-from-events time per event read, and its ratio to the library's raw decode
+  time per event (select + ``mapper.to_domain_event``) measured in the same run (aim <= 3x).
+
+Usage: ``python -m bench.assess [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from bench.http_load import LoadResult, run_load
+from bench.synthetic import synthetic_model
+from infra.keys import load_private_key
+from infra.persistence import persistence_env
+from services.as_of import AsOf
+from services.ledger_services import open_ledger
+from tests.builders import enrolment
+from tests.e2e.server import ServerProcess
+
+SIZES = (10, 100, 1000)
+REQUESTS = 300
+
+
+def get_request(port: int, path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+
+
+def latency(port: int, path: str) -> LoadResult:
+    requests = [get_request(port, path)] * REQUESTS
+    result = asyncio.run(run_load("127.0.0.1", port, requests, 1, 120))
+    if set(result.statuses) != {200}:
+        raise RuntimeError(f"{path}: {result.statuses}")
+    return result
+
+
+def quantile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1]
+
+
+def decode_time_per_event(database_url: str) -> float:
+    from services.ledger_app import APPENDED_TOPIC, LedgerApplication
+
+    app = LedgerApplication(env=persistence_env(database_url))
+    try:
+        start, count, after = time.perf_counter(), 0, 0
+        while True:
+            page = app.recorder.select_notifications(
+                start=after, limit=1000, topics=(APPENDED_TOPIC,), inclusive_of_start=False
+            )
+            for notification in page:
+                app.mapper.to_domain_event(notification)
+            count += len(page)
+            if len(page) < 1000:
+                break
+            after = page[-1].id
+        return (time.perf_counter() - start) / count
+    finally:
+        app.close()
+
+
+def submit_all(url: str, documents: list[dict[str, Any]]) -> None:
+    with httpx.Client(base_url=url, timeout=300) as http:
+        for start in range(0, len(documents), 1000):
+            response = http.post(
+                "/v1/events:batch", json={"envelopes": documents[start : start + 1000]}
+            )
+            response.raise_for_status()
+
+
+def run(database_url: str) -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        server = ServerProcess(Path(workdir), database_url).start()
+        try:
+            operator = load_private_key(Path(workdir) / "keys" / "operator")
+            publisher = Ed25519PrivateKey.generate()
+            submit_all(server.url, [enrolment(operator, publisher, "synth", ["publisher"])])
+            models = {}
+            for size in SIZES:
+                model, documents = synthetic_model(publisher, f"m{size}", size, size * 10)
+                submit_all(server.url, documents)
+                models[size] = (model, len(documents))
+            for model, _ in models.values():  # first read waits for the projection
+                httpx.get(
+                    f"{server.url}/v1/models/{model}/freedoms", timeout=120
+                ).raise_for_status()
+            health = latency(server.port, "/healthz")
+            reads = {
+                size: latency(server.port, f"/v1/models/{m}/freedoms")
+                for size, (m, _) in models.items()
+            }
+        finally:
+            server.stop()
+        ledger = open_ledger(
+            persistence_env(database_url),
+            [operator.public_key()],
+            "bench/assess",
+            Ed25519PrivateKey.generate(),
+        )
+        try:
+            recompute = {}
+            for size, (model, _) in models.items():
+                head = AsOf(position=ledger.view.leaves[-1].position)
+                timings, events = [], 0
+                for _ in range(5):
+                    started = time.perf_counter()
+                    answer = ledger.assessments.recompute(model, head, None, "default")
+                    timings.append(time.perf_counter() - started)
+                    events = len(answer.evidence)
+                recompute[size] = (statistics.median(timings), events)
+        finally:
+            ledger.close()
+    decode = decode_time_per_event(database_url)
+    h50, h99 = quantile(health.latencies, 50), quantile(health.latencies, 99)
+    print(f"\nGET /healthz: p50 {1000 * h50:.2f} ms  p99 {1000 * h99:.2f} ms")
+    print(f"raw decode (select + mapper.to_domain_event): {1e6 * decode:.1f} us/event\n")
+    print(
+        f"{'artefacts':>9} {'events':>7} | {'freedoms p50':>12} {'p99':>8} {'p50/healthz':>11} |"
+        f" {'recompute':>10} {'us/event':>9} {'/decode':>8}"
+    )
+    for size in SIZES:
+        r50, r99 = quantile(reads[size].latencies, 50), quantile(reads[size].latencies, 99)
+        seconds, events = recompute[size]
+        per_event = seconds / events
+        print(
+            f"{size:>9} {events:>7} | {1000 * r50:>9.2f} ms {1000 * r99:>5.2f} ms"
+            f" {r50 / h50:>10.2f}x |"
+            f" {1000 * seconds:>7.1f} ms {1e6 * per_event:>9.1f} {per_event / decode:>7.2f}x"
+        )
+    print("\naims: freedoms p50 <= 2x healthz; recompute per event <= 3x raw decode")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    name = f"bench_assess_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(args.admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        run(args.admin_url.rsplit("/", 1)[0] + f"/{name}")
+    finally:
+        with psycopg.connect(args.admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

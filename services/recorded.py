@@ -1,0 +1,19 @@
+"""Stored ledger events as the assessment reads them."""
+
+from __future__ import annotations
+
+from domain.assessment.world import Recorded
+from domain.encoding import b64decode_strict
+from domain.ledger import Ledger
+from domain.statement import recorded_statement
+
+
+def recorded_from_event(event: Ledger.StatementAppended, position: int) -> Recorded:
+    envelope = event.envelope
+    return Recorded(
+        statement=recorded_statement(b64decode_strict(envelope["payload"])),
+        event_id=event.event_id,
+        signers=tuple(s["keyid"] for s in envelope["signatures"]),
+        leaf_index=event.leaf_index,
+        position=position,
+    )
