@@ -56,8 +56,10 @@ def _postgres(url: str) -> dict[str, str]:
         "APPLICATION_RECORDER_TOPIC": "infra.postgres_recorder:ArrayInsertRecorder",
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_PRE_PING": "y",
-        "POSTGRES_POOL_SIZE": "5",
-        "POSTGRES_MAX_OVERFLOW": "20",
+        # Each server holds three pools (events, the projection runner, the assessment view):
+        # small minimums keep several instances well inside PostgreSQL's max_connections.
+        "POSTGRES_POOL_SIZE": "2",
+        "POSTGRES_MAX_OVERFLOW": "12",
         "POSTGRES_MAX_WAITING": "0",
         "POSTGRES_LOCK_TIMEOUT": "10",
     }
