@@ -39,7 +39,10 @@ class AssessmentProjection(Projection[AssessmentStore]):
         self.world = World()
         self._watching: dict[str, set[str]] = {}  # model -> what it watches
         self._watchers: dict[str, set[str]] = defaultdict(set)  # subject -> models
+        self._latest: dict[tuple[str, str], bytes] = {}  # in-memory copy of the view's rows
+        self.position = 0  # the last event processed
         self.lock = threading.RLock()
+        self._advanced = threading.Condition()
 
     def warm_up(self, app: LedgerApplication, application_name: str) -> None:
         """Rebuild the in-memory world up to the view's tracking position (nothing written)."""
@@ -59,6 +62,7 @@ class AssessmentProjection(Projection[AssessmentStore]):
         with self.lock:
             for model_id in self.world.models:
                 self._watch(model_id, closure(self.world, model_id))
+        self._advance(upto)
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         if not isinstance(domain_event, Ledger.StatementAppended):
@@ -71,6 +75,35 @@ class AssessmentProjection(Projection[AssessmentStore]):
         # one) already; its rows are the same bytes, as the assessment is deterministic.
         with contextlib.suppress(IntegrityError):
             self.view.save(rows, tracking)
+        with self.lock:
+            self._latest.update({(row.model, row.policy): row.body for row in rows})
+        self._advance(tracking.notification_id)
+
+    def _advance(self, position: int) -> None:
+        with self._advanced:
+            self.position = max(self.position, position)
+            self._advanced.notify_all()
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Block until the projection has processed ``position`` (True) or ``timeout``."""
+        with self._advanced:
+            return self._advanced.wait_for(lambda: self.position >= position, timeout)
+
+    def cached(self, model_id: str, policy: str) -> bytes | None:
+        """The in-memory copy only (never reads the view)."""
+        return self._latest.get((model_id, policy))
+
+    def latest(self, model_id: str, policy: str) -> bytes | None:
+        """The stored assessment (kept in memory once read); None for an unknown model."""
+        with self.lock:
+            body = self._latest.get((model_id, policy))
+        if body is None:
+            stored = self.view.get(model_id, policy)
+            if stored is not None:
+                body = stored.body
+                with self.lock:
+                    self._latest.setdefault((model_id, policy), body)
+        return body
 
     def watched(self, model_id: str) -> set[str]:
         """The subjects, licence ids and signers the model's answer rests on at the head."""

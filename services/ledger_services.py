@@ -59,12 +59,26 @@ class LedgerServices:
         check_policy(policy)
         if as_of is None and at is None:
             self.view.catch_up()
-            head = self.view.leaves[-1].position if self.view.leaves else 0
-            if self.runner.wait(head, PROJECTION_WAIT_SECONDS):
-                stored = self.projection.view.get(model_id, policy)
-                if stored is not None:
-                    return stored.body
+            if self.runner.wait(self.head_position, PROJECTION_WAIT_SECONDS):
+                body = self.projection.latest(model_id, policy)
+                if body is not None:
+                    return body
         return self.assessments.recompute(model_id, as_of, at, policy).body
+
+    def current_freedoms(self, model_id: str, policy: str) -> bytes | None:
+        """The projection's answer if it already reflects every event this process has seen
+        and holds it in memory; None otherwise (then call :meth:`freedoms`). Never blocks."""
+        check_policy(policy)
+        if self.projection.position < self.head_position:
+            return None
+        with self.projection.lock:
+            return self.projection.cached(model_id, policy)
+
+    @property
+    def head_position(self) -> int:
+        """The position of the last leaf this process has seen (its own writes included)."""
+        leaves = self.view.leaves
+        return leaves[-1].position if leaves else 0
 
     def catalogue(self) -> LicenceCatalogue:
         """The built-in catalogue with the ledger's licence definitions at the head."""

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Mapping
 from typing import Protocol
 
-from eventsourcing.persistence import Tracking, WaitInterruptedError
+from eventsourcing.persistence import Tracking
 from eventsourcing.projection import BaseProjectionRunner
 
 from services.assessment_projection import AssessmentProjection
@@ -48,11 +48,9 @@ class LibraryRunner:
         self._runner.__enter__()
 
     def wait(self, position: int, timeout: float) -> bool:
-        try:
-            self._runner.wait(position, timeout)
-        except (TimeoutError, WaitInterruptedError):
+        if self._runner.is_interrupted.is_set():  # the runner stopped or failed
             return False
-        return True
+        return self._projection.wait_for(position, timeout)
 
     def wake(self) -> None:
         """The subscription hears commits through NOTIFY; nothing to do."""
@@ -72,43 +70,30 @@ class InProcessRunner:
         self._projection = projection
         self._woken = threading.Event()
         self._stopping = threading.Event()
-        self._progress = threading.Condition()
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="assessments", daemon=True)
         self._thread.start()
 
-    @property
-    def _position(self) -> int:
-        return self._projection.view.max_tracking_id(self._app.name) or 0
-
     def catch_up(self) -> None:
         """Process every event after the tracking position (on the calling thread)."""
         while feed_projection(self._app, self._projection, limit=500):
-            with self._progress:
-                self._progress.notify_all()
-        with self._progress:
-            self._progress.notify_all()
+            pass
 
     def _run(self) -> None:
         while not self._stopping.is_set():
             try:
                 self.catch_up()
-            except BaseException as error:
+            except BaseException as error:  # kept for wait() to report
                 self._failure = error
-                with self._progress:
-                    self._progress.notify_all()
+                _log.exception("the assessment projection stopped with an error")
                 return
             self._woken.wait(_POLL_SECONDS)
             self._woken.clear()
 
     def wait(self, position: int, timeout: float) -> bool:
-        with self._progress:
-            return (
-                self._progress.wait_for(
-                    lambda: self._failure is not None or self._position >= position, timeout
-                )
-                and self._failure is None
-            )
+        if self._failure is not None:
+            return False
+        return self._projection.wait_for(position, timeout)
 
     def wake(self) -> None:
         self._woken.set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from domain.assessment.policies import DEFAULT_POLICY, POLICIES
@@ -20,7 +21,7 @@ PolicyQuery = Annotated[str, Query(description=f"one of {sorted(POLICIES)}")]
 
 
 @router.get("/models/{model_id:path}/freedoms", summary="What freedoms the model version confers")
-def freedoms(
+async def freedoms(
     model_id: str,
     services: Services,
     as_of: AsOfQuery = None,
@@ -29,7 +30,11 @@ def freedoms(
 ) -> Response:
     """The §6 assessment as RFC 8785 JSON; from the projection when no ``as_of``/``at`` is
     asked, recomputed from the events otherwise (the bytes are the same at the head)."""
-    body = services.freedoms(model_id, parse_as_of(as_of), at, policy)
+    if as_of is None and at is None:
+        current = services.current_freedoms(model_id, policy)
+        if current is not None:  # answered from memory, without leaving the event loop
+            return Response(current, media_type="application/json")
+    body = await run_in_threadpool(services.freedoms, model_id, parse_as_of(as_of), at, policy)
     return Response(body, media_type="application/json")
 
 
