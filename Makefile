@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test lint unit bench-ingest clean
+.PHONY: run test lint unit bench-ingest bench-assess clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ unit: $(STAMP)
 
 bench-ingest: $(STAMP)
 	$(BIN)/python -m bench.ingest
+
+bench-assess: $(STAMP)
+	$(BIN)/python -m bench.assess
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
