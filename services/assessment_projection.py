@@ -127,11 +127,13 @@ class AssessmentProjection(Projection[AssessmentStore]):
         position = max(r.position or 0 for r in evidence)
         return [
             StoredAssessment(
-                model_id, policy,
-                canonical_json(assess(self.world, model_id, policy, position, None)), position,
+                model_id,
+                policy,
+                canonical_json(assess(self.world, model_id, policy, position, None)),
+                position,
             )
             for policy in POLICIES
-        ]  # fmt: skip
+        ]
 
     def _watch(self, model_id: str, evidence: list[Recorded]) -> None:
         watched = closure_subjects(self.world, model_id)

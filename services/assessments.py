@@ -31,6 +31,7 @@ from services.recorded import recorded_from_event
 class Assessment:
     body: bytes  # RFC 8785 JSON of the §6 document
     evidence: list[Recorded]  # the statements it rests on, in log order
+    world: World  # the facts folded from them
 
 
 def parse_at(at: str | None) -> datetime | None:
@@ -83,7 +84,7 @@ class Assessments:
             raise Rejection(
                 RejectionKind.NOT_FOUND, f"no model version '{model_id}'{when}"
             ) from None
-        return Assessment(canonical_json(report), evidence)
+        return Assessment(canonical_json(report), evidence, world)
 
     def _closure_world(self, model_id: str, as_of: AsOf | None, moment: datetime | None) -> World:
         loaded: dict[str, Recorded] = {}
@@ -106,9 +107,11 @@ class Assessments:
         view = self._view
         with view.lock:
             leaves = sorted(
-                i for s in subjects for i in view.by_subject.get(s, ())
+                i
+                for s in subjects
+                for i in view.by_subject.get(s, ())
                 if as_of is None or as_of.includes(view.leaves[i])
-            )  # fmt: skip
+            )
         return [recorded_from_event(e, position) for e, position in self._reads.appended(leaves)]
 
 

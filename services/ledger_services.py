@@ -16,6 +16,7 @@ from infra.assessment_store import STORES, AssessmentStore
 from services.as_of import AsOf
 from services.assessment_projection import AssessmentProjection
 from services.assessments import Assessments, check_policy
+from services.bundles import Bundles
 from services.ledger_app import LedgerApplication
 from services.ledger_view import LedgerView
 from services.projection_runners import InProcessRunner, LibraryRunner, ProjectionRunner
@@ -39,6 +40,7 @@ class LedgerServices:
     reads: LedgerReads
     log: TransparencyLog
     assessments: Assessments
+    bundles: Bundles
     projection: AssessmentProjection
     runner: ProjectionRunner
     origin: str
@@ -109,13 +111,15 @@ def open_ledger(
     runner = start_runner(app, projection, persistence)
     verifier = ParallelVerifier(workers=min(4, os.cpu_count() or 1))  # beside the admitting thread
     reads = LedgerReads(view)
+    assessments = Assessments(view, reads, projection.watched)
     return LedgerServices(
         app=app,
         view=view,
         submission=Submission(view, origin, clock, verifier, on_commit=runner.wake),
         reads=reads,
         log=log,
-        assessments=Assessments(view, reads, projection.watched),
+        assessments=assessments,
+        bundles=Bundles(assessments, reads, log),
         projection=projection,
         runner=runner,
         origin=origin,

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from domain.bundle.attestation import sign_attestation
 from domain.checkpoint import Checkpoint, key_id, sign_checkpoint, vkey
 from domain.encoding import b64decode_strict, b64encode
 from domain.envelope import keyid_for, raw_public_key
@@ -87,6 +88,15 @@ class TransparencyLog:
                 self._signed = (size, note)
             return self._signed[1]
 
+    def sign_attestation(self, statement: dict[str, Any]) -> dict[str, Any]:
+        return sign_attestation(statement, self._key)
+
+    def proofs_to_current(self, leaf_indices: list[int]) -> tuple[str, list[list[str]]]:
+        """The current signed checkpoint and each leaf's inclusion proof to it."""
+        receipts = self.receipts(leaf_indices)
+        note = receipts[0].checkpoint if receipts else self.checkpoint()
+        return note, [receipt.inclusion_proof for receipt in receipts]
+
     def receipts(self, leaf_indices: list[int]) -> list[Receipt]:
         """For each leaf: the current signed checkpoint and the inclusion proof to it."""
         note = self.checkpoint()
@@ -127,6 +137,13 @@ class TransparencyLog:
                 "old_root": tree.root(old).hex(),
                 "new_root": tree.root(new).hex(),
             }
+
+    def public_keys(self) -> list[Ed25519PublicKey]:
+        """Every log key this ledger has signed with, the current one last."""
+        keyring = self._keyring()
+        uses = list(keyring.keys) if keyring else []
+        keys = [Ed25519PublicKey.from_public_bytes(b64decode_strict(u.public_key)) for u in uses]
+        return keys or [self._key.public_key()]
 
     def keys(self) -> dict[str, Any]:
         self._view.catch_up()

@@ -42,11 +42,19 @@ _RELEASED = frozenset({"public", "gated", "on-request"})
 def freedom_verdict(context: Context, freedom: Freedom) -> Verdict:
     parts = [_artefacts(context, "model-parameters", context.parameters, freedom)]
     parts += [
-        blocked(Status.UNKNOWN, Blocker(base, "model-parameters", None,
+        blocked(
+            Status.UNKNOWN,
+            Blocker(
+                base,
+                "model-parameters",
+                None,
                 f"base model {base} of {model.id} is not recorded (as of the date asked): the "
-                "restrictions its parameters pass on are unknown", (model.event_id,)))
+                "restrictions its parameters pass on are unknown",
+                (model.event_id,),
+            ),
+        )
         for model, base in context.missing_bases
-    ]  # fmt: skip
+    ]
     parts += [_artefacts(context, c, context.own(c), freedom) for c in _CODE[freedom]]
     for component in _LISTED_CODE[freedom]:
         refs = context.own(component)

@@ -29,14 +29,20 @@ from domain.licences.terms import LicenceEntry, LicenceKind, LicenceTerms
 # DESIGN.md §6: NOASSERTION, NONE are never treated as open; they say which (unknown/denied).
 SPECIAL_ENTRIES: Mapping[str, LicenceEntry] = {
     "NOASSERTION": LicenceEntry(
-        id="NOASSERTION", name="No assertion", kind=LicenceKind.SPECIAL, terms=None,
+        id="NOASSERTION",
+        name="No assertion",
+        kind=LicenceKind.SPECIAL,
+        terms=None,
         note="no assertion made: assessed unknown",
     ),
     "NONE": LicenceEntry(
-        id="NONE", name="No licence", kind=LicenceKind.SPECIAL, terms=None,
+        id="NONE",
+        name="No licence",
+        kind=LicenceKind.SPECIAL,
+        terms=None,
         note="no licence: all rights reserved, assessed denied",
     ),
-}  # fmt: skip
+}
 
 BUILT_IN_IDS: frozenset[str] = frozenset(custom_entries())
 

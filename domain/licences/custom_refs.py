@@ -20,17 +20,33 @@ from domain.licences.terms import LicenceEntry, LicenceKind, LicenceTerms
 # The shape shared by AI model licences (licences.md §1.3: Use R, Modify Y, Share C+R): every
 # freedom granted, but bound by field-of-use limits, with notices to keep.
 _MODEL_LICENCE = LicenceTerms(
-    use_restricted=True, commercial_use=True, modification=True, redistribution=True,
-    redistribution_modified=True, share_alike=False, attribution=True, source_obligation=False,
-    reverse_engineering_ban=False, osi_approved=False, mof_open=False,
-)  # fmt: skip
+    use_restricted=True,
+    commercial_use=True,
+    modification=True,
+    redistribution=True,
+    redistribution_modified=True,
+    share_alike=False,
+    attribution=True,
+    source_obligation=False,
+    reverse_engineering_ban=False,
+    osi_approved=False,
+    mof_open=False,
+)
 # licences.md §1.3 "All rights reserved / no licence": N everywhere. LicenceTerms has no "use
 # granted" flag: use_restricted stays False (there is no field-of-use grant to restrict).
 _NOTHING_GRANTED = LicenceTerms(
-    use_restricted=False, commercial_use=False, modification=False, redistribution=False,
-    redistribution_modified=False, share_alike=False, attribution=False, source_obligation=False,
-    reverse_engineering_ban=True, osi_approved=False, mof_open=False,
-)  # fmt: skip
+    use_restricted=False,
+    commercial_use=False,
+    modification=False,
+    redistribution=False,
+    redistribution_modified=False,
+    share_alike=False,
+    attribution=False,
+    source_obligation=False,
+    reverse_engineering_ban=True,
+    osi_approved=False,
+    mof_open=False,
+)
 _OPENRAIL_NOTE = (
     "Use-based restrictions (Attachment A) that must be passed on as an enforceable provision in "
     "the licence of any derivative; the licensor may restrict usage remotely. Commercial use and "
@@ -51,86 +67,138 @@ class Custom:
 
 CUSTOM: tuple[Custom, ...] = (
     # licences.md §1.3 Llama 2 row; §1.4 §1.b.v (outputs) and §2 (700M MAU)
-    Custom("LicenseRef-Llama-2-Community", "Llama 2 Community License Agreement",
-           "https://ai.meta.com/llama/license/",
-           "Acceptable Use Policy; licensees with over 700 million monthly active users need a "
-           "separate licence from Meta; outputs may not be used to improve other LLMs. "
-           "Redistribution needs a copy of the agreement and a Notice file.",
-           {"user_threshold": _LLAMA_MAU}),
+    Custom(
+        "LicenseRef-Llama-2-Community",
+        "Llama 2 Community License Agreement",
+        "https://ai.meta.com/llama/license/",
+        "Acceptable Use Policy; licensees with over 700 million monthly active users need a "
+        "separate licence from Meta; outputs may not be used to improve other LLMs. "
+        "Redistribution needs a copy of the agreement and a Notice file.",
+        {"user_threshold": _LLAMA_MAU},
+    ),
     # licences.md §1.3 Llama 3 row; §1.4 "As Llama 2 plus ..."
-    Custom("LicenseRef-Llama-3-Community", "Meta Llama 3 Community License Agreement",
-           "https://github.com/meta-llama/llama3/blob/main/LICENSE",
-           "Acceptable Use Policy; licensees with over 700 million monthly active users need a "
-           "separate licence from Meta; outputs may not be used to improve other LLMs; display "
-           "\"Built with Meta Llama 3\" and start derived model names with \"Llama 3\".",
-           {"user_threshold": _LLAMA_MAU}),
+    Custom(
+        "LicenseRef-Llama-3-Community",
+        "Meta Llama 3 Community License Agreement",
+        "https://github.com/meta-llama/llama3/blob/main/LICENSE",
+        "Acceptable Use Policy; licensees with over 700 million monthly active users need a "
+        "separate licence from Meta; outputs may not be used to improve other LLMs; display "
+        '"Built with Meta Llama 3" and start derived model names with "Llama 3".',
+        {"user_threshold": _LLAMA_MAU},
+    ),
     # licences.md §1.3 Llama 3.1 row; §1.4 Llama 3.1 (output clause gone, name prefix)
-    Custom("LicenseRef-Llama-3.1-Community", "Llama 3.1 Community License Agreement",
-           "https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE",
-           "Acceptable Use Policy; licensees with over 700 million monthly active users need a "
-           "separate licence from Meta; any distributed model trained on the materials or their "
-           "outputs must have a name starting with \"Llama\"; display \"Built with Llama\".",
-           {"user_threshold": _LLAMA_MAU}),
+    Custom(
+        "LicenseRef-Llama-3.1-Community",
+        "Llama 3.1 Community License Agreement",
+        "https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE",
+        "Acceptable Use Policy; licensees with over 700 million monthly active users need a "
+        "separate licence from Meta; any distributed model trained on the materials or their "
+        'outputs must have a name starting with "Llama"; display "Built with Llama".',
+        {"user_threshold": _LLAMA_MAU},
+    ),
     # licences.md §1.3 Gemma row; §1.4 Gemma (commercial allowed, no MAU threshold)
-    Custom("LicenseRef-Gemma-Terms-of-Use", "Gemma Terms of Use",
-           "https://ai.google.dev/gemma/terms",
-           "Prohibited Use Policy that must be passed on to derivatives (distilled models "
-           "included) as an enforceable provision; Google may restrict usage remotely. "
-           "Commercial use allowed, no user threshold.",
-           {}),
+    Custom(
+        "LicenseRef-Gemma-Terms-of-Use",
+        "Gemma Terms of Use",
+        "https://ai.google.dev/gemma/terms",
+        "Prohibited Use Policy that must be passed on to derivatives (distilled models "
+        "included) as an enforceable provision; Google may restrict usage remotely. "
+        "Commercial use allowed, no user threshold.",
+        {},
+    ),
     # licences.md §1.3 BLOOM RAIL row; §1.4 (13 restrictions)
-    Custom("LicenseRef-BigScience-BLOOM-RAIL-1.0", "BigScience BLOOM RAIL License v1.0",
-           "https://huggingface.co/spaces/bigscience/license",
-           "Thirteen use-based restrictions (among them undisclosed machine-generated text and "
-           "impersonation) that must be passed on to derivatives; the training data is not "
-           "licensed. Commercial use allowed.",
-           {}),
+    Custom(
+        "LicenseRef-BigScience-BLOOM-RAIL-1.0",
+        "BigScience BLOOM RAIL License v1.0",
+        "https://huggingface.co/spaces/bigscience/license",
+        "Thirteen use-based restrictions (among them undisclosed machine-generated text and "
+        "impersonation) that must be passed on to derivatives; the training data is not "
+        "licensed. Commercial use allowed.",
+        {},
+    ),
     # licences.md §1.3 OpenRAIL-M rows; §1.4 OpenRAIL-M family ¶4, ¶5, ¶7
-    Custom("LicenseRef-BigScience-OpenRAIL-M", "BigScience OpenRAIL-M License",
-           "https://www.licenses.ai/blog/2022/8/26/bigscience-open-rail-m-license",
-           _OPENRAIL_NOTE, {}),
-    Custom("LicenseRef-CreativeML-OpenRAIL-M", "CreativeML Open RAIL-M License",
-           "https://github.com/CompVis/stable-diffusion/blob/main/LICENSE",
-           _OPENRAIL_NOTE, {}),
-    Custom("LicenseRef-BigCode-OpenRAIL-M-1.0", "BigCode OpenRAIL-M License v1",
-           "https://www.bigcode-project.org/docs/pages/bigcode-openrail",
-           _OPENRAIL_NOTE, {}),
+    Custom(
+        "LicenseRef-BigScience-OpenRAIL-M",
+        "BigScience OpenRAIL-M License",
+        "https://www.licenses.ai/blog/2022/8/26/bigscience-open-rail-m-license",
+        _OPENRAIL_NOTE,
+        {},
+    ),
+    Custom(
+        "LicenseRef-CreativeML-OpenRAIL-M",
+        "CreativeML Open RAIL-M License",
+        "https://github.com/CompVis/stable-diffusion/blob/main/LICENSE",
+        _OPENRAIL_NOTE,
+        {},
+    ),
+    Custom(
+        "LicenseRef-BigCode-OpenRAIL-M-1.0",
+        "BigCode OpenRAIL-M License v1",
+        "https://www.bigcode-project.org/docs/pages/bigcode-openrail",
+        _OPENRAIL_NOTE,
+        {},
+    ),
     # licences.md §1.3 Falcon row (commercial "restricted"); §1.4: AUP, no "hosting use"
-    Custom("LicenseRef-Falcon-180B-TII-1.0", "Falcon 180B TII License 1.0",
-           "https://huggingface.co/spaces/tiiuae/falcon-180b-license/blob/main/LICENSE.txt",
-           "Acceptable Use Policy that may be updated from time to time; commercial use only "
-           "under very restrictive conditions that exclude any \"hosting use\", so commercial "
-           "use is assessed as not granted.",
-           {"commercial_use": False}),
+    Custom(
+        "LicenseRef-Falcon-180B-TII-1.0",
+        "Falcon 180B TII License 1.0",
+        "https://huggingface.co/spaces/tiiuae/falcon-180b-license/blob/main/LICENSE.txt",
+        "Acceptable Use Policy that may be updated from time to time; commercial use only "
+        'under very restrictive conditions that exclude any "hosting use", so commercial '
+        "use is assessed as not granted.",
+        {"commercial_use": False},
+    ),
     # licences.md §1.3 Mistral row; §1.4: §3.2 research purposes only
-    Custom("LicenseRef-Mistral-Research-0.1", "Mistral AI Research License 0.1 (MRL-0.1)",
-           "https://mistral.ai/licenses/MRL-0.1.md",
-           "Research purposes only (§3.2): any other use of the models, derivatives or outputs "
-           "needs a separate licence from Mistral AI.",
-           {"commercial_use": False}),
+    Custom(
+        "LicenseRef-Mistral-Research-0.1",
+        "Mistral AI Research License 0.1 (MRL-0.1)",
+        "https://mistral.ai/licenses/MRL-0.1.md",
+        "Research purposes only (§3.2): any other use of the models, derivatives or outputs "
+        "needs a separate licence from Mistral AI.",
+        {"commercial_use": False},
+    ),
     # licences.md §1.3 MSR row (Modify/Share "?"); §1.4: clause text not retrieved
-    Custom("LicenseRef-Microsoft-Research", "Microsoft Research License",
-           "https://huggingface.co/microsoft/phi-1_5",
-           "Non-commercial research only. The clause text was not retrieved, so modification and "
-           "redistribution are conservatively assessed as not granted (phi-1.5 and phi-2 were "
-           "relicensed to MIT in January 2024).",
-           {"commercial_use": False, "modification": False, "redistribution": False,
-            "redistribution_modified": False}),
+    Custom(
+        "LicenseRef-Microsoft-Research",
+        "Microsoft Research License",
+        "https://huggingface.co/microsoft/phi-1_5",
+        "Non-commercial research only. The clause text was not retrieved, so modification and "
+        "redistribution are conservatively assessed as not granted (phi-1.5 and phi-2 were "
+        "relicensed to MIT in January 2024).",
+        {
+            "commercial_use": False,
+            "modification": False,
+            "redistribution": False,
+            "redistribution_modified": False,
+        },
+    ),
     # licences.md §1.3 NVIDIA row (Study N, Modify N, Share R/N); §1.4 NVIDIA CUDA EULA
-    Custom("LicenseRef-NVIDIA-CUDA-EULA", "NVIDIA CUDA Toolkit EULA (License Agreement for "
-           "NVIDIA SDKs)", "https://docs.nvidia.com/cuda/eula/index.html",
-           "No reverse engineering, decompiling or disassembling, nor translating SDK output to "
-           "target non-NVIDIA platforms; only sample code may be modified; only designated "
-           "parts may be redistributed, inside an application, so redistribution is "
-           "conservatively assessed as not granted. Also covers the display driver.",
-           {"modification": False, "redistribution": False, "redistribution_modified": False,
-            "reverse_engineering_ban": True}),
+    Custom(
+        "LicenseRef-NVIDIA-CUDA-EULA",
+        "NVIDIA CUDA Toolkit EULA (License Agreement for NVIDIA SDKs)",
+        "https://docs.nvidia.com/cuda/eula/index.html",
+        "No reverse engineering, decompiling or disassembling, nor translating SDK output to "
+        "target non-NVIDIA platforms; only sample code may be modified; only designated "
+        "parts may be redistributed, inside an application, so redistribution is "
+        "conservatively assessed as not granted. Also covers the display driver.",
+        {
+            "modification": False,
+            "redistribution": False,
+            "redistribution_modified": False,
+            "reverse_engineering_ban": True,
+        },
+    ),
     # licences.md §1.3 "All rights reserved / no licence" row; §1.4
-    Custom("LicenseRef-Proprietary", "Proprietary (all rights reserved)", None,
-           "All rights reserved: no permission to use, copy, modify or distribute beyond "
-           "statutory exceptions.",
-           {}, _NOTHING_GRANTED),
-)  # fmt: skip
+    Custom(
+        "LicenseRef-Proprietary",
+        "Proprietary (all rights reserved)",
+        None,
+        "All rights reserved: no permission to use, copy, modify or distribute beyond "
+        "statutory exceptions.",
+        {},
+        _NOTHING_GRANTED,
+    ),
+)
 
 
 @cache

@@ -58,64 +58,123 @@ class Curated:
 # Patterns are disjoint: at most one row matches any id (checked by the tests).
 CURATED: tuple[Curated, ...] = (
     # licences.md §1.3 (NC rows: R, commercial no, MOF no) and §1.4 (NC, ND definitions)
-    Curated(r"CC-BY-NC-ND-.+", _NON_COMMERCIAL_NO_DERIVATIVES, False,
-            "Creative Commons NonCommercial-NoDerivatives: no commercial use; adapted material "
-            "may be produced but not shared."),
-    Curated(r"CC-BY-NC-SA-.+", _NON_COMMERCIAL_SHARE_ALIKE, False,
-            "Creative Commons NonCommercial-ShareAlike: no commercial use; adaptations must be "
-            "shared under the same licence."),
-    Curated(r"CC-BY-NC-[0-9].*", _NON_COMMERCIAL, False,
-            "Creative Commons NonCommercial: no use primarily intended for commercial advantage "
-            "or monetary compensation."),
+    Curated(
+        r"CC-BY-NC-ND-.+",
+        _NON_COMMERCIAL_NO_DERIVATIVES,
+        False,
+        "Creative Commons NonCommercial-NoDerivatives: no commercial use; adapted material "
+        "may be produced but not shared.",
+    ),
+    Curated(
+        r"CC-BY-NC-SA-.+",
+        _NON_COMMERCIAL_SHARE_ALIKE,
+        False,
+        "Creative Commons NonCommercial-ShareAlike: no commercial use; adaptations must be "
+        "shared under the same licence.",
+    ),
+    Curated(
+        r"CC-BY-NC-[0-9].*",
+        _NON_COMMERCIAL,
+        False,
+        "Creative Commons NonCommercial: no use primarily intended for commercial advantage "
+        "or monetary compensation.",
+    ),
     # licences.md §1.3 CC-BY-ND-4.0: share modified N; MOF no
-    Curated(r"CC-BY-ND-.+", _NO_DERIVATIVES, False,
-            "Creative Commons NoDerivatives: adapted material may be produced but not shared."),
+    Curated(
+        r"CC-BY-ND-.+",
+        _NO_DERIVATIVES,
+        False,
+        "Creative Commons NoDerivatives: adapted material may be produced but not shared.",
+    ),
     # licences.md §1.4 BY-SA adds ShareAlike; MOT open list: CC-BY/BY-SA
-    Curated(r"CC-BY-SA-.+", _SHARE_ALIKE, True,
-            "Creative Commons Attribution-ShareAlike: attribution; adaptations under the same "
-            "or a compatible licence."),
+    Curated(
+        r"CC-BY-SA-.+",
+        _SHARE_ALIKE,
+        True,
+        "Creative Commons Attribution-ShareAlike: attribution; adaptations under the same "
+        "or a compatible licence.",
+    ),
     # licences.md §1.4 CC BY: attribution, link to licence, indicate changes; MOT open list
-    Curated(r"CC-BY-[0-9].*", FREE, True,
-            "Creative Commons Attribution: attribution, a link to the licence and a note of "
-            "changes."),
+    Curated(
+        r"CC-BY-[0-9].*",
+        FREE,
+        True,
+        "Creative Commons Attribution: attribution, a link to the licence and a note of changes.",
+    ),
     # licences.md §1.4 CC0: waives copyright and related rights; MOT open list: CC0
-    Curated(r"CC0-1\.0", _NO_ATTRIBUTION, True,
-            "Public-domain dedication with a fallback licence; patent and trademark rights are "
-            "not granted."),
+    Curated(
+        r"CC0-1\.0",
+        _NO_ATTRIBUTION,
+        True,
+        "Public-domain dedication with a fallback licence; patent and trademark rights are "
+        "not granted.",
+    ),
     # public-domain dedication / mark (not on the MOT list, not OSI/FSF)
-    Curated(r"CC-PDDC|CC-PDM-1\.0", _NO_ATTRIBUTION, False,
-            "Creative Commons public-domain dedication or mark: no conditions."),
+    Curated(
+        r"CC-PDDC|CC-PDM-1\.0",
+        _NO_ATTRIBUTION,
+        False,
+        "Creative Commons public-domain dedication or mark: no conditions.",
+    ),
     # MOT open list: ODC-PDDL
-    Curated(r"PDDL-1\.0", _NO_ATTRIBUTION, True,
-            "Open Data Commons public-domain dedication: no conditions."),
+    Curated(
+        r"PDDL-1\.0",
+        _NO_ATTRIBUTION,
+        True,
+        "Open Data Commons public-domain dedication: no conditions.",
+    ),
     # licences.md §1.4 CDLA-Permissive-2.0 §3.4: no obligations on Results; MOT list: CDLA
-    Curated(r"CDLA-Permissive-[12]\.0", FREE, True,
-            "Permissive data licence: make the agreement text available when sharing data; "
-            "no obligations on Results such as trained models."),
+    Curated(
+        r"CDLA-Permissive-[12]\.0",
+        FREE,
+        True,
+        "Permissive data licence: make the agreement text available when sharing data; "
+        "no obligations on Results such as trained models.",
+    ),
     # licences.md §1.4 CDLA-Sharing-1.0 §3.5; MOT list: CDLA
-    Curated(r"CDLA-Sharing-1\.0", _SHARE_ALIKE, True,
-            "Published data must stay under CDLA-Sharing; no obligations on Results that hold "
-            "no more than a de minimis portion of the data."),
+    Curated(
+        r"CDLA-Sharing-1\.0",
+        _SHARE_ALIKE,
+        True,
+        "Published data must stay under CDLA-Sharing; no obligations on Results that hold "
+        "no more than a de minimis portion of the data.",
+    ),
     # licences.md §1.4 ODC-By: attribution only; MOT list: ODC-By
     Curated(r"ODC-By-1\.0", FREE, True, "Open Data Commons Attribution: attribution only."),
     # licences.md §1.4 ODbL: share-alike for publicly used derivative databases; MOT list
-    Curated(r"ODbL-1\.0", _SHARE_ALIKE, True,
-            "Share-alike for derivative databases that are publicly used; produced works need "
-            "only a notice."),
+    Curated(
+        r"ODbL-1\.0",
+        _SHARE_ALIKE,
+        True,
+        "Share-alike for derivative databases that are publicly used; produced works need "
+        "only a notice.",
+    ),
     # licences.md §1.4 OpenMDW-1.0: deal without restriction, keep notices; MOT accepts it
-    Curated(r"OpenMDW-1\.0", FREE, True,
-            "Permission to deal in the model materials without restriction; keep the licence "
-            "and notices."),
+    Curated(
+        r"OpenMDW-1\.0",
+        FREE,
+        True,
+        "Permission to deal in the model materials without restriction; keep the licence "
+        "and notices.",
+    ),
     # public-domain-like software licences: no notice to keep (MOF-open as OSI/FSF, see flags)
-    Curated(r"Unlicense|0BSD|WTFPL|MIT-0", _NO_ATTRIBUTION, False,
-            "Public-domain-like licence: no conditions, not even attribution."),
+    Curated(
+        r"Unlicense|0BSD|WTFPL|MIT-0",
+        _NO_ATTRIBUTION,
+        False,
+        "Public-domain-like licence: no conditions, not even attribution.",
+    ),
     # MOT open list: GFDL-1.3 (documentation copyleft; transparent copies when distributing)
-    Curated(r"GFDL-1\.3.*", _COPYLEFT, True,
-            "Documentation copyleft: modified versions under the GFDL; transparent copies when "
-            "distributing in quantity; invariant sections, where declared, may not be changed."),
+    Curated(
+        r"GFDL-1\.3.*",
+        _COPYLEFT,
+        True,
+        "Documentation copyleft: modified versions under the GFDL; transparent copies when "
+        "distributing in quantity; invariant sections, where declared, may not be changed.",
+    ),
     # MOT open list: OGL (attribution-only open government licences)
     Curated(r"OGL-.+", FREE, True, "Open Government Licence: attribution."),
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,22 +189,54 @@ class FreeFamily:
 # licences.md §1.3: GPL/AGPL/LGPL/MPL Study "S" (source duty) and copyleft; the other families are
 # the same kind of reciprocal licence. CeCILL-B is the permissive member of CeCILL, so excluded.
 _COPYLEFT_FAMILIES = (
-    r"A?GPL-.+", r"LGPL-.+", r"MPL-.+", r"EPL-.+", r"EUPL-.+", r"CDDL-.+", r"OSL-.+",
-    r"NPOSL-.+", r"CPL-.+", r"IPL-.+", r"CECILL-(?!B$).+", r"MS-RL", r"RPL-.+", r"CPAL-.+",
-    r"SPL-.+", r"NPL-.+", r"OSET-PL-.+", r"Sleepycat", r"CERN-OHL-[SW]-.+", r"LiLiQ-R.*",
-    r"SimPL-.+", r"GFDL-.+", r"Watcom-.+", r"RPSL-.+", r"APSL-.+", r"eCos-.+", r"wxWindows",
+    r"A?GPL-.+",
+    r"LGPL-.+",
+    r"MPL-.+",
+    r"EPL-.+",
+    r"EUPL-.+",
+    r"CDDL-.+",
+    r"OSL-.+",
+    r"NPOSL-.+",
+    r"CPL-.+",
+    r"IPL-.+",
+    r"CECILL-(?!B$).+",
+    r"MS-RL",
+    r"RPL-.+",
+    r"CPAL-.+",
+    r"SPL-.+",
+    r"NPL-.+",
+    r"OSET-PL-.+",
+    r"Sleepycat",
+    r"CERN-OHL-[SW]-.+",
+    r"LiLiQ-R.*",
+    r"SimPL-.+",
+    r"GFDL-.+",
+    r"Watcom-.+",
+    r"RPSL-.+",
+    r"APSL-.+",
+    r"eCos-.+",
+    r"wxWindows",
     r"Nokia",
-)  # fmt: skip
+)
 FREE_FAMILIES: tuple[FreeFamily, ...] = (
-    FreeFamily("|".join(_COPYLEFT_FAMILIES), _COPYLEFT,
-               "Copyleft: modified versions under the same terms, with their source."),
+    FreeFamily(
+        "|".join(_COPYLEFT_FAMILIES),
+        _COPYLEFT,
+        "Copyleft: modified versions under the same terms, with their source.",
+    ),
     # licences.md §1.3: CC-BY-SA, ODbL, CDLA-Sharing share-alike without a source duty
     # (normally decided by CURATED first; kept so rule b is right on its own)
-    FreeFamily(r"CC-BY-SA-.+|ODbL-.+|CDLA-Sharing-.+", _SHARE_ALIKE,
-               "Share-alike: adaptations under the same terms."),
-    FreeFamily(r"CC0-.+|PDDL-.+|Unlicense|0BSD|WTFPL|MIT-0", _NO_ATTRIBUTION,
-               "Public-domain-like: no conditions, not even attribution."),
-)  # fmt: skip
+    FreeFamily(
+        r"CC-BY-SA-.+|ODbL-.+|CDLA-Sharing-.+",
+        _SHARE_ALIKE,
+        "Share-alike: adaptations under the same terms.",
+    ),
+    FreeFamily(
+        r"CC0-.+|PDDL-.+|Unlicense|0BSD|WTFPL|MIT-0",
+        _NO_ATTRIBUTION,
+        "Public-domain-like: no conditions, not even attribution.",
+    ),
+)
 
 
 @cache

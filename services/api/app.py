@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from domain.rejections import Rejection, RejectionKind
 from services.api.problems import STATUS, problem, type_uri
-from services.api.routes import assessments, events, health, log, subjects
+from services.api.routes import assessments, bundles, events, health, log, subjects
 from services.ledger_services import LedgerServices
 from services.submission import BatchRejected
 
@@ -34,7 +34,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
         lifespan=lifespan,
     )
     app.state.services = services
-    for module in (events, subjects, assessments, log, health):
+    for module in (events, subjects, assessments, bundles, log, health):
         app.include_router(module.router)
     _install_problem_handlers(app)
     return app

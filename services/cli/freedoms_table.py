@@ -12,8 +12,13 @@ NEEDS = {
     "modify": {"model-parameters", "training-code", "inference-code", "datasets"},
     "share": {"model-parameters", "training-code", "inference-code"},
 }
-_MARK = {"granted": "ok", "conditional": "ok*", "restricted": "RESTRICTED",
-         "unknown": "UNKNOWN", "denied": "DENIED"}  # fmt: skip
+_MARK = {
+    "granted": "ok",
+    "conditional": "ok*",
+    "restricted": "RESTRICTED",
+    "unknown": "UNKNOWN",
+    "denied": "DENIED",
+}
 
 
 def render(assessment: dict[str, Any], components: dict[str, list[str]]) -> str:
@@ -32,8 +37,10 @@ def render(assessment: dict[str, Any], components: dict[str, list[str]]) -> str:
 
 def _header(assessment: dict[str, Any]) -> str:
     at = assessment["at"] or "any date (every recorded fact)"
-    return (f"{assessment['model']} — policy {assessment['policy']}, as of log position "
-            f"{assessment['as_of']['position']}, facts effective at {at}")  # fmt: skip
+    return (
+        f"{assessment['model']} — policy {assessment['policy']}, as of log position "
+        f"{assessment['as_of']['position']}, facts effective at {at}"
+    )
 
 
 def _rows(
@@ -48,8 +55,10 @@ def _rows(
     for freedom in FREEDOMS:
         verdict = assessment["freedoms"][freedom]
         for blocker in verdict["blockers"]:
-            key = (blocker["artefact"] or f"({blocker['component']} missing)",
-                   blocker["component"] or "")  # fmt: skip
+            key = (
+                blocker["artefact"] or f"({blocker['component']} missing)",
+                blocker["component"] or "",
+            )
             cells = rows.setdefault(key, dict.fromkeys(FREEDOMS, "·"))
             cells[freedom] = _MARK.get(verdict["status"], verdict["status"]).upper()
     return [(f"{artefact} [{component}]", cells) for (artefact, component), cells in rows.items()]

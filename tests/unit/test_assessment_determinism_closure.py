@@ -66,16 +66,44 @@ def rich_world() -> LedgerBuilder:
 
 
 IN_CLOSURE = {
-    MODEL, WEIGHTS, "m/train", "m/infer", DATA, RUN, "m/hw", "m/card",
-    "a@1", "a/weights", "a/train", "a/infer", "a/data", "a/run", "a/hw",
-    "p", "gp", "proc", "bp",
-    "LicenseRef-Acme-Base", "LicenseRef-Acme-Driver", "LicenseRef-Acme-Data",
-    PUBLISHER, AUDITOR, MALLORY, DEPUTY,
-}  # fmt: skip
+    MODEL,
+    WEIGHTS,
+    "m/train",
+    "m/infer",
+    DATA,
+    RUN,
+    "m/hw",
+    "m/card",
+    "a@1",
+    "a/weights",
+    "a/train",
+    "a/infer",
+    "a/data",
+    "a/run",
+    "a/hw",
+    "p",
+    "gp",
+    "proc",
+    "bp",
+    "LicenseRef-Acme-Base",
+    "LicenseRef-Acme-Driver",
+    "LicenseRef-Acme-Data",
+    PUBLISHER,
+    AUDITOR,
+    MALLORY,
+    DEPUTY,
+}
 OUT_OF_CLOSURE = {
-    "x@1", "x/weights", "x/train", "x/infer", "x/data", "x/run", "xp", "LicenseRef-Globex",
+    "x@1",
+    "x/weights",
+    "x/train",
+    "x/infer",
+    "x/data",
+    "x/run",
+    "xp",
+    "LicenseRef-Globex",
     GLOBEX,
-}  # fmt: skip
+}
 
 
 # -- rule 14: determinism ---------------------------------------------------------------------

@@ -214,10 +214,27 @@ def test_special_values(special: str, note: str) -> None:
 
 @pytest.mark.parametrize(
     "licence_id",
-    ["bsd", "cc", "openrail", "other", "unknown", "gpl", "lgpl", "gfdl", "odbl", "odc-by", "pddl",
-     "openrail++", "llama3.2", "LicenseRef-Nobody-Knows", "LicenseRef-scancode-llama-3.2-license",
-     "", "+", "NoSuchLicence+"],
-)  # fmt: skip
+    [
+        "bsd",
+        "cc",
+        "openrail",
+        "other",
+        "unknown",
+        "gpl",
+        "lgpl",
+        "gfdl",
+        "odbl",
+        "odc-by",
+        "pddl",
+        "openrail++",
+        "llama3.2",
+        "LicenseRef-Nobody-Knows",
+        "LicenseRef-scancode-llama-3.2-license",
+        "",
+        "+",
+        "NoSuchLicence+",
+    ],
+)
 def test_unmapped_and_unknown_ids_resolve_to_none(licence_id: str) -> None:
     assert CATALOGUE.lookup(licence_id) is None
 
@@ -251,8 +268,13 @@ def test_every_custom_entry_is_closed_and_described(licence_id: str) -> None:
     assert licence_id == "LicenseRef-Proprietary" or (entry.uri or "").startswith("https://")
 
 
-_MODEL = {"use_restricted": True, "commercial_use": True, "modification": True,
-          "redistribution": True, "redistribution_modified": True}  # fmt: skip
+_MODEL = {
+    "use_restricted": True,
+    "commercial_use": True,
+    "modification": True,
+    "redistribution": True,
+    "redistribution_modified": True,
+}
 _LLAMA = {**_MODEL, "user_threshold": 700_000_000, "attribution": True}
 # licences.md §1.3 freedom matrix and §1.4 per-licence conditions
 CUSTOM_FACTS: list[tuple[str, dict[str, Any]]] = [
@@ -266,18 +288,43 @@ CUSTOM_FACTS: list[tuple[str, dict[str, Any]]] = [
     ("LicenseRef-BigCode-OpenRAIL-M-1.0", _MODEL),
     ("LicenseRef-Falcon-180B-TII-1.0", {**_MODEL, "commercial_use": False}),
     ("LicenseRef-Mistral-Research-0.1", {**_MODEL, "commercial_use": False}),
-    ("LicenseRef-Microsoft-Research",
-     {"use_restricted": True, "commercial_use": False, "redistribution": False,
-      "redistribution_modified": False}),
-    ("LicenseRef-NVIDIA-CUDA-EULA",
-     {"use_restricted": True, "modification": False, "redistribution": False,
-      "redistribution_modified": False, "reverse_engineering_ban": True}),
-    ("LicenseRef-Proprietary",
-     {"use_restricted": False, "commercial_use": False, "modification": False,
-      "redistribution": False, "redistribution_modified": False, "share_alike": False,
-      "attribution": False, "source_obligation": False, "reverse_engineering_ban": True,
-      "osi_approved": False, "mof_open": False, "user_threshold": None}),
-]  # fmt: skip
+    (
+        "LicenseRef-Microsoft-Research",
+        {
+            "use_restricted": True,
+            "commercial_use": False,
+            "redistribution": False,
+            "redistribution_modified": False,
+        },
+    ),
+    (
+        "LicenseRef-NVIDIA-CUDA-EULA",
+        {
+            "use_restricted": True,
+            "modification": False,
+            "redistribution": False,
+            "redistribution_modified": False,
+            "reverse_engineering_ban": True,
+        },
+    ),
+    (
+        "LicenseRef-Proprietary",
+        {
+            "use_restricted": False,
+            "commercial_use": False,
+            "modification": False,
+            "redistribution": False,
+            "redistribution_modified": False,
+            "share_alike": False,
+            "attribution": False,
+            "source_obligation": False,
+            "reverse_engineering_ban": True,
+            "osi_approved": False,
+            "mof_open": False,
+            "user_threshold": None,
+        },
+    ),
+]
 
 
 def test_the_facts_table_covers_every_custom_id() -> None:
@@ -320,13 +367,19 @@ def test_every_hugging_face_id_resolves_to_an_existing_entry(hf_id: str) -> None
 
 @pytest.mark.parametrize(
     ("hf_id", "expected"),
-    [("gpl-3.0", "GPL-3.0-only"), ("lgpl-3.0", "LGPL-3.0-only"), ("agpl-3.0", "AGPL-3.0-only"),
-     ("LLAMA2", "LicenseRef-Llama-2-Community"), ("gemma", "LicenseRef-Gemma-Terms-of-Use"),
-     ("creativeml-openrail-m", "LicenseRef-CreativeML-OpenRAIL-M"),
-     ("bigcode-openrail-m", "LicenseRef-BigCode-OpenRAIL-M-1.0"),
-     ("bigscience-bloom-rail-1.0", "LicenseRef-BigScience-BLOOM-RAIL-1.0"),
-     ("cdla-permissive-2.0", "CDLA-Permissive-2.0"), ("openmdw-1.0", "OpenMDW-1.0")],
-)  # fmt: skip
+    [
+        ("gpl-3.0", "GPL-3.0-only"),
+        ("lgpl-3.0", "LGPL-3.0-only"),
+        ("agpl-3.0", "AGPL-3.0-only"),
+        ("LLAMA2", "LicenseRef-Llama-2-Community"),
+        ("gemma", "LicenseRef-Gemma-Terms-of-Use"),
+        ("creativeml-openrail-m", "LicenseRef-CreativeML-OpenRAIL-M"),
+        ("bigcode-openrail-m", "LicenseRef-BigCode-OpenRAIL-M-1.0"),
+        ("bigscience-bloom-rail-1.0", "LicenseRef-BigScience-BLOOM-RAIL-1.0"),
+        ("cdla-permissive-2.0", "CDLA-Permissive-2.0"),
+        ("openmdw-1.0", "OpenMDW-1.0"),
+    ],
+)
 def test_from_hugging_face(hf_id: str, expected: str) -> None:
     assert from_hugging_face(hf_id) == expected
 
@@ -350,8 +403,11 @@ def test_a_defined_entry_overrides_a_built_in_one_and_its_aliases() -> None:
         ["e1", "e2"],
     )
     catalogue = LicenceCatalogue({defined.id: defined})
-    for spelling in ("LicenseRef-Llama-2-Community", "llama2",
-                     "LicenseRef-scancode-llama-2-license-2023"):  # fmt: skip
+    for spelling in (
+        "LicenseRef-Llama-2-Community",
+        "llama2",
+        "LicenseRef-scancode-llama-2-license-2023",
+    ):
         entry = catalogue.lookup(spelling)
         assert entry == defined
     assert defined.kind is LicenceKind.DEFINED

@@ -1,0 +1,246 @@
+"""Replaying the whole log as an independent auditor.
+
+For every entry, in log order: the leaf indices must be dense from 0 and positions must rise;
+the envelope must parse strictly and hash to its leaf; every signature and every rule it had to
+meet when recorded is checked again, replaying from the pinned operator keys (``admit``); the
+statement is folded into a world. Then the recomputed Merkle root must equal the signed
+checkpoint's, the log must be consistent with the checkpoint saved by the previous audit, and
+every model's assessment, recomputed from the replayed events, must equal the stored answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from domain.admission import admit
+from domain.assessment.closure import closure
+from domain.assessment.policies import POLICIES
+from domain.assessment.report import assess
+from domain.assessment.world import Recorded, World
+from domain.bundle.entries import differences
+from domain.canonical import canonical_json
+from domain.checkpoint import Checkpoint, CheckpointError, open_checkpoint
+from domain.envelope import Envelope, parse_envelope
+from domain.ledger_state import LedgerState
+from domain.merkle import MerkleTree, ProofError, leaf_hash, verify_consistency
+from domain.rejections import Rejection
+from services.audit.sources import AuditSource, LogEntry
+from services.verification import ParallelVerifier
+
+
+@dataclass
+class AuditReport:
+    entries: int = 0
+    models: int = 0
+    checks: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    checkpoint: Checkpoint | None = None
+    note: str | None = None
+    size: int = 0  # leaves replayed
+    root: bytes = b""  # their recomputed root
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass(frozen=True, slots=True)
+class SavedState:
+    """What the previous audit verified: the checkpoint it saw."""
+
+    origin: str
+    size: int
+    root: bytes
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "size": self.size,
+            "root": self.root.hex(),
+            "checkpoint": self.note,
+        }
+
+
+class Auditor:
+    def __init__(
+        self,
+        source: AuditSource,
+        log_keys: Sequence[Ed25519PublicKey],
+        operator_keys: Sequence[Ed25519PublicKey],
+        progress: Callable[[int], None] = lambda done: None,
+    ) -> None:
+        self._source = source
+        self._log_keys = log_keys
+        self._state = LedgerState.with_operators(operator_keys)
+        self._progress = progress
+        self._verifier = ParallelVerifier(workers=2)
+        self._tree = MerkleTree()
+        self._world = World()
+        self._report = AuditReport()
+
+    def run(self, previous: SavedState | None) -> AuditReport:
+        report = self._report
+        note = self._source.checkpoint()
+        checkpoint = self._open(note) if note is not None else None
+        try:
+            for page in self._source.entries():
+                self._replay(page)
+                self._progress(report.entries)
+        finally:
+            self._verifier.close()
+        self._check_root(checkpoint)
+        self._check_previous(previous, checkpoint)
+        self._check_answers()
+        report.checkpoint, report.note = checkpoint, note
+        report.size, report.root = self._tree.size, self._tree.root()
+        return report
+
+    def _open(self, note: str) -> Checkpoint | None:
+        origin = note.split("\n", 1)[0]
+        for key in self._log_keys:
+            try:
+                checkpoint = open_checkpoint(note, origin, key)
+            except CheckpointError:
+                continue
+            self._report.checks.append(
+                f"the checkpoint of {origin} (tree size {checkpoint.size}) "
+                "is signed by a pinned log key"
+            )
+            return checkpoint
+        self._report.failures.append("checkpoint: no pinned log key verifies its signature")
+        return None
+
+    def _replay(self, page: list[LogEntry]) -> None:
+        envelopes: list[tuple[LogEntry, Envelope | None]] = [(e, self._parse(e)) for e in page]
+        verify = self._verifier.prepare(self._state, [env for _, env in envelopes if env])
+        for entry, envelope in envelopes:
+            self._report.entries += 1
+            where = f"position {entry.position} (leaf {entry.leaf_index})"
+            expected = self._tree.size
+            if entry.leaf_index != expected:
+                self._fail(
+                    f"{where}: leaf index {entry.leaf_index} where {expected} was due: "
+                    "an entry was deleted, inserted or moved"
+                )
+            if envelope is None:
+                self._tree.append(leaf_hash(b""))  # keep later leaves at their indices
+                continue
+            leaf = leaf_hash(canonical_json(envelope.to_json()))
+            if entry.stored_leaf_hash is not None and entry.stored_leaf_hash != leaf.hex():
+                self._fail(f"{where}: the stored leaf hash does not match the stored envelope")
+            self._tree.append(leaf)
+            try:
+                statement = admit(self._state, envelope, verify)
+            except Rejection as rejection:
+                self._fail(f"{where}: {rejection.kind}: {rejection.detail}")
+                continue
+            self._state.apply(statement, envelope.author, envelope.event_id)
+            signers = tuple(s.keyid for s in envelope.signatures)
+            self._world.add(
+                Recorded(statement, envelope.event_id, signers, expected, entry.position)
+            )
+
+    def _parse(self, entry: LogEntry) -> Envelope | None:
+        if entry.envelope is None:
+            self._fail(f"position {entry.position}: the stored event cannot be decoded")
+            return None
+        try:
+            return parse_envelope(entry.envelope)
+        except Rejection as rejection:
+            self._fail(
+                f"position {entry.position} (leaf {entry.leaf_index}): envelope: {rejection.detail}"
+            )
+            return None
+
+    def _check_root(self, checkpoint: Checkpoint | None) -> None:
+        report = self._report
+        if checkpoint is None:
+            return
+        if checkpoint.size > self._tree.size:
+            self._fail(
+                f"checkpoint: signed for {checkpoint.size} entries, the log has {self._tree.size}"
+            )
+            return
+        root = self._tree.root(checkpoint.size)
+        if root != checkpoint.root:
+            self._fail(
+                f"checkpoint: the entries hash to root {root.hex()} at size "
+                f"{checkpoint.size}, the signed checkpoint says {checkpoint.root.hex()}"
+            )
+        else:
+            report.checks.append(
+                f"recomputed every leaf hash: the root at size {checkpoint.size} "
+                "equals the signed checkpoint's"
+            )
+
+    def _check_previous(self, previous: SavedState | None, checkpoint: Checkpoint | None) -> None:
+        if previous is None:
+            return
+        if previous.size > self._tree.size:
+            self._fail(
+                f"consistency: the previous audit saw {previous.size} entries, the log "
+                f"now has {self._tree.size} (the log shrank)"
+            )
+            return
+        if previous.size and self._tree.root(previous.size) != previous.root:
+            self._fail(
+                f"consistency: the first {previous.size} entries no longer hash to the "
+                "root the previous audit verified (history was rewritten)"
+            )
+            return
+        if checkpoint is not None and 0 < previous.size <= checkpoint.size:
+            proof = self._source.consistency(previous.size, checkpoint.size)
+            if proof is not None:
+                try:
+                    verify_consistency(
+                        previous.size,
+                        checkpoint.size,
+                        previous.root,
+                        checkpoint.root,
+                        [bytes.fromhex(h) for h in proof],
+                    )
+                except (ProofError, ValueError) as error:
+                    self._fail(
+                        f"consistency: the server's proof from size {previous.size} does "
+                        f"not verify: {error}"
+                    )
+                    return
+        self._report.checks.append(
+            f"consistent with the checkpoint of the previous audit (size {previous.size})"
+        )
+
+    def _check_answers(self) -> None:
+        world, report = self._world, self._report
+        mismatches = 0
+        for model_id in sorted(world.models):
+            report.models += 1
+            evidence = closure(world, model_id)
+            position = max(r.position or 0 for r in evidence)
+            for policy in POLICIES:
+                expected = canonical_json(assess(world, model_id, policy, position, None))
+                answer = self._source.answer(model_id, policy)
+                if answer == expected:
+                    continue
+                mismatches += 1
+                if answer is None:
+                    self._fail(f"model {model_id} (policy {policy}): no stored answer")
+                    continue
+                found = differences(json.loads(answer), json.loads(expected))
+                self._fail(
+                    f"model {model_id} (policy {policy}): the answer differs from a "
+                    f"recomputation from the log: {'; '.join(found[:3])}"
+                )
+        if not mismatches:
+            report.checks.append(
+                f"recomputed the assessments of {report.models} model versions "
+                f"under {len(POLICIES)} policies: every answer matches"
+            )
+
+    def _fail(self, failure: str) -> None:
+        self._report.failures.append(failure)

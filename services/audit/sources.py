@@ -1,0 +1,127 @@
+"""Where an audit reads the log from: a server over HTTP, or the database directly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import httpx
+
+from domain.ledger import Ledger
+from infra.persistence import persistence_env
+from services.ledger_app import APPENDED_TOPIC, LedgerApplication
+from services.ledger_services import assessment_store
+
+PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    leaf_index: int
+    position: int
+    envelope: Any  # as stored or served; the auditor parses it strictly
+    stored_leaf_hash: str | None = None  # what the store says (database audits only)
+
+
+class AuditSource(Protocol):
+    description: str
+
+    def checkpoint(self) -> str | None: ...
+
+    def entries(self) -> Iterator[list[LogEntry]]: ...
+
+    def answer(self, model: str, policy: str) -> bytes | None: ...
+
+    def consistency(self, old: int, new: int) -> list[str] | None: ...
+
+    def close(self) -> None: ...
+
+
+class ServerSource:
+    def __init__(self, url: str) -> None:
+        self.description = f"server {url}"
+        self._http = httpx.Client(base_url=url, timeout=120)
+
+    def _get(self, path: str, **params: Any) -> httpx.Response:
+        response = self._http.get(path, params=params)
+        response.raise_for_status()
+        return response
+
+    def checkpoint(self) -> str | None:
+        return self._get("/v1/log/checkpoint").text
+
+    def size(self) -> int:
+        return int(self._get("/v1/log/checkpoint").text.split("\n")[1])
+
+    def entries(self) -> Iterator[list[LogEntry]]:
+        start, size = 0, self.size()
+        while start < size:
+            end = min(start + PAGE, size)
+            page = self._get("/v1/log/entries", start=start, end=end).json()["entries"]
+            yield [LogEntry(e["leaf_index"], e["position"], e["envelope"]) for e in page]
+            start = end
+
+    def answer(self, model: str, policy: str) -> bytes | None:
+        response = self._http.get(
+            f"/v1/models/{quote(model, safe='/@')}/freedoms", params={"policy": policy}
+        )
+        return response.content if response.status_code == 200 else None
+
+    def consistency(self, old: int, new: int) -> list[str] | None:
+        hashes: list[str] = self._get(
+            "/v1/log/proofs/consistency", **{"from": old, "to": new}
+        ).json()["hashes"]
+        return hashes
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class DatabaseSource:
+    """Reads the stored events themselves (so a change to them is caught), and the stored
+    assessments of the projection. There is no signed checkpoint in the database: pass the
+    state of an earlier audit to check the history has not been rewritten."""
+
+    def __init__(self, database_url: str) -> None:
+        self.description = "the database"
+        self._persistence: Mapping[str, str] = persistence_env(database_url)
+        self._app = LedgerApplication(env=dict(self._persistence))
+        self._store = assessment_store(self._persistence)
+
+    def checkpoint(self) -> str | None:
+        return None
+
+    def entries(self) -> Iterator[list[LogEntry]]:
+        after = 0
+        while True:
+            notifications = self._app.recorder.select_notifications(
+                start=after, limit=PAGE, topics=(APPENDED_TOPIC,), inclusive_of_start=False
+            )
+            page = []
+            for notification in notifications:
+                try:
+                    event = self._app.mapper.to_domain_event(notification)
+                    if not isinstance(event, Ledger.StatementAppended):
+                        raise TypeError(type(event).__name__)
+                    page.append(
+                        LogEntry(event.leaf_index, notification.id, event.envelope, event.leaf_hash)
+                    )
+                except Exception:  # a damaged row is a finding, not a crash
+                    page.append(LogEntry(-1, notification.id, None, None))
+            if page:
+                yield page
+            if len(notifications) < PAGE:
+                return
+            after = notifications[-1].id
+
+    def answer(self, model: str, policy: str) -> bytes | None:
+        stored = self._store.get(model, policy)
+        return stored.body if stored else None
+
+    def consistency(self, old: int, new: int) -> list[str] | None:
+        return None
+
+    def close(self) -> None:
+        self._app.close()
