@@ -34,7 +34,7 @@ class Bundles:
             "mediaType": BUNDLE_MEDIA_TYPE,
             "model": model_id,
             "policy": policy,
-            "as_of": assessment["as_of"],
+            "as_of": dict(assessment["as_of"]),
             "at": assessment["at"],
             "checkpoint": checkpoint,
             "entries": [
