@@ -88,6 +88,8 @@ class LedgerServices:
         return self.projection.catalogue()
 
     def close(self) -> None:
+        """Stop, letting the projection first take in what was written (for a moment)."""
+        self.runner.wait(self.head_position, PROJECTION_WAIT_SECONDS)
         self.runner.stop()
         self.verifier.close()
         self.app.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -339,3 +340,33 @@ class TransparencyLogContract:
         positions = [e.position for e in page]
         assert [e.leaf_index for e in page] == list(range(5))
         assert positions[-1] - positions[-2] > 1  # the rotation took a position, not a leaf
+
+
+class BundleContract:
+    """Bundles across restarts and log key rotation, on every backend that persists."""
+
+    def test_bundles_signed_before_and_after_a_rotation_verify_with_their_keys(
+        self, backend: Backend
+    ) -> None:
+        if not backend.reopenable:
+            pytest.skip("rotation needs a restart on the same store")
+        from domain.bundle.verify import verify_bundle
+
+        cast = Cast()
+        first = backend.open([cast.operator.public_key()])
+        submit(first, cast.small_model())
+        old_bundle = json.loads(json.dumps(first.bundles.build("acme/x@1", None, None, "default")))
+        first.close()
+        new_key = Ed25519PrivateKey.generate()
+        second = backend.open([cast.operator.public_key()], log_key=new_key)
+        submit(second, [envelope(cast.acme, "LicenceGranted", "acme/x/code", {"licence": "MIT"})])
+        new_bundle = json.loads(json.dumps(second.bundles.build("acme/x@1", None, None, "default")))
+        old, new = backend.log_key.public_key(), new_key.public_key()
+        operators = [cast.operator.public_key()]
+        assert verify_bundle(old_bundle, [old], operators).valid
+        assert verify_bundle(new_bundle, [new], operators).valid
+        assert not verify_bundle(old_bundle, [new], operators).valid
+        assert not verify_bundle(new_bundle, [old], operators).valid
+        assert verify_bundle(old_bundle, [old, new], operators).valid
+        listed = [k["public_key"] for k in second.log.keys()["log_keys"]]
+        assert len(listed) == 2

@@ -34,6 +34,10 @@ class AuditSource(Protocol):
 
     def answer(self, model: str, policy: str) -> bytes | None: ...
 
+    def answers_lag(self, head: int) -> int | None:
+        """How far the stored answers trail position ``head`` (None if current or unknown)."""
+        ...
+
     def consistency(self, old: int, new: int) -> list[str] | None: ...
 
     def close(self) -> None: ...
@@ -62,6 +66,9 @@ class ServerSource:
             page = self._get("/v1/log/entries", start=start, end=end).json()["entries"]
             yield [LogEntry(e["leaf_index"], e["position"], e["envelope"]) for e in page]
             start = end
+
+    def answers_lag(self, head: int) -> int | None:
+        return None  # the server waits for its projection before answering
 
     def answer(self, model: str, policy: str) -> bytes | None:
         response = self._http.get(
@@ -115,6 +122,10 @@ class DatabaseSource:
             if len(notifications) < PAGE:
                 return
             after = notifications[-1].id
+
+    def answers_lag(self, head: int) -> int | None:
+        tracked = self._store.max_tracking_id(self._app.name) or 0
+        return head - tracked if tracked < head else None
 
     def answer(self, model: str, policy: str) -> bytes | None:
         stored = self._store.get(model, policy)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.assessment_contract import AssessmentContract
-from tests.ledger_contract import LedgerContract, TransparencyLogContract
+from tests.ledger_contract import BundleContract, LedgerContract, TransparencyLogContract
 
 pytestmark = pytest.mark.postgres
 
@@ -19,4 +19,8 @@ class TestTransparencyLogOnPostgres(TransparencyLogContract):
 
 
 class TestAssessmentOnPostgres(AssessmentContract):
+    pass
+
+
+class TestBundlesOnPostgres(BundleContract):
     pass

@@ -9,7 +9,7 @@ import pytest
 
 from tests.assessment_contract import AssessmentContract
 from tests.backends import Backend
-from tests.ledger_contract import LedgerContract, TransparencyLogContract
+from tests.ledger_contract import BundleContract, LedgerContract, TransparencyLogContract
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -29,4 +29,8 @@ class TestTransparencyLog(TransparencyLogContract):
 
 
 class TestAssessment(AssessmentContract):
+    pass
+
+
+class TestBundles(BundleContract):
     pass
