@@ -30,22 +30,31 @@ def _licensing() -> Licensing:
 
 def check_licence_expression(expression: str, path: str = "licence") -> None:
     """Refuse a malformed expression with ``malformed-licence-expression``."""
+    problem = _problem(expression)
+    if problem is not None:
+        raise _malformed(path, problem)
+
+
+@functools.lru_cache(maxsize=4096)
+def _problem(expression: str) -> str | None:
+    """Why ``expression`` is malformed, or None (cached: the same expressions recur)."""
     if not expression.strip():
-        raise _malformed(path, "is empty")
+        return "is empty"
     if len(expression) > MAX_EXPRESSION_LENGTH:
-        raise _malformed(path, f"is longer than {MAX_EXPRESSION_LENGTH} characters")
+        return f"is longer than {MAX_EXPRESSION_LENGTH} characters"
     try:
         parsed = _licensing().parse(expression, simple=False)
     except ExpressionError as error:
-        raise _malformed(path, f"is not a licence expression: {error}") from error
-    except (IndexError, TypeError, ValueError, RecursionError) as error:
+        return f"is not a licence expression: {error}"
+    except (IndexError, TypeError, ValueError, RecursionError):
         # license-expression crashes on some malformed input, e.g. "()"; it is still malformed.
-        raise _malformed(path, "is not a licence expression") from error
+        return "is not a licence expression"
     if parsed is None:
-        raise _malformed(path, "is empty")
+        return "is empty"
     for key in _licensing().license_keys(parsed, unique=True):
         if _SPDX_KEY.fullmatch(key) is None:
-            raise _malformed(path, f"'{key}' is not an SPDX licence id or LicenseRef-")
+            return f"'{key}' is not an SPDX licence id or LicenseRef-"
+    return None
 
 
 def _malformed(path: str, reason: str) -> Rejection:

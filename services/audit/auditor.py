@@ -11,13 +11,15 @@ every model's assessment, recomputed from the replayed events, must equal the st
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from queue import Queue
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from domain.admission import admit
+from domain.admission import Verify, admit
 from domain.assessment.closure import closure
 from domain.assessment.policies import POLICIES
 from domain.assessment.report import assess
@@ -33,6 +35,25 @@ from services.audit.sources import AuditSource, LogEntry
 from services.verification import ParallelVerifier
 
 
+def _prefetched(pages: Iterator[list[LogEntry]]) -> Iterator[list[LogEntry]]:
+    """Read the next pages on a thread while the caller works on this one."""
+    queue: Queue[list[LogEntry] | BaseException | None] = Queue(maxsize=2)
+
+    def read() -> None:
+        try:
+            for page in pages:
+                queue.put(page)
+        except BaseException as error:  # handed to the consumer
+            queue.put(error)
+        queue.put(None)
+
+    threading.Thread(target=read, name="audit-reader", daemon=True).start()
+    while (item := queue.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
 @dataclass
 class AuditReport:
     entries: int = 0
@@ -43,6 +64,8 @@ class AuditReport:
     note: str | None = None
     size: int = 0  # leaves replayed
     root: bytes = b""  # their recomputed root
+    replay_seconds: float = 0.0  # reading, parsing, hashing, re-admitting every entry
+    answers_seconds: float = 0.0  # recomputing and comparing every model's answers
 
     @property
     def passed(self) -> bool:
@@ -89,15 +112,27 @@ class Auditor:
         report = self._report
         note = self._source.checkpoint()
         checkpoint = self._open(note) if note is not None else None
+        started = time.perf_counter()
         try:
-            for page in self._source.entries():
-                self._replay(page)
+            # Parse and start checking the signatures of the next page while replaying this one.
+            pending: tuple[list[LogEntry], list[Envelope | None], Verify] | None = None
+            for page in _prefetched(self._source.entries()):
+                prepared = self._prepare(page)
+                if pending is not None:
+                    self._replay(*pending)
+                    self._progress(report.entries)
+                pending = prepared
+            if pending is not None:
+                self._replay(*pending)
                 self._progress(report.entries)
         finally:
             self._verifier.close()
+        report.replay_seconds = time.perf_counter() - started
         self._check_root(checkpoint)
         self._check_previous(previous, checkpoint)
+        started = time.perf_counter()
         self._check_answers()
+        report.answers_seconds = time.perf_counter() - started
         report.checkpoint, report.note = checkpoint, note
         report.size, report.root = self._tree.size, self._tree.root()
         return report
@@ -117,10 +152,16 @@ class Auditor:
         self._report.failures.append("checkpoint: no pinned log key verifies its signature")
         return None
 
-    def _replay(self, page: list[LogEntry]) -> None:
-        envelopes: list[tuple[LogEntry, Envelope | None]] = [(e, self._parse(e)) for e in page]
-        verify = self._verifier.prepare(self._state, [env for _, env in envelopes if env])
-        for entry, envelope in envelopes:
+    def _prepare(
+        self, page: list[LogEntry]
+    ) -> tuple[list[LogEntry], list[Envelope | None], Verify]:
+        envelopes = [self._parse(entry) for entry in page]
+        return page, envelopes, self._verifier.prepare(self._state, [e for e in envelopes if e])
+
+    def _replay(
+        self, page: list[LogEntry], envelopes: list[Envelope | None], verify: Verify
+    ) -> None:
+        for entry, envelope in zip(page, envelopes, strict=True):
             self._report.entries += 1
             where = f"position {entry.position} (leaf {entry.leaf_index})"
             expected = self._tree.size
