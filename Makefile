@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test lint unit bench-ingest bench-assess clean
+.PHONY: run test lint unit bench-ingest bench-assess bench-audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench-ingest: $(STAMP)
 
 bench-assess: $(STAMP)
 	$(BIN)/python -m bench.assess
+
+bench-audit: $(STAMP)
+	$(BIN)/python -m bench.audit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

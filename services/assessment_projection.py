@@ -11,7 +11,9 @@ the head, byte for byte: both run the same ``assess`` over the same closure.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -29,8 +31,23 @@ from infra.assessment_store import AssessmentStore, StoredAssessment
 from services.ledger_app import APPENDED_TOPIC, LedgerApplication
 from services.recorded import recorded_from_event
 
+_log = logging.getLogger(__name__)
+
+
+FLUSH_AFTER_EVENTS = 1000  # recompute at least this often while events stream in
+FLUSH_WHEN_IDLE_SECONDS = 0.02  # ... as soon as the stream pauses this long
+FLUSH_AT_LATEST_SECONDS = 0.2  # ... and never leave a folded event unflushed longer
+
 
 class AssessmentProjection(Projection[AssessmentStore]):
+    """Events are folded into the world one by one; the models they touch are recomputed
+    together at a *flush*, which writes the changed rows with the tracking record of the last
+    event folded, in one transaction. A flush happens every ``FLUSH_AFTER_EVENTS`` events and
+    whenever the stream pauses (a flusher thread), so a burst of statements about one large
+    model costs one recomputation, not one per statement. After a crash between flushes the
+    view's tracking position is the last flush: the events since are folded again on restart
+    (``warm_up`` replays up to the tracking position only), so every event counts once."""
+
     name = "assessments"
     topics = (APPENDED_TOPIC,)
 
@@ -40,9 +57,19 @@ class AssessmentProjection(Projection[AssessmentStore]):
         self._watching: dict[str, set[str]] = {}  # model -> what it watches
         self._watchers: dict[str, set[str]] = defaultdict(set)  # subject -> models
         self._latest: dict[tuple[str, str], bytes] = {}  # in-memory copy of the view's rows
-        self.position = 0  # the last event processed
+        self._dirty: set[str] = set()  # models touched since the last flush
+        self._unflushed: Tracking | None = None  # the last event folded but not yet flushed
+        self._folded = 0
+        self._first_unflushed_at = self._last_folded_at = 0.0
+        self.folded_position = 0  # the last event folded into the world
+        self.position = 0  # the last event whose effects are stored
         self.lock = threading.RLock()
         self._advanced = threading.Condition()
+        self._stopping = threading.Event()
+        self._flusher = threading.Thread(
+            target=self._flush_when_idle, daemon=True, name="assessments-flush"
+        )
+        self._flusher.start()
 
     def warm_up(self, app: LedgerApplication, application_name: str) -> None:
         """Rebuild the in-memory world up to the view's tracking position (nothing written)."""
@@ -62,6 +89,7 @@ class AssessmentProjection(Projection[AssessmentStore]):
         with self.lock:
             for model_id in self.world.models:
                 self._watch(model_id, closure(self.world, model_id))
+            self.folded_position = upto
         self._advance(upto)
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
@@ -70,14 +98,51 @@ class AssessmentProjection(Projection[AssessmentStore]):
         recorded = recorded_from_event(domain_event, tracking.notification_id)
         with self.lock:
             self.world.add(recorded)
-            rows = [row for model in self._affected(recorded) for row in self._assess(model)]
-        # Another server instance sharing this view may have recorded this event (or a later
-        # one) already; its rows are the same bytes, as the assessment is deterministic.
-        with contextlib.suppress(IntegrityError):
-            self.view.save(rows, tracking)
+            self._dirty.update(self._affected(recorded))
+            if self._unflushed is None:
+                self._first_unflushed_at = time.monotonic()
+            self._unflushed = tracking
+            self._last_folded_at = time.monotonic()
+            self.folded_position = tracking.notification_id
+            self._folded += 1
+            if self._folded >= FLUSH_AFTER_EVENTS:
+                self.flush()
+
+    def flush(self) -> None:
+        """Recompute the models touched since the last flush and store them with the tracking
+        record of the last event folded (one transaction)."""
         with self.lock:
+            tracking, self._unflushed, self._folded = self._unflushed, None, 0
+            if tracking is None:
+                return
+            rows = [row for model in sorted(self._dirty) for row in self._assess(model)]
+            self._dirty.clear()
+            # Another server instance sharing this view may have stored this event (or a later
+            # one) already; its rows are the same bytes, as the assessment is deterministic.
+            with contextlib.suppress(IntegrityError):
+                self.view.save(rows, tracking)
             self._latest.update({(row.model, row.policy): row.body for row in rows})
         self._advance(tracking.notification_id)
+
+    def _flush_when_idle(self) -> None:
+        while not self._stopping.wait(FLUSH_WHEN_IDLE_SECONDS / 2):
+            with self.lock:
+                now = time.monotonic()
+                due = self._unflushed is not None and (
+                    now - self._last_folded_at >= FLUSH_WHEN_IDLE_SECONDS
+                    or now - self._first_unflushed_at >= FLUSH_AT_LATEST_SECONDS
+                )
+            if due:
+                try:
+                    self.flush()
+                except Exception:  # the next flush retries; wait() callers time out meanwhile
+                    _log.exception("flushing the assessment projection failed")
+
+    def stop(self) -> None:
+        """Flush what was folded and stop the flusher."""
+        self._stopping.set()
+        self._flusher.join(timeout=10)
+        self.flush()
 
     def _advance(self, position: int) -> None:
         with self._advanced:
@@ -114,12 +179,12 @@ class AssessmentProjection(Projection[AssessmentStore]):
         with self.lock:
             return catalogue_for(self.world)
 
-    def _affected(self, recorded: Recorded) -> list[str]:
+    def _affected(self, recorded: Recorded) -> set[str]:
         statement = recorded.statement
         models = set(self._watchers.get(statement.subject, ()))
         if statement.type == "ModelVersionReleased":
             models.add(statement.subject)
-        return sorted(m for m in models if m in self.world.models)
+        return {m for m in models if m in self.world.models}
 
     def _assess(self, model_id: str) -> list[StoredAssessment]:
         evidence = closure(self.world, model_id)

@@ -22,6 +22,7 @@ def rebuild_projections(persistence: Mapping[str, str]) -> int:
         replayed = 0
         while count := feed_projection(app, projection, limit=1000):
             replayed += count
+        projection.stop()
         return replayed
     finally:
         app.close()

@@ -60,6 +60,7 @@ class LibraryRunner:
             self._runner.__exit__(None, None, None)
         except Exception:  # the thread's failure was already reported by wait()
             _log.exception("the assessment projection stopped with an error")
+        self._projection.stop()
 
 
 class InProcessRunner:
@@ -78,6 +79,7 @@ class InProcessRunner:
         """Process every event after the tracking position (on the calling thread)."""
         while feed_projection(self._app, self._projection, limit=500):
             pass
+        self._projection.flush()
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -102,11 +104,12 @@ class InProcessRunner:
         self._stopping.set()
         self._woken.set()
         self._thread.join(timeout=10)
+        self._projection.stop()
 
 
 def feed_projection(app: LedgerApplication, projection: AssessmentProjection, limit: int) -> int:
     """Give the projection up to ``limit`` events after its tracking position; how many."""
-    start = projection.view.max_tracking_id(app.name) or 0
+    start = projection.folded_position
     notifications = app.recorder.select_notifications(
         start=start, limit=limit, topics=projection.topics, inclusive_of_start=False
     )
