@@ -42,9 +42,12 @@ def _limits(terms: LicenceTerms, purpose: str) -> list[str]:
 
 
 def _grants_nothing(terms: LicenceTerms) -> bool:
-    """A licence that permits neither commercial use, nor changes, nor sharing (e.g. "all
-    rights reserved") grants no use beyond what the licensor allows case by case."""
-    return not (terms.commercial_use or terms.modification or terms.redistribution)
+    """A licence that permits neither commercial use, nor changes, nor sharing, and grants no
+    limited use either (e.g. "all rights reserved") grants no use beyond what the licensor
+    allows case by case. A research-only licence (``use_restricted``) does grant a use."""
+    return not (
+        terms.commercial_use or terms.modification or terms.redistribution or terms.use_restricted
+    )
 
 
 def rule(terms: LicenceTerms, freedom: Freedom) -> Ruling:

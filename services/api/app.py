@@ -9,11 +9,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from domain.rejections import Rejection, RejectionKind
 from services.api.problems import STATUS, problem, type_uri
 from services.api.routes import assessments, bundles, events, health, log, subjects
+from services.api.ui import routes as ui_routes
 from services.ledger_services import LedgerServices
 from services.submission import BatchRejected
 
@@ -36,6 +38,8 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
     app.state.services = services
     for module in (events, subjects, assessments, bundles, log, health):
         app.include_router(module.router)
+    app.include_router(ui_routes.router)
+    app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")
     _install_problem_handlers(app)
     return app
 

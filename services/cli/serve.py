@@ -80,7 +80,11 @@ def run_serve(args: argparse.Namespace) -> int:
         ) from error
     if args.demo:
         _load_demo(services)
-    print(f"listening on http://{settings.host}:{settings.port}", file=sys.stderr)
+    print(
+        f"listening on http://{settings.host}:{settings.port} — auditor pages at "
+        f"http://{settings.host}:{settings.port}/ui",
+        file=sys.stderr,
+    )
     uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")
     return EXIT_OK
 

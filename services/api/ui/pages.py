@@ -1,0 +1,133 @@
+"""What the auditor pages show, gathered from the services as plain data for the templates."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from domain.encoding import b64decode_strict
+from services.api.ui.lineage import lineage
+from services.as_of import parse_as_of
+from services.ledger_services import LedgerServices
+
+FREEDOMS = ("use", "study", "modify", "share")
+# Which components each freedom needs (DESIGN.md §6), to mark the cells that do not block.
+NEEDS = {
+    "use": {"model-parameters", "inference-code"},
+    "study": {
+        "model-parameters",
+        "training-code",
+        "inference-code",
+        "model-architecture",
+        "datasets",
+        "hardware",
+    },
+    "modify": {
+        "model-parameters",
+        "training-code",
+        "inference-code",
+        "model-architecture",
+        "datasets",
+    },
+    "share": {"model-parameters", "training-code", "inference-code", "model-architecture"},
+}
+
+
+def model_list(services: LedgerServices) -> list[dict[str, Any]]:
+    with services.projection.lock:
+        models = sorted(services.projection.world.models.values(), key=lambda m: m.id)
+    rows = []
+    for model in models:
+        assessment = json.loads(services.freedoms(model.id, None, None, "default"))
+        rows.append(
+            {
+                "id": model.id,
+                "name": model.name,
+                "version": model.version,
+                "freedoms": {f: assessment["freedoms"][f]["status"] for f in FREEDOMS},
+                "osaid": assessment["frameworks"]["osaid-1.0"]["conformant"],
+                "mof": assessment["frameworks"]["mof"]["class"],
+            }
+        )
+    return rows
+
+
+def model_page(
+    services: LedgerServices, model_id: str, as_of: str | None, at: str | None, policy: str
+) -> dict[str, Any]:
+    answer = services.assessments.recompute(model_id, parse_as_of(as_of), at, policy)
+    assessment = json.loads(answer.body)
+    world, model = answer.world, answer.world.models[model_id]
+    query = {k: v for k, v in (("as_of", as_of), ("at", at), ("policy", policy)) if v}
+    return {
+        "model": model,
+        "assessment": assessment,
+        "grid": _grid(assessment, model.components),
+        "lineage": lineage(world, model_id),
+        "timeline": _timeline(services, answer.evidence),
+        "positions": _positions(answer.evidence, model.event_id),
+        "as_of": as_of or "",
+        "at": at or "",
+        "policy": policy,
+        "bundle_url": f"/v1/models/{model_id}/bundle" + (f"?{urlencode(query)}" if query else ""),
+        "json_url": f"/v1/models/{model_id}/freedoms" + (f"?{urlencode(query)}" if query else ""),
+    }
+
+
+def _grid(assessment: dict[str, Any], components: dict[str, list[str]]) -> list[dict[str, Any]]:
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for component, artefacts in sorted(components.items()):
+        for artefact in artefacts:
+            rows[(artefact, component)] = {
+                f: {"state": "ok" if component in NEEDS[f] else "na", "blockers": []}
+                for f in FREEDOMS
+            }
+    for freedom in FREEDOMS:
+        verdict = assessment["freedoms"][freedom]
+        for blocker in verdict["blockers"]:
+            key = (
+                blocker["artefact"] or f"(no {blocker['component']})",
+                blocker["component"] or "",
+            )
+            cells = rows.setdefault(key, {f: {"state": "na", "blockers": []} for f in FREEDOMS})
+            cells[freedom]["state"] = verdict["status"]
+            cells[freedom]["blockers"].append(blocker)
+    return [{"artefact": a, "component": c, "cells": cells} for (a, c), cells in rows.items()]
+
+
+def _positions(evidence: list[Any], release_event: str) -> list[int]:
+    """Positions worth viewing "as of": from the model's release on (before it, it did not
+    exist), latest first."""
+    released = next((r.position for r in evidence if r.event_id == release_event), 0) or 0
+    return sorted(
+        {r.position for r in evidence if r.position and r.position >= released}, reverse=True
+    )
+
+
+def _timeline(services: LedgerServices, evidence: list[Any]) -> list[dict[str, Any]]:
+    leaves = services.view.leaves
+    return [
+        {
+            "position": r.position,
+            "leaf_index": r.leaf_index,
+            "event_id": r.event_id,
+            "recorded_at": leaves[r.leaf_index].recorded_at,
+            "type": r.statement.type,
+            "subject": r.statement.subject,
+            "effective_at": r.statement.effective_at,
+        }
+        for r in sorted(evidence, key=lambda r: r.leaf_index)
+    ]
+
+
+def event_page(services: LedgerServices, event_id: str) -> dict[str, Any]:
+    event = services.reads.event(event_id)
+    statement = json.loads(b64decode_strict(event.envelope["payload"]))
+    return {
+        "event": event,
+        "statement": json.dumps(statement, indent=2, ensure_ascii=False),
+        "type": statement["type"],
+        "subject": statement["subject"],
+        "signers": [s["keyid"] for s in event.envelope["signatures"]],
+    }
