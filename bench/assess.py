@@ -17,14 +17,13 @@ import asyncio
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import LoadResult, run_load
 from bench.synthetic import synthetic_model
 from infra.keys import load_private_key
@@ -148,16 +147,10 @@ def run(database_url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--admin-url", default=ADMIN_URL)
     args = parser.parse_args()
-    name = f"bench_assess_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        run(args.admin_url.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        with psycopg.connect(args.admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(args.admin_url, "bench_assess") as database_url:
+        run(database_url)
 
 
 if __name__ == "__main__":

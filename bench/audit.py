@@ -22,13 +22,12 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
-import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import run_load
 from bench.ingest import verify_rate
 from bench.synthetic import synthetic_model
@@ -159,17 +158,11 @@ def run(database_url: str, events: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--events", type=int, default=100_000)
     args = parser.parse_args()
-    name = f"bench_audit_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        run(args.admin_url.rsplit("/", 1)[0] + f"/{name}", args.events)
-    finally:
-        with psycopg.connect(args.admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(args.admin_url, "bench_audit") as database_url:
+        run(database_url, args.events)
 
 
 if __name__ == "__main__":

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
+from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import LoadResult, post_request, run_load
 from domain.envelope import pae
 from infra.keys import load_private_key
@@ -117,18 +117,11 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
-    name = f"bench_ingest_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    database_url = args.admin_url.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with fresh_database(args.admin_url, "bench_ingest") as database_url:
         run(database_url, args.seconds)
-    finally:
-        with psycopg.connect(args.admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(database_url: str, seconds: float) -> None:

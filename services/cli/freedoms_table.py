@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-FREEDOMS = ("use", "study", "modify", "share")
-# Which of a model's components each freedom needs (DESIGN.md §6).
-NEEDS = {
-    "use": {"model-parameters", "inference-code"},
-    "study": {"model-parameters", "training-code", "inference-code", "datasets", "hardware"},
-    "modify": {"model-parameters", "training-code", "inference-code", "datasets"},
-    "share": {"model-parameters", "training-code", "inference-code"},
-}
+from services.freedoms_grid import FREEDOMS, grid
+
 _MARK = {
+    "ok": "ok",
+    "na": "·",
     "granted": "ok",
     "conditional": "ok*",
     "restricted": "RESTRICTED",
@@ -46,22 +42,13 @@ def _header(assessment: dict[str, Any]) -> str:
 def _rows(
     assessment: dict[str, Any], components: dict[str, list[str]]
 ) -> list[tuple[str, dict[str, str]]]:
-    rows: dict[tuple[str, str], dict[str, str]] = {}
-    for component, artefacts in sorted(components.items()):
-        for artefact in artefacts:
-            rows[(artefact, component)] = {
-                f: ("ok" if component in NEEDS[f] else "·") for f in FREEDOMS
-            }
-    for freedom in FREEDOMS:
-        verdict = assessment["freedoms"][freedom]
-        for blocker in verdict["blockers"]:
-            key = (
-                blocker["artefact"] or f"({blocker['component']} missing)",
-                blocker["component"] or "",
-            )
-            cells = rows.setdefault(key, dict.fromkeys(FREEDOMS, "·"))
-            cells[freedom] = _MARK.get(verdict["status"], verdict["status"]).upper()
-    return [(f"{artefact} [{component}]", cells) for (artefact, component), cells in rows.items()]
+    return [
+        (
+            f"{row.artefact} [{row.component}]",
+            {f: _MARK.get(cell.state, cell.state) for f, cell in row.cells.items()},
+        )
+        for row in grid(assessment, components)
+    ]
 
 
 def _blockers(assessment: dict[str, Any]) -> list[str]:

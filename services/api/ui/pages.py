@@ -9,29 +9,8 @@ from urllib.parse import urlencode
 from domain.encoding import b64decode_strict
 from services.api.ui.lineage import lineage
 from services.as_of import parse_as_of
+from services.freedoms_grid import FREEDOMS, grid
 from services.ledger_services import LedgerServices
-
-FREEDOMS = ("use", "study", "modify", "share")
-# Which components each freedom needs (DESIGN.md §6), to mark the cells that do not block.
-NEEDS = {
-    "use": {"model-parameters", "inference-code"},
-    "study": {
-        "model-parameters",
-        "training-code",
-        "inference-code",
-        "model-architecture",
-        "datasets",
-        "hardware",
-    },
-    "modify": {
-        "model-parameters",
-        "training-code",
-        "inference-code",
-        "model-architecture",
-        "datasets",
-    },
-    "share": {"model-parameters", "training-code", "inference-code", "model-architecture"},
-}
 
 
 def model_list(services: LedgerServices) -> list[dict[str, Any]]:
@@ -63,7 +42,7 @@ def model_page(
     return {
         "model": model,
         "assessment": assessment,
-        "grid": _grid(assessment, model.components),
+        "grid": grid(assessment, model.components),
         "lineage": lineage(world, model_id),
         "timeline": _timeline(services, answer.evidence),
         "positions": _positions(answer.evidence, model.event_id),
@@ -73,27 +52,6 @@ def model_page(
         "bundle_url": f"/v1/models/{model_id}/bundle" + (f"?{urlencode(query)}" if query else ""),
         "json_url": f"/v1/models/{model_id}/freedoms" + (f"?{urlencode(query)}" if query else ""),
     }
-
-
-def _grid(assessment: dict[str, Any], components: dict[str, list[str]]) -> list[dict[str, Any]]:
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for component, artefacts in sorted(components.items()):
-        for artefact in artefacts:
-            rows[(artefact, component)] = {
-                f: {"state": "ok" if component in NEEDS[f] else "na", "blockers": []}
-                for f in FREEDOMS
-            }
-    for freedom in FREEDOMS:
-        verdict = assessment["freedoms"][freedom]
-        for blocker in verdict["blockers"]:
-            key = (
-                blocker["artefact"] or f"(no {blocker['component']})",
-                blocker["component"] or "",
-            )
-            cells = rows.setdefault(key, {f: {"state": "na", "blockers": []} for f in FREEDOMS})
-            cells[freedom]["state"] = verdict["status"]
-            cells[freedom]["blockers"].append(blocker)
-    return [{"artefact": a, "component": c, "cells": cells} for (a, c), cells in rows.items()]
 
 
 def _positions(evidence: list[Any], release_event: str) -> list[int]:
