@@ -6,7 +6,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from services.cli import audit, bundles, demo, freedoms, keys, projections, serve, sign, submit
+from services.cli import (
+    audit,
+    bundles,
+    demo,
+    freedoms,
+    hf_import,
+    keys,
+    projections,
+    serve,
+    sign,
+    submit,
+)
 from services.cli.errors import EXIT_USAGE, CliError
 
 
@@ -18,7 +29,18 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="provenance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module in (serve, keys, sign, submit, freedoms, bundles, audit, demo, projections):
+    for module in (
+        serve,
+        keys,
+        sign,
+        submit,
+        freedoms,
+        bundles,
+        audit,
+        demo,
+        projections,
+        hf_import,
+    ):
         module.register(commands)
     return parser
 
