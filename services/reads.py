@@ -89,15 +89,8 @@ class LedgerReads:
             signer = view.state.signers.get(subject_id)
         if as_of is not None:
             leaves = [leaf for leaf in leaves if as_of.includes(leaf)]
-        if record is None or not leaves:
-            if signer is not None and signer.configured and record is None:
-                return SubjectReport(
-                    subject_id,
-                    SubjectKind.SIGNER,
-                    None,
-                    {"roles": ["operator"], "configured": True},
-                    [],
-                )
+        configured = signer is not None and signer.configured and record is None
+        if not configured and (record is None or not leaves):
             raise Rejection(
                 RejectionKind.NOT_FOUND,
                 f"no subject '{subject_id}' is recorded"
@@ -105,6 +98,13 @@ class LedgerReads:
             )
         logged = list(self.leaves([leaf.leaf_index for leaf in leaves]))
         signed = [_signed(event) for event in logged]
+        if configured:  # an operator key given to the server: not enrolled through the log
+            state = {"roles": ["operator"], "configured": True, "revoked": None}
+            state.update(subject_state(SubjectKind.SIGNER, signed))
+            return SubjectReport(
+                subject_id, SubjectKind.SIGNER, None, state, [event.event_id for event in logged]
+            )
+        assert record is not None
         return SubjectReport(
             id=subject_id,
             kind=record.kind,

@@ -123,3 +123,19 @@ def test_a_fine_tune_of_another_organisations_model_is_allowed(
     ]
     post_all(client, documents)
     assert client.get("/v1/subjects/globex/ft@1").json()["state"]["base_model"] == "acme/x@1"
+
+
+def test_a_configured_operator_key_is_a_subject_with_its_revocation(
+    client: TestClient, cast: Cast
+) -> None:
+    from tests.builders import keyid
+
+    operator = keyid(cast.operator)
+    before = client.get(f"/v1/subjects/{operator}").json()
+    assert before["kind"] == "signer"
+    assert before["state"]["configured"] is True
+    assert before["events"] == []
+    post_all(client, [envelope(cast.operator, "SignerRevoked", operator, {"reason": "rotated"})])
+    after = client.get(f"/v1/subjects/{operator}").json()
+    assert after["state"]["revoked"]["reason"] == "rotated"
+    assert len(after["events"]) == 1
