@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from domain.rejections import Rejection, RejectionKind
 from services.api.problems import STATUS, problem, type_uri
-from services.api.routes import assessments, bundles, events, health, log, subjects
+from services.api.routes import assessments, bundles, events, exports, health, log, subjects
 from services.api.ui import routes as ui_routes
 from services.ledger_services import LedgerServices
 from services.submission import BatchRejected
@@ -36,7 +36,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
         lifespan=lifespan,
     )
     app.state.services = services
-    for module in (events, subjects, assessments, bundles, log, health):
+    for module in (events, subjects, assessments, bundles, exports, log, health):
         app.include_router(module.router)
     app.include_router(ui_routes.router)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")

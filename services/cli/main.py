@@ -10,6 +10,7 @@ from services.cli import (
     audit,
     bundles,
     demo,
+    exports,
     freedoms,
     hf_import,
     keys,
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         demo,
         projections,
         hf_import,
+        exports,
     ):
         module.register(commands)
     return parser
