@@ -1,7 +1,7 @@
 """The README section on SBOM export, generated from the code's mapping tables.
 
-``python -m services.exports.docs > docs/sbom-export.md`` rewrites the file;
-``tests/unit/test_exports_mapping.py`` checks that the file equals :func:`sbom_export_markdown`.
+``python -m services.exports.docs`` prints the README.md section (paste it there);
+``tests/unit/test_exports_mapping.py`` checks that README.md holds :func:`sbom_export_markdown`.
 """
 
 from __future__ import annotations

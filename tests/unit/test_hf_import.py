@@ -530,5 +530,5 @@ def test_the_readme_section_shows_the_table_from_the_code() -> None:
     assert len(table.splitlines()) == len(MAPPING) + 2
     for row in MAPPING:
         assert row.status in table
-    section = (ROOT / "docs" / "hugging-face-import.md").read_text(encoding="utf-8")
+    section = (ROOT / "README.md").read_text(encoding="utf-8")
     assert table in section, "regenerate the table: services.hf_import.mapping_table_markdown()"
