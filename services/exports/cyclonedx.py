@@ -20,7 +20,13 @@ from services.exports.cyclonedx_components import (
 )
 from services.exports.identity import document_uuid
 from services.exports.inventory import inventory
-from services.exports.mapping import APPROXIMATED, CARRIED, DROPPED, FieldMapping
+from services.exports.mapping import (
+    APPROXIMATED,
+    CARRIED,
+    DROPPED,
+    LEFT_TO_THE_BUNDLE,
+    FieldMapping,
+)
 from services.exports.verdicts import verdict_properties
 
 CYCLONEDX_MEDIA_TYPE = "application/vnd.cyclonedx+json; version=1.6"
@@ -285,24 +291,7 @@ CYCLONEDX_MAPPING: tuple[FieldMapping, ...] = (
         CARRIED,
         "pinned to the assessment's position, with its `at` and policy",
     ),
-    FieldMapping(
-        "ClaimAsserted, ClaimRetracted",
-        "—",
-        DROPPED,
-        "open claims show as warnings; the claims are in the bundle",
-    ),
-    FieldMapping(
-        "SignerEnrolled, SignerRevoked, signatures",
-        "—",
-        DROPPED,
-        "the trust chain is in the bundle",
-    ),
-    FieldMapping(
-        "event ids, statement positions, leaf indices, inclusion proofs",
-        "—",
-        DROPPED,
-        "in the bundle",
-    ),
+    *LEFT_TO_THE_BUNDLE,
 )
 
 

@@ -41,3 +41,26 @@ def markdown_table(rows: Iterable[FieldMapping], format_name: str) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+# What neither format can carry; the provenance bundle the exports point to holds it.
+LEFT_TO_THE_BUNDLE: tuple[FieldMapping, ...] = (
+    FieldMapping(
+        "ClaimAsserted, ClaimRetracted",
+        "—",
+        DROPPED,
+        "open claims show as warnings; the claims are in the bundle",
+    ),
+    FieldMapping(
+        "SignerEnrolled, SignerRevoked, signatures",
+        "—",
+        DROPPED,
+        "the trust chain is in the bundle",
+    ),
+    FieldMapping(
+        "event ids, statement positions, leaf indices, inclusion proofs",
+        "—",
+        DROPPED,
+        "in the bundle",
+    ),
+)

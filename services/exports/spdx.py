@@ -13,7 +13,13 @@ from typing import Any
 from domain.assessment.world import World
 from services.exports.identity import document_uuid
 from services.exports.inventory import Inventory, inventory
-from services.exports.mapping import APPROXIMATED, CARRIED, DROPPED, FieldMapping
+from services.exports.mapping import (
+    APPROXIMATED,
+    CARRIED,
+    DROPPED,
+    LEFT_TO_THE_BUNDLE,
+    FieldMapping,
+)
 from services.exports.spdx_elements import artefact_element, lineage_relationships, model_element
 from services.exports.spdx_graph import CREATION_INFO, SpdxGraph
 from services.exports.verdicts import verdict_properties
@@ -307,24 +313,7 @@ SPDX_MAPPING: tuple[FieldMapping, ...] = (
         CARRIED,
         "pinned to the assessment's position, with its `at` and policy",
     ),
-    FieldMapping(
-        "ClaimAsserted, ClaimRetracted",
-        "—",
-        DROPPED,
-        "open claims show as warnings; the claims are in the bundle",
-    ),
-    FieldMapping(
-        "SignerEnrolled, SignerRevoked, signatures",
-        "—",
-        DROPPED,
-        "the trust chain is in the bundle",
-    ),
-    FieldMapping(
-        "event ids, statement positions, leaf indices, inclusion proofs",
-        "—",
-        DROPPED,
-        "in the bundle",
-    ),
+    *LEFT_TO_THE_BUNDLE,
 )
 
 
