@@ -39,6 +39,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
     for module in (events, subjects, assessments, bundles, exports, log, health):
         app.include_router(module.router)
     app.include_router(ui_routes.router)
+    app.include_router(ui_routes.root)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")
     _install_problem_handlers(app)
     return app

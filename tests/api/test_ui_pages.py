@@ -82,3 +82,9 @@ def test_the_verify_form(client: TestClient, cast: Cast) -> None:
     assert truncated.status_code == 422
     assert "INVALID" in truncated.text
     assert "not JSON" in truncated.text
+
+
+def test_the_server_address_lands_on_the_pages(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/ui"

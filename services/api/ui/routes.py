@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from domain.assessment.policies import DEFAULT_POLICY, POLICIES
@@ -32,6 +32,15 @@ def _render(request: Request, template: str, status: int = 200, **context: objec
         {"freedoms": FREEDOMS, "policies": list(POLICIES), **context},
         status_code=status,
     )
+
+
+root = APIRouter(include_in_schema=False)
+
+
+@root.get("/")
+def home() -> RedirectResponse:
+    """Opening the server's address lands on the auditor's pages."""
+    return RedirectResponse("/ui")
 
 
 @router.get("", response_class=HTMLResponse)
