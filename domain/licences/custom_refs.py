@@ -15,23 +15,11 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from domain.licences.terms import LicenceEntry, LicenceKind, LicenceTerms
+from domain.licences.terms import FREE, LicenceEntry, LicenceKind, LicenceTerms
 
 # The shape shared by AI model licences (licences.md §1.3: Use R, Modify Y, Share C+R): every
 # freedom granted, but bound by field-of-use limits, with notices to keep.
-_MODEL_LICENCE = LicenceTerms(
-    use_restricted=True,
-    commercial_use=True,
-    modification=True,
-    redistribution=True,
-    redistribution_modified=True,
-    share_alike=False,
-    attribution=True,
-    source_obligation=False,
-    reverse_engineering_ban=False,
-    osi_approved=False,
-    mof_open=False,
-)
+_MODEL_LICENCE = replace(FREE, use_restricted=True, mof_open=False)
 # licences.md §1.3 "All rights reserved / no licence": N everywhere. LicenceTerms has no "use
 # granted" flag: use_restricted stays False (there is no field-of-use grant to restrict).
 _NOTHING_GRANTED = LicenceTerms(
