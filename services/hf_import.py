@@ -19,13 +19,11 @@ With ``R`` the repo id so written and ``@V`` the revision if one was given:
 
 from __future__ import annotations
 
-import fnmatch
-import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal, Protocol
 
 from domain.fields import SUBJECT_ID
 from domain.licences.aliases import from_hugging_face
@@ -33,139 +31,19 @@ from domain.licences.catalogue import LicenceCatalogue
 from domain.licences.terms import LicenceKind
 from domain.rejections import Rejection
 from domain.statement import Statement, parse_statement
+from services.hf_card import CardError as CardError
+from services.hf_card import HfCard as HfCard
+from services.hf_card import read_card as read_card
+from services.hf_card import show
+from services.hf_card_mapping import MAPPING as MAPPING
+from services.hf_card_mapping import FieldMapping as FieldMapping
+from services.hf_card_mapping import mapping_table_markdown as mapping_table_markdown
+from services.hf_card_mapping import row_for as row_for
 
 HUB = "https://huggingface.co"
 DATASET_PREFIX = "hf-datasets/"
 DEFAULT_REVISION = "main"
 
-Status = Literal["carried", "approximated", "dropped"]
-
-
-class FieldMapping(NamedTuple):
-    """One row of the mapping table. ``card_field`` is a front-matter key or ``fnmatch`` pattern
-    (``extra_gated_*``, ``*``), or a part of the card in parentheses (its text, its bytes)."""
-
-    card_field: str
-    ledger_field: str
-    status: Status
-    note: str
-
-
-MAPPING: tuple[FieldMapping, ...] = (
-    FieldMapping(
-        "license",
-        "`LicenceGranted.licence` on the weights and on the model card",
-        "carried",
-        "through the Hugging Face id map (`apache-2.0` → `Apache-2.0`, `llama2` → "
-        "`LicenseRef-Llama-2-Community`); the repo licence covers every file, the card included. "
-        "`unknown` → `NOASSERTION` (assessed unknown). An id the map does not hold (a family such "
-        "as `bsd` or `openrail`, or a licence the catalogue lacks) blocks a real import",
-    ),
-    FieldMapping(
-        "license_name",
-        "`LicenceGranted.licence` = `LicenseRef-<Name>`",
-        "approximated",
-        "with `license: other`: each word of the name capitalised, joined by `-` "
-        "(`microsoft-research-license` → `LicenseRef-Microsoft-Research-License`); its terms are "
-        "unknown until someone records a `LicenceDefined` for it (the command is printed)",
-    ),
-    FieldMapping(
-        "license_link",
-        "`LicenceGranted.uri` (and the `uri` of the suggested `LicenceDefined`)",
-        "carried",
-        "a repo-relative link such as `LICENSE` becomes `https://huggingface.co/<repo>/blob/"
-        "<revision>/LICENSE`",
-    ),
-    FieldMapping(
-        "gated",
-        "`ArtefactRegistered.availability` of the weights",
-        "carried",
-        "`true`, `auto` or `manual` → `gated`, otherwise `public`; the card itself stays "
-        "`public` (the Hub shows the cards of gated repos)",
-    ),
-    FieldMapping(
-        "extra_gated_*",
-        "`ArtefactRegistered.availability` of the weights",
-        "approximated",
-        "a gate form means `gated` (unless `gated: false`); its prompt, fields and button text "
-        "are dropped",
-    ),
-    FieldMapping(
-        "datasets",
-        "`ArtefactRegistered` (`dataset`) `hf-datasets/<id>`, listed under the component "
-        "`datasets`",
-        "carried",
-        "availability `public` (a Hub dataset id; a model card does not say whether a dataset is "
-        "gated); no dataset licence (the card gives none); a dataset already in the ledger with "
-        "the same Hub uri is referenced, not registered again",
-    ),
-    FieldMapping(
-        "(training run)",
-        "`TrainingRunRecorded`",
-        "dropped",
-        "a card lists datasets but describes no training run, so none is created: the model "
-        "does not meet OSAID data information until a run naming the datasets is recorded",
-    ),
-    FieldMapping(
-        "base_model",
-        "`ModelVersionReleased.base_model`",
-        "carried",
-        "must be a model version in the ledger: a real import refuses while it is missing "
-        "(dropping it would hide inherited restrictions). A list (a merge): the first is kept, "
-        "the others are dropped and named",
-    ),
-    FieldMapping(
-        "base_model_relation",
-        "none (`base_model`)",
-        "approximated",
-        "`adapter`, `merge`, `quantized` and `finetune` all become `base_model`: the model "
-        "inherits its base's restrictions whatever the relation",
-    ),
-    FieldMapping(
-        "library_name",
-        "none",
-        "dropped",
-        "names the library that loads the weights (e.g. `transformers`), not an artefact of "
-        "this model; record a `supporting-libraries` code artefact with its licence by hand",
-    ),
-    FieldMapping(
-        "model_name",
-        "`ModelVersionReleased.name`",
-        "carried",
-        "default: the last part of the repo id; the weights are named `<name> weights`",
-    ),
-    FieldMapping(
-        "(card text)",
-        "`ArtefactRegistered` (`documentation`, component `model-card`) `name`",
-        "carried",
-        "the text's first Markdown heading (default: `<repo> model card`); the rest of the text "
-        "is not carried, only its digest",
-    ),
-    FieldMapping(
-        "(card file)",
-        "`digest.sha256` of the model-card artefact",
-        "carried",
-        "SHA-256 of the file's bytes, front matter included",
-    ),
-    FieldMapping(
-        "new_version", "none", "dropped", "a successor is a model version of its own: import it"
-    ),
-    FieldMapping(
-        "model-index",
-        "none",
-        "dropped",
-        "evaluation results are not artefacts; register an `evaluation-results` artefact by hand",
-    ),
-    FieldMapping("metrics", "none", "dropped", "descriptive; no ledger field"),
-    FieldMapping("language", "none", "dropped", "descriptive; no ledger field"),
-    FieldMapping("tags", "none", "dropped", "descriptive; no ledger field"),
-    FieldMapping("pipeline_tag", "none", "dropped", "descriptive; no ledger field"),
-    FieldMapping("widget", "none", "dropped", "Hub display settings"),
-    FieldMapping("inference", "none", "dropped", "Hub display settings"),
-    FieldMapping("thumbnail", "none", "dropped", "Hub display settings"),
-    FieldMapping("co2_eq_emissions", "none", "dropped", "no ledger field"),
-    FieldMapping("*", "none", "dropped", "any other field: named on import, not carried"),
-)
 
 # Data flags a LicenceDefined needs (domain.catalogue.LICENCE_TERMS), as a cautious template:
 # nothing is permitted until the definer reads the licence and says so.
@@ -183,40 +61,10 @@ _TERMS_TEMPLATE: dict[str, bool] = {
     "mof_open": False,
 }
 _GATED_VALUES = frozenset({"true", "auto", "manual", "yes"})
-# huggingface_hub.repocard's own test for a metadata block.
-_FRONT_MATTER = re.compile(r"^(\s*---[\r\n]+)([\S\s]*?)([\r\n]+---(\r\n|\n|$))")
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
-
-
-class CardError(Exception):
-    """The card cannot be read: not UTF-8, no front matter, bad YAML or ill-typed fields."""
 
 
 class ModelIdError(Exception):
     """``--model`` cannot be turned into ledger ids."""
-
-
-@dataclass(frozen=True, slots=True)
-class HfCard:
-    metadata: Mapping[str, Any]  # the front matter as huggingface_hub's ModelCardData gives it
-    text: str  # the card without its front matter
-    sha256: str  # of the file's bytes
-
-    @property
-    def heading(self) -> str | None:
-        """The first Markdown heading outside code blocks, emphasis stripped."""
-        fenced = False
-        for line in self.text.splitlines():
-            if _FENCE.match(line):
-                fenced = not fenced
-                continue
-            match = None if fenced else _HEADING.match(line)
-            if match:
-                title = re.sub(r"\*+|`", "", match.group(1)).strip().strip("_").strip()
-                if title:
-                    return title
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,62 +157,10 @@ def ledger_id(hub_id: str) -> str:
     return hub_id.strip().replace("_", "+")
 
 
-def read_card(raw: bytes) -> HfCard:
-    """Parse a model card offline with ``huggingface_hub.ModelCard``; :class:`CardError` if the
-    card has no front matter, its YAML does not parse or a mapped field has the wrong type."""
-    try:
-        content = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CardError(f"not UTF-8 text: {error}") from error
-    if not _FRONT_MATTER.match(content):
-        raise CardError("no YAML front matter (a block between '---' lines at the top)")
-    # Imported here: huggingface_hub's card module is slow to import and only this command uses it.
-    from huggingface_hub import ModelCard
-
-    try:
-        card = ModelCard(content)
-        metadata: dict[str, Any] = card.data.to_dict()  # type: ignore[no-untyped-call]
-    except Exception as error:  # huggingface_hub raises YAML, Value and Type errors alike
-        detail = " ".join(str(error).split())
-        raise CardError(f"front matter does not parse: {detail}") from error
-    _check_types(metadata)
-    return HfCard(metadata, card.text, hashlib.sha256(raw).hexdigest())
-
-
-def _check_types(metadata: Mapping[str, Any]) -> None:
-    for key in ("license", "license_name", "license_link", "model_name", "base_model_relation"):
-        value = metadata.get(key)
-        if value is not None and not isinstance(value, str):
-            raise CardError(f"field '{key}' must be a string, not {_show(value)}")
-    for key in ("datasets", "base_model"):
-        value = metadata.get(key)
-        if value is not None and not _str_or_strs(value):
-            raise CardError(f"field '{key}' must be an id or a list of ids, not {_show(value)}")
-
-
-def _str_or_strs(value: Any) -> bool:
-    return isinstance(value, str) or (
-        isinstance(value, list) and all(isinstance(item, str) for item in value)
-    )
-
-
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else list(value)
-
-
-def _show(value: Any) -> str:
-    text = json.dumps(value, default=str, ensure_ascii=False)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def row_for(card_field: str) -> FieldMapping:
-    """The table row that maps a front-matter key (the first whose pattern matches)."""
-    for row in MAPPING:
-        if not row.card_field.startswith("(") and fnmatch.fnmatchcase(card_field, row.card_field):
-            return row
-    raise AssertionError("the table ends with '*'")  # pragma: no cover
 
 
 def licence_ref(license_name: str) -> str | None:
@@ -505,14 +301,14 @@ class _Planner:
         for key, value in self.meta.items():
             row = row_for(key)
             if row.status == "dropped":
-                self.dropped.append(f"{key}: {_show(value)} — {row.note}")
+                self.dropped.append(f"{key}: {show(value)} — {row.note}")
             elif row.status == "approximated":
                 approximated.setdefault(row, []).append(key)
         other = str(self.meta.get("license") or "").strip().lower() == "other"
         for row, keys in approximated.items():
             if row.card_field == "license_name" and not other:
                 continue  # ignored, and said so by _licence
-            shown = ", ".join(keys) if len(keys) > 1 else f"{keys[0]}: {_show(self.meta[keys[0]])}"
+            shown = ", ".join(keys) if len(keys) > 1 else f"{keys[0]}: {show(self.meta[keys[0]])}"
             self.warnings.append(f"approximated {shown} — {row.note}")
 
     def _refuse_existing(self, subject_ids: Sequence[str]) -> None:
@@ -681,21 +477,3 @@ def define_command(licence: CustomLicence, key: str = "KEY", server: str | None 
         f"provenance sign --key {key} --type LicenceDefined --subject {licence.id} "
         f"--data {quoted} | provenance submit{server_flag} -"
     )
-
-
-def mapping_table_markdown() -> str:
-    """The mapping table as Markdown, as the README shows it."""
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
-
-    lines = [
-        "| card field | ledger field | status | note |",
-        "|---|---|---|---|",
-    ]
-    for row in MAPPING:
-        name = row.card_field if row.card_field.startswith("(") else f"`{row.card_field}`"
-        lines.append(
-            f"| {cell(name)} | {cell(row.ledger_field)} | {row.status} | {cell(row.note)} |"
-        )
-    return "\n".join(lines) + "\n"
