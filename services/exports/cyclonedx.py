@@ -23,7 +23,6 @@ from services.exports.inventory import inventory
 from services.exports.mapping import (
     APPROXIMATED,
     CARRIED,
-    DROPPED,
     LEFT_TO_THE_BUNDLE,
     FieldMapping,
 )
@@ -179,19 +178,6 @@ CYCLONEDX_MAPPING: tuple[FieldMapping, ...] = (
         "`license.url`",
         APPROXIMATED,
         "used only for a LicenseRef the catalogue has no URL for",
-    ),
-    FieldMapping(
-        "LicenceWithdrawn",
-        "—",
-        DROPPED,
-        "only grants in force are exported; the history is in the bundle",
-    ),
-    FieldMapping(
-        "LicenceDefined.name, .terms",
-        "—",
-        DROPPED,
-        "the URI is used (above); the name shows only inside verdict reasons; both are in the "
-        "bundle and `GET /v1/licences/{id}`",
     ),
     FieldMapping(
         "DataSourceAdded",

@@ -46,6 +46,19 @@ def _cell(text: str) -> str:
 # What neither format can carry; the provenance bundle the exports point to holds it.
 LEFT_TO_THE_BUNDLE: tuple[FieldMapping, ...] = (
     FieldMapping(
+        "LicenceWithdrawn",
+        "—",
+        DROPPED,
+        "only grants in force are exported; the history is in the bundle",
+    ),
+    FieldMapping(
+        "LicenceDefined.name, .terms",
+        "—",
+        DROPPED,
+        "the URI is used; the name shows only inside verdict reasons; both are in the "
+        "bundle and `GET /v1/licences/{id}`",
+    ),
+    FieldMapping(
         "ClaimAsserted, ClaimRetracted",
         "—",
         DROPPED,

@@ -16,7 +16,6 @@ from services.exports.inventory import Inventory, inventory
 from services.exports.mapping import (
     APPROXIMATED,
     CARRIED,
-    DROPPED,
     LEFT_TO_THE_BUNDLE,
     FieldMapping,
 )
@@ -189,19 +188,6 @@ SPDX_MAPPING: tuple[FieldMapping, ...] = (
         "`simplelicensing_customIdToUri`",
         APPROXIMATED,
         "used only for a LicenseRef the catalogue has no URL for",
-    ),
-    FieldMapping(
-        "LicenceWithdrawn",
-        "—",
-        DROPPED,
-        "only grants in force are exported; the history is in the bundle",
-    ),
-    FieldMapping(
-        "LicenceDefined.name, .terms",
-        "—",
-        DROPPED,
-        "the URI is used (above); the name shows only inside verdict reasons; both are in the "
-        "bundle and `GET /v1/licences/{id}`",
     ),
     FieldMapping(
         "DataSourceAdded",

@@ -31,6 +31,7 @@ from services.exports.licensing import any_of, normalise
 from services.exports.mapping import TREATMENTS, FieldMapping, markdown_table
 from services.exports.verdicts import verdict_properties
 from tests.assessment_builders import PUBLISHER, LedgerBuilder
+from tests.rejection_cases import LICENCE_TERMS
 
 ROOT = Path(__file__).resolve().parents[2]
 # --- a small world that exercises every row of the mapping tables ----------------------------
@@ -103,19 +104,7 @@ def small_world() -> LedgerBuilder:
 
 
 def _definition() -> dict[str, Any]:
-    terms = {
-        "use_restricted": True,
-        "commercial_use": False,
-        "modification": True,
-        "redistribution": True,
-        "redistribution_modified": True,
-        "share_alike": False,
-        "attribution": True,
-        "source_obligation": False,
-        "reverse_engineering_ban": False,
-        "osi_approved": False,
-        "mof_open": False,
-    }
+    terms = LICENCE_TERMS
     return {"name": DEFINED_NAME, "uri": "https://acme.example/licence-1", "terms": terms}
 
 
