@@ -13,10 +13,11 @@ from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from domain.catalogue import BUILT_IN_LICENCE_REFS, EVENT_TYPES, SubjectKind
+from domain.catalogue import EVENT_TYPES, SubjectKind
 from domain.encoding import b64decode_strict
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope, keyid_for, signature_verifies
-from domain.ledger_state import LedgerState, SignerRecord, SubjectRecord
+from domain.ledger_state import LedgerState, SignerRecord, SubjectRecord, same_licence
+from domain.licences.catalogue import built_in_id
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement, parse_statement
 
@@ -144,6 +145,12 @@ def _signer_revoked(state: LedgerState, statement: Statement, signer: SignerReco
         raise Rejection(
             RejectionKind.DANGLING_REFERENCE, f"subject: key '{statement.subject}' is not enrolled"
         )
+    if target.configured:
+        raise Rejection(
+            RejectionKind.CONFIGURED_KEY,
+            f"key '{target.keyid}' is a configured operator key: no event revokes it; it leaves "
+            "the trust root only by leaving the server's configuration",
+        )
     if signer.keyid != target.keyid:
         _require_role(signer, "operator", statement)
     if target.revoked:
@@ -163,7 +170,7 @@ def _licence_granted(state: LedgerState, statement: Statement, signer: SignerRec
 def _licence_withdrawn(state: LedgerState, statement: Statement, signer: SignerRecord) -> None:
     subject = _existing(state, statement.subject, SubjectKind.ARTEFACT, "subject")
     _require_owner(subject, signer, statement, operator_may=True)
-    if statement.data["licence"] not in subject.licences:
+    if not any(same_licence(g, statement.data["licence"]) for g in subject.licences):
         raise Rejection(
             RejectionKind.DANGLING_REFERENCE,
             f"data.licence: '{statement.data['licence']}' is not a grant in force on "
@@ -176,12 +183,20 @@ def _licence_defined(state: LedgerState, statement: Statement, signer: SignerRec
         raise Rejection(
             RejectionKind.INVALID_STATEMENT, "subject must be a 'LicenseRef-[A-Za-z0-9.-]+' id"
         )
-    existing = state.subjects.get(statement.subject)
-    if existing is not None and existing.kind is not SubjectKind.LICENCE:
+    same_id = state.subjects.get(statement.subject)
+    if same_id is not None and same_id.kind is not SubjectKind.LICENCE:
         _require_new_subject(state, statement)
-    if statement.subject in BUILT_IN_LICENCE_REFS:
-        _require_role(signer, "operator", statement)
+    built_in = built_in_id(statement.subject)
+    if built_in is not None and not signer.has_role("operator"):
+        spelled = "" if built_in == statement.subject else f" (a spelling of '{built_in}')"
+        raise Rejection(
+            RejectionKind.MISSING_ROLE,
+            f"'{statement.subject}'{spelled} names a built-in licence: only an operator may "
+            f"define it; {signer.keyid} has roles {sorted(signer.roles)}",
+        )
+    if built_in is not None:
         return
+    existing = state.licence_record(statement.subject)
     if existing is None:
         if not (signer.has_role("publisher") or signer.has_role("operator")):
             _require_role(signer, "publisher", statement)

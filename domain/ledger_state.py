@@ -18,7 +18,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from domain.catalogue import EVENT_TYPES, SubjectKind
 from domain.encoding import b64decode_strict
 from domain.envelope import keyid_for
+from domain.licences.catalogue import definition_key
 from domain.statement import Statement
+
+
+def same_licence(granted: str, named: str) -> bool:
+    """Whether two licence expressions are the same grant: ids compare case-insensitively."""
+    return granted.casefold() == named.casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +59,20 @@ class ClaimRecord:
 
 
 class LedgerState:
-    """Signers, subjects and claims as of the last applied statement."""
+    """Signers, subjects and claims as of the last applied statement, and the spellings each
+    defined licence was recorded under (by ``definition_key``; the first one is its record)."""
 
     def __init__(
         self,
         signers: MutableMapping[str, SignerRecord],
         subjects: MutableMapping[str, SubjectRecord],
         claims: MutableMapping[str, ClaimRecord],
+        licences: MutableMapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.signers = signers
         self.subjects = subjects
         self.claims = claims
+        self.licences: MutableMapping[str, tuple[str, ...]] = {} if licences is None else licences
 
     @classmethod
     def with_operators(cls, operator_keys: Iterable[Ed25519PublicKey]) -> LedgerState:
@@ -83,7 +92,10 @@ class LedgerState:
     def draft(self) -> LedgerState:
         """A layer over this state: changes go to the layer, this state is left untouched."""
         return LedgerState(
-            ChainMap({}, self.signers), ChainMap({}, self.subjects), ChainMap({}, self.claims)
+            ChainMap({}, self.signers),
+            ChainMap({}, self.subjects),
+            ChainMap({}, self.claims),
+            ChainMap({}, self.licences),
         )
 
     def absorb(self, layer: LedgerState) -> None:
@@ -92,10 +104,17 @@ class LedgerState:
             (self.signers, layer.signers),
             (self.subjects, layer.subjects),
             (self.claims, layer.claims),
+            (self.licences, layer.licences),
         ):
             if not isinstance(theirs, ChainMap) or theirs.maps[1] is not mine:
                 raise ValueError("absorb() takes a draft of this very state")
             mine.update(theirs.maps[0])
+
+    def licence_record(self, licence_id: str) -> SubjectRecord | None:
+        """The record of the licence ``licence_id`` spells, if a definition of it is recorded
+        under any spelling (its first spelling's record: that one holds the owner)."""
+        spellings = self.licences.get(definition_key(licence_id))
+        return self.subjects.get(spellings[0]) if spellings else None
 
     def organisation_of(self, keyid: str) -> str | None:
         signer = self.signers.get(keyid)
@@ -123,6 +142,11 @@ class LedgerState:
                 roles=frozenset(data["roles"]),
             )
         owner = data["organisation"] if kind is SubjectKind.SIGNER else self.organisation_of(author)
+        if kind is SubjectKind.LICENCE:
+            first = self.licence_record(statement.subject)
+            owner = first.owner if first is not None else owner
+            licence = definition_key(statement.subject)
+            self.licences[licence] = (*self.licences.get(licence, ()), statement.subject)
         self.subjects[statement.subject] = SubjectRecord(
             id=statement.subject,
             kind=kind,
@@ -142,7 +166,7 @@ class LedgerState:
     def _withdraw(self, statement: Statement, author: str, event_id: str) -> None:
         subject = self.subjects[statement.subject]
         licences = list(subject.licences)
-        licences.remove(statement.data["licence"])
+        licences.remove(next(g for g in licences if same_licence(g, statement.data["licence"])))
         self.subjects[statement.subject] = replace(subject, licences=tuple(licences))
 
     def _derive(self, statement: Statement, author: str, event_id: str) -> None:

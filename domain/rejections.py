@@ -21,6 +21,7 @@ class RejectionKind(StrEnum):
     REVOKED_KEY = "revoked-key"
     MISSING_ROLE = "missing-role"
     NOT_OWNER = "not-owner"
+    CONFIGURED_KEY = "configured-key"
     NOT_FOUND = "not-found"
     SUBJECT_EXISTS = "subject-exists"
     CONFLICT = "conflict"

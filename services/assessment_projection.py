@@ -26,7 +26,7 @@ from domain.assessment.report import assess, catalogue_for
 from domain.assessment.world import Recorded, World
 from domain.canonical import canonical_json
 from domain.ledger import Ledger
-from domain.licences.catalogue import LicenceCatalogue
+from domain.licences.catalogue import LicenceCatalogue, definition_key
 from infra.assessment_store import AssessmentStore, StoredAssessment
 from services.ledger_app import APPENDED_TOPIC, LedgerApplication
 from services.recorded import recorded_from_event
@@ -182,6 +182,8 @@ class AssessmentProjection(Projection[AssessmentStore]):
     def _affected(self, recorded: Recorded) -> set[str]:
         statement = recorded.statement
         models = set(self._watchers.get(statement.subject, ()))
+        if statement.type == "LicenceDefined":  # any spelling of a licence a model names
+            models |= self._watchers.get(_licence_watch(statement.subject), set())
         if statement.type == "ModelVersionReleased":
             models.add(statement.subject)
         return {m for m in models if m in self.world.models}
@@ -210,9 +212,17 @@ class AssessmentProjection(Projection[AssessmentStore]):
                 expressions += [s.licence for s in artefact.sources.values() if s.licence]
                 expressions += [layer.licence for layer in artefact.layers]
                 for expression in expressions:
-                    watched.update(licence_ids(expression))
+                    named = licence_ids(expression)
+                    watched.update(named)
+                    watched.update(_licence_watch(i) for i in named)
         for subject in self._watching.get(model_id, set()) - watched:
             self._watchers[subject].discard(model_id)
         for subject in watched:
             self._watchers[subject].add(model_id)
         self._watching[model_id] = watched
+
+
+def _licence_watch(licence_id: str) -> str:
+    """What a model naming ``licence_id`` watches so that a definition under any spelling of it
+    reaches the model (a key no subject id can take: subject ids have no spaces)."""
+    return f"licence {definition_key(licence_id)}"

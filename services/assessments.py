@@ -20,6 +20,7 @@ from domain.assessment.report import UnknownModel, assess
 from domain.assessment.world import Recorded, World
 from domain.canonical import canonical_json
 from domain.encoding import format_utc_time_compact
+from domain.licences.catalogue import definition_key
 from domain.rejections import Rejection, RejectionKind
 from services.as_of import AsOf, parse_rfc3339
 from services.ledger_view import LedgerView
@@ -105,10 +106,12 @@ class Assessments:
 
     def _events_of(self, subjects: Iterable[str], as_of: AsOf | None) -> list[Recorded]:
         view = self._view
-        with view.lock:
+        with view.lock:  # a licence id stands for its definitions under every spelling
+            spellings = view.state.licences
+            names = {n for s in subjects for n in (s, *spellings.get(definition_key(s), ()))}
             leaves = sorted(
                 i
-                for s in subjects
+                for s in names
                 for i in view.by_subject.get(s, ())
                 if as_of is None or as_of.includes(view.leaves[i])
             )

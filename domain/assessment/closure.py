@@ -4,9 +4,11 @@ The closure of a model is: the model and its base models (any depth); their comp
 artefacts and training runs; the runs' code, datasets, hardware, produced and base
 parameters; every dataset's lineage (``DatasetDerived`` parents and processing code); the
 ``LicenceDefined`` statements of every licence id those artefacts, data sources and hardware
-layers name; claims on any of these subjects; and the enrolment and revocation of every key
-that signed any of it, back to the operator keys. A provenance bundle carries exactly these
-statements, and the assessment reads nothing else, so it can be recomputed from the bundle.
+layers name, under any spelling of it (ids compare case-insensitively; an alias shares its
+target's definitions, ``domain.licences.catalogue.definition_key``); claims on any of these
+subjects; and the enrolment and revocation of every key that signed any of it, back to the
+operator keys. A provenance bundle carries exactly these statements, and the assessment reads
+nothing else, so it can be recomputed from the bundle.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 
 from domain.assessment.world import Recorded, World
 from domain.licence_syntax import expression_ids
-from domain.licences.catalogue import alias_target
+from domain.licences.catalogue import alias_target, definition_key
 
 
 def licence_ids(expression: str) -> list[str]:
@@ -27,7 +29,9 @@ def licence_ids(expression: str) -> list[str]:
 
 
 def closure_subjects(world: World, model_id: str) -> set[str]:
-    """Every subject the model's assessment reads (signers excluded; see :func:`closure`)."""
+    """Every subject the model's assessment reads (signers excluded; see :func:`closure`),
+    and every licence id it names, defined or not: a reader looking for the statements of
+    these subjects finds all the answer rests on."""
     subjects: set[str] = set()
     models, model = [], world.models.get(model_id)
     subjects.add(model_id)
@@ -45,7 +49,11 @@ def closure_subjects(world: World, model_id: str) -> set[str]:
             subjects.add(model.base_model)
         model = world.models.get(model.base_model) if model.base_model else None
     subjects |= _lineage(world, subjects)
-    subjects |= {i for i in _licences_named(world, subjects) if i in world.licences}
+    named = _licences_named(world, subjects)
+    subjects |= named  # their LicenceDefined statements, under these or other spellings:
+    for key in {definition_key(i) for i in named}:
+        if (defined := world.licences.get(key)) is not None:
+            subjects.update(defined.subjects)
     return subjects
 
 

@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from domain.encoding import parse_utc_time
+from domain.ledger_state import same_licence
+from domain.licences.catalogue import built_in_id, definition_key
 from domain.statement import Statement
 
 SIGNER_TYPES = frozenset({"SignerEnrolled", "SignerRevoked"})
@@ -125,9 +127,14 @@ class ClaimFacts:
 
 @dataclass(slots=True)
 class DefinedLicence:
+    """The definition in force of one licence, whatever spellings its statements used: ``id``
+    is the catalogue's spelling (a built-in's, else the first definition's); ``subjects`` every
+    spelling a ``LicenceDefined`` of it was recorded under."""
+
     id: str
     data: dict[str, Any]
     event_ids: list[str]
+    subjects: list[str]
 
 
 class World:
@@ -138,7 +145,7 @@ class World:
         self.runs: dict[str, RunFacts] = {}
         self.signers: dict[str, SignerFacts] = {}
         self.claims: dict[str, ClaimFacts] = {}
-        self.licences: dict[str, DefinedLicence] = {}
+        self.licences: dict[str, DefinedLicence] = {}  # by definition key
         self.events: dict[str, Recorded] = {}
         self.by_subject: dict[str, list[Recorded]] = {}
 
@@ -186,14 +193,22 @@ class World:
     def _licence_withdrawn(self, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
         artefact = self.artefacts.get(subject)
         for grant in reversed(artefact.grants if artefact else []):
-            if grant.licence == data["licence"] and grant.withdrawn_by is None:
+            if same_licence(grant.licence, data["licence"]) and grant.withdrawn_by is None:
                 grant.withdrawn_by = rec.event_id
                 return
 
     def _licence_defined(self, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
-        previous = self.licences.get(subject)
-        events = [*(previous.event_ids if previous else []), rec.event_id]
-        self.licences[subject] = DefinedLicence(subject, dict(data), events)
+        key = definition_key(subject)
+        previous = self.licences.get(key)
+        if previous is None:
+            self.licences[key] = DefinedLicence(
+                built_in_id(subject) or subject, dict(data), [rec.event_id], [subject]
+            )
+            return
+        subjects = previous.subjects + ([] if subject in previous.subjects else [subject])
+        self.licences[key] = DefinedLicence(
+            previous.id, dict(data), [*previous.event_ids, rec.event_id], subjects
+        )
 
     def _data_source_added(self, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
         if artefact := self.artefacts.get(subject):

@@ -1,18 +1,19 @@
 """The licence catalogue as the assessment sees it: built-in entries plus the ledger's definitions.
 
+Licence ids compare case-insensitively, as SPDX ids do (DESIGN.md §3). An id *names a built-in*
+(:func:`built_in_id`) when it is, in any case: a built-in ``LicenseRef-`` id; ``NOASSERTION`` or
+``NONE`` (kind ``SPECIAL``, terms None); an SPDX licence id; an SPDX id followed by ``+`` ("or
+later", the id before the ``+``); a ScanCode ``LicenseRef-scancode-<key>`` alias or a Hugging Face
+card id of one of those. Every spelling of one licence shares one :func:`definition_key`.
+
 Contract of :meth:`LicenceCatalogue.lookup` — the first step that answers wins:
 
-1. a ``LicenceDefined`` entry with exactly that id (it overrides built-in and SPDX ids alike);
-2. a built-in ``LicenseRef-`` entry with exactly that id;
-3. the special values ``NOASSERTION`` and ``NONE`` (any case; kind ``SPECIAL``, terms None);
-4. an SPDX licence id, exactly, then case-insensitively (``apache-2.0`` → ``Apache-2.0``);
-5. an SPDX id followed by ``+`` ("or later"): the entry of the id before the ``+``;
-6. a ScanCode ``LicenseRef-scancode-<key>`` alias (any case);
-7. a Hugging Face card id (any case), when it is not an SPDX id;
-8. otherwise None: an unknown id, which the assessment treats as unknown, never as open.
+1. a ``LicenceDefined`` entry under the id's definition key (for a built-in id or alias, only an
+   operator can have recorded one: admission sees to it);
+2. the built-in entry the id names;
+3. otherwise None: an unknown id, which the assessment treats as unknown, never as open.
 
-Aliases (6, 7) resolve to their target's entry as steps 1, 2 and 4 find it, so a definition in the
-ledger overrides the aliases of its id too. Built-in tables are built once per process.
+Built-in tables are built once per process.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def _spdx_by_folded_id() -> dict[str, LicenceEntry]:
 
 
 @cache
+def _custom_by_folded_id() -> dict[str, LicenceEntry]:
+    return {licence_id.casefold(): entry for licence_id, entry in custom_entries().items()}
+
+
+@cache
 def _exceptions_by_folded_id() -> dict[str, LicenceEntry]:
     return {exception_id.casefold(): entry for exception_id, entry in spdx_exceptions().items()}
 
@@ -73,29 +79,66 @@ def alias_target(licence_id: str) -> str | None:
     return target if target is not None else HUGGING_FACE_IDS.get(licence_id.lower())
 
 
+def _built_in_entry(licence_id: str) -> LicenceEntry | None:
+    """The built-in entry ``licence_id`` spells in any case, aliases and ``+`` aside."""
+    folded = licence_id.casefold()
+    return (
+        _custom_by_folded_id().get(folded)
+        or SPECIAL_ENTRIES.get(licence_id.upper())
+        or _spdx_by_folded_id().get(folded)
+    )
+
+
+def built_in_id(licence_id: str) -> str | None:
+    """The catalogue's spelling of the built-in licence ``licence_id`` names (see the module
+    docstring), or None when it names none."""
+    entry = _built_in_entry(licence_id)
+    if entry is None and len(licence_id) > 1 and licence_id.endswith("+"):
+        entry = _spdx_by_folded_id().get(licence_id[:-1].casefold())
+    if entry is None and (target := alias_target(licence_id)) is not None:
+        entry = _built_in_entry(target)
+    return entry.id if entry is not None else None
+
+
+def definition_key(licence_id: str) -> str:
+    """The key every spelling of one licence shares: a built-in id for the ids and aliases that
+    name it, else the id itself; case-folded. ``LicenceDefined`` statements are keyed by it."""
+    return (built_in_id(licence_id) or licence_id).casefold()
+
+
+@cache
+def _aliases_by_target() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for alias, target in (*SCANCODE_ALIASES.items(), *HUGGING_FACE_IDS.items()):
+        if alias.casefold() != target.casefold():
+            found.setdefault(target, []).append(alias)
+    return {target: tuple(sorted(aliases)) for target, aliases in found.items()}
+
+
+def aliases_of(licence_id: str) -> tuple[str, ...]:
+    """The other names (ScanCode keys, Hugging Face ids) of the built-in licence ``licence_id``
+    names; with every case variant of them and of the id, they are the spellings only an
+    operator may define."""
+    target = built_in_id(licence_id)
+    return _aliases_by_target().get(target, ()) if target is not None else ()
+
+
 class LicenceCatalogue:
     """Built-in licences plus ``defined`` (entries built by :meth:`defined_entry` from the ledger's
     ``LicenceDefined`` statements, keyed by id). Immutable once built."""
 
     def __init__(self, defined: Mapping[str, LicenceEntry] | None = None) -> None:
-        self._defined: dict[str, LicenceEntry] = dict(defined or {})
+        self._defined: dict[str, LicenceEntry] = {
+            definition_key(licence_id): entry for licence_id, entry in (defined or {}).items()
+        }
 
     def lookup(self, licence_id: str) -> LicenceEntry | None:
         """The entry for ``licence_id`` by the resolution order of the module docstring."""
-        entry = self._canonical(licence_id)
-        if entry is not None:
-            return entry
-        special = SPECIAL_ENTRIES.get(licence_id.upper())
-        if special is not None:
-            return special
-        entry = _spdx_by_folded_id().get(licence_id.casefold())
-        if entry is not None:
-            return entry
-        if len(licence_id) > 1 and licence_id.endswith("+"):
-            base = licence_id[:-1]
-            return spdx_entries().get(base) or _spdx_by_folded_id().get(base.casefold())
-        target = alias_target(licence_id)
-        return self._canonical(target) if target is not None else None
+        target = built_in_id(licence_id)
+        defined = self._defined.get((target or licence_id).casefold())
+        if defined is not None:
+            return defined
+        return _built_in_entry(target) if target is not None else None
 
     def lookup_exception(self, exception_id: str) -> LicenceEntry | None:
         """The SPDX licence exception ``exception_id`` (case-insensitive), or None."""
@@ -105,16 +148,8 @@ class LicenceCatalogue:
         """Every licence entry (SPDX, built-in custom, special, defined), sorted by id; a defined
         entry replaces the built-in one with the same id. Exceptions are not included."""
         merged = {entry.id: entry for entry in _built_in_entries()}
-        merged.update(self._defined)
+        merged.update((entry.id, entry) for entry in self._defined.values())
         return [merged[licence_id] for licence_id in sorted(merged)]
-
-    def _canonical(self, licence_id: str) -> LicenceEntry | None:
-        """Exact id: defined, then built-in custom, then SPDX."""
-        return (
-            self._defined.get(licence_id)
-            or custom_entries().get(licence_id)
-            or spdx_entries().get(licence_id)
-        )
 
     @staticmethod
     def defined_entry(

@@ -21,6 +21,7 @@ STATUS: dict[RejectionKind, int] = {
     RejectionKind.REVOKED_KEY: 403,
     RejectionKind.MISSING_ROLE: 403,
     RejectionKind.NOT_OWNER: 403,
+    RejectionKind.CONFIGURED_KEY: 403,
     RejectionKind.NOT_FOUND: 404,
     RejectionKind.SUBJECT_EXISTS: 409,
     RejectionKind.CONFLICT: 409,

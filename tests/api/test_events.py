@@ -125,7 +125,7 @@ def test_a_fine_tune_of_another_organisations_model_is_allowed(
     assert client.get("/v1/subjects/globex/ft@1").json()["state"]["base_model"] == "acme/x@1"
 
 
-def test_a_configured_operator_key_is_a_subject_with_its_revocation(
+def test_a_configured_operator_key_is_a_subject_no_event_revokes(
     client: TestClient, cast: Cast
 ) -> None:
     from tests.builders import keyid
@@ -135,7 +135,8 @@ def test_a_configured_operator_key_is_a_subject_with_its_revocation(
     assert before["kind"] == "signer"
     assert before["state"]["configured"] is True
     assert before["events"] == []
-    post_all(client, [envelope(cast.operator, "SignerRevoked", operator, {"reason": "rotated"})])
-    after = client.get(f"/v1/subjects/{operator}").json()
-    assert after["state"]["revoked"]["reason"] == "rotated"
-    assert len(after["events"]) == 1
+    revocation = envelope(cast.operator, "SignerRevoked", operator, {"reason": "rotated"})
+    refused = client.post("/v1/events", json=revocation)
+    assert refused.status_code == 403
+    assert refused.json()["type"].endswith("/configured-key")
+    assert client.get(f"/v1/subjects/{operator}").json() == before

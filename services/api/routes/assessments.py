@@ -9,6 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from domain.assessment.policies import DEFAULT_POLICY, POLICIES
+from domain.licences.catalogue import aliases_of
+from domain.licences.terms import LicenceEntry
 from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
 from services.as_of import parse_as_of
@@ -40,7 +42,7 @@ async def freedoms(
 
 @router.get("/licences", summary="The licence catalogue as the assessment sees it")
 def licences(services: Services) -> dict[str, Any]:
-    return {"licences": [entry.to_json() for entry in services.catalogue().entries()]}
+    return {"licences": [_listed(entry) for entry in services.catalogue().entries()]}
 
 
 @router.get("/licences/{licence_id:path}", summary="One catalogue entry (aliases resolve)")
@@ -53,7 +55,13 @@ def licence(licence_id: str, services: Services) -> dict[str, Any]:
             RejectionKind.NOT_FOUND,
             f"'{licence_id}' is not in the catalogue; the assessment treats it as unknown",
         )
-    return entry.to_json()
+    return _listed(entry)
+
+
+def _listed(entry: LicenceEntry) -> dict[str, Any]:
+    """The entry with its ``aliases``: for a built-in id, the other names that resolve to it,
+    which (with every case variant of them and of the id) only an operator may define."""
+    return {**entry.to_json(), "aliases": list(aliases_of(entry.id))}
 
 
 @router.get("/policies", summary="The assessment policies")
