@@ -10,6 +10,9 @@ from datetime import UTC, datetime
 from domain.rejections import Rejection, RejectionKind
 from services.ledger_view import LeafRecord
 
+MAX_POSITION = 2**63 - 1  # positions and leaf indices are signed 64-bit in both stores
+_POSITION = re.compile(r"[0-9]{1,19}", re.ASCII)
+
 
 @dataclass(frozen=True, slots=True)
 class AsOf:
@@ -49,8 +52,12 @@ def parse_as_of(text: str | None) -> AsOf | None:
     """Read ``?as_of=``: digits are a position, anything else must be an RFC 3339 time."""
     if text is None:
         return None
-    if text.isdigit():
+    if _POSITION.fullmatch(text) and int(text) <= MAX_POSITION:
         return AsOf(position=int(text))
+    if text.isascii() and text.isdigit():
+        raise Rejection(
+            RejectionKind.INVALID_QUERY, f"as_of: a log position is at most {MAX_POSITION}"
+        )
     try:
         return AsOf(recorded_at=parse_rfc3339(text))
     except ValueError as error:

@@ -13,9 +13,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from domain.rejections import Rejection, RejectionKind
+from services.api.openapi import document_models
 from services.api.problems import STATUS, problem, type_uri
 from services.api.routes import assessments, bundles, events, exports, health, log, subjects
+from services.api.schemas import BatchBody, EnvelopeBody
+from services.api.security_headers import SecurityHeaders
 from services.api.ui import routes as ui_routes
+from services.api.unexpected_failures import UnexpectedFailures
 from services.ledger_services import LedgerServices
 from services.submission import BatchRejected
 
@@ -42,6 +46,9 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
     app.include_router(ui_routes.root)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")
     _install_problem_handlers(app)
+    app.add_middleware(UnexpectedFailures)
+    app.add_middleware(SecurityHeaders)
+    document_models(app, [EnvelopeBody, BatchBody])
     return app
 
 

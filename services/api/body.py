@@ -18,7 +18,11 @@ MAX_BATCH_ENVELOPES = 1000
 async def read_json(request: Request) -> Any:
     """The body as JSON; 413 beyond 16 MiB (checked while reading), 400 if not JSON."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if (
+        declared.isascii()
+        and declared.isdigit()
+        and (len(declared) > 9 or int(declared) > MAX_BODY_BYTES)
+    ):
         raise _too_large()
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -67,8 +67,14 @@ def problem(
         "type": type_uri(kind),
         "title": TITLES.get(status, "Error"),
         "status": status,
-        "detail": detail,
+        "detail": printable(detail),
     }
     if errors is not None:
-        body["errors"] = list(errors)
+        body["errors"] = [{**e, "detail": printable(str(e.get("detail", "")))} for e in errors]
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def printable(text: str) -> str:
+    """``text`` as valid UTF-8: a detail may quote input, and input may hold lone surrogates
+    (JSON's ``"\\ud800"``), which no UTF-8 response can carry; they are shown escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

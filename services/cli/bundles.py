@@ -90,6 +90,8 @@ def run_verify(args: argparse.Namespace) -> int:
         bundle = json.loads(text)
     except ValueError as error:
         return _invalid([f"bundle: not JSON (truncated?): {error}"])
+    except RecursionError:
+        return _invalid(["bundle: nested too deeply to be a bundle"])
     result = verify_bundle(bundle, log_keys, operator_keys)
     if not result.valid:
         return _invalid(result.failures or ["bundle: nothing could be checked"])

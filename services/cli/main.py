@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -19,7 +20,7 @@ from services.cli import (
     sign,
     submit,
 )
-from services.cli.errors import EXIT_USAGE, CliError
+from services.cli.errors import EXIT_OK, EXIT_USAGE, CliError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader (``| head``) stopped reading: not our failure
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
+        return EXIT_OK
     return code
 
 

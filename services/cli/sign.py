@@ -86,6 +86,8 @@ def _data(text: str) -> Any:
         data = json.loads(raw)
     except ValueError as error:
         raise CliError(f"{source} is not JSON: {error}") from error
+    except RecursionError as error:
+        raise CliError(f"{source} is nested too deeply") from error
     if not isinstance(data, dict):
         raise CliError(f"{source} must be a JSON object")
     return data

@@ -58,3 +58,5 @@ def _read_json(source: str) -> Any:
         return json.loads(text)
     except ValueError as error:
         raise CliError(f"{source} is not JSON: {error}") from error
+    except RecursionError as error:
+        raise CliError(f"{source} is nested too deeply to be an envelope") from error

@@ -12,6 +12,7 @@ from domain.envelope import Envelope
 from domain.rejections import Rejection
 from services.api.body import batch_documents, envelope_from, read_json
 from services.api.deps import Services
+from services.api.openapi import request_body
 from services.api.schemas import (
     BatchBody,
     BatchOut,
@@ -21,26 +22,13 @@ from services.api.schemas import (
     RecordedOut,
     recorded_json,
 )
+from services.as_of import MAX_POSITION
 from services.ledger_services import LedgerServices
 from services.submission import BatchError, BatchRejected, Recorded
 
 router = APIRouter(prefix="/v1", tags=["events"])
-_ENVELOPE_DOC = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": EnvelopeBody.model_json_schema()}},
-    }
-}
-_BATCH_DOC = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": BatchBody.model_json_schema(ref_template="#/components/schemas/{model}")
-            }
-        },
-    }
-}
+_ENVELOPE_DOC = request_body(EnvelopeBody)
+_BATCH_DOC = request_body(BatchBody)
 
 
 @router.post(
@@ -96,7 +84,9 @@ def _record(
 @router.get("/events", response_model=EventsPage, summary="The log in position order")
 def list_events(
     services: Services,
-    after: Annotated[int, Query(ge=0, description="exclusive position to start after")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_POSITION, description="exclusive position to start after")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventsPage:
     events, next_after = services.reads.events_page(after, limit)

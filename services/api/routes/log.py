@@ -9,6 +9,7 @@ from fastapi.responses import PlainTextResponse
 
 from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
+from services.as_of import MAX_POSITION
 
 router = APIRouter(prefix="/v1/log", tags=["log"])
 MAX_ENTRIES = 1000
@@ -27,8 +28,10 @@ def checkpoint(services: Services) -> PlainTextResponse:
 @router.get("/proofs/inclusion", summary="RFC 9162 inclusion proof of a leaf in a tree size")
 def inclusion(
     services: Services,
-    index: Annotated[int, Query(ge=0)],
-    tree_size: Annotated[int | None, Query(ge=1, description="default: the current size")] = None,
+    index: Annotated[int, Query(ge=0, le=MAX_POSITION)],
+    tree_size: Annotated[
+        int | None, Query(ge=1, le=MAX_POSITION, description="default: the current size")
+    ] = None,
 ) -> dict[str, Any]:
     return services.log.inclusion(index, tree_size)
 
@@ -36,8 +39,10 @@ def inclusion(
 @router.get("/proofs/consistency", summary="RFC 9162 consistency proof between two tree sizes")
 def consistency(
     services: Services,
-    old: Annotated[int, Query(alias="from", ge=1)],
-    new: Annotated[int | None, Query(alias="to", ge=1, description="default: current")] = None,
+    old: Annotated[int, Query(alias="from", ge=1, le=MAX_POSITION)],
+    new: Annotated[
+        int | None, Query(alias="to", ge=1, le=MAX_POSITION, description="default: current")
+    ] = None,
 ) -> dict[str, Any]:
     return services.log.consistency(old, new)
 
@@ -45,8 +50,8 @@ def consistency(
 @router.get("/entries", summary="The leaves [start, end): leaf index, position and envelope")
 def entries(
     services: Services,
-    start: Annotated[int, Query(ge=0)],
-    end: Annotated[int, Query(ge=1)],
+    start: Annotated[int, Query(ge=0, le=MAX_POSITION)],
+    end: Annotated[int, Query(ge=1, le=MAX_POSITION)],
 ) -> dict[str, Any]:
     services.view.catch_up()
     size = services.view.size

@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.formparsers import MultiPartException
+from starlette.types import Message
 
 from domain.assessment.policies import DEFAULT_POLICY, POLICIES
 from domain.bundle.verify import Verification, verify_bundle
@@ -23,6 +26,7 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
 router = APIRouter(prefix="/ui", tags=["ui"], include_in_schema=False)
 MAX_UPLOAD = 16 * 1024 * 1024
+_FORM_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 
 
 def _render(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
@@ -74,21 +78,62 @@ def event(request: Request, event_id: str, services: Services) -> HTMLResponse:
 
 
 @router.post("/verify", response_class=HTMLResponse)
-async def verify(
-    request: Request, services: Services, bundle: Annotated[UploadFile, File()]
-) -> HTMLResponse:
-    content = await bundle.read(MAX_UPLOAD + 1)
-    result = Verification()
-    if len(content) > MAX_UPLOAD:
-        result.failures.append("bundle: larger than 16 MiB")
+async def verify(request: Request, services: Services) -> HTMLResponse:
+    """Check an uploaded bundle (form field ``bundle``); 413 beyond 16 MiB, refused while the
+    upload is still arriving, so an oversized one is never read whole."""
+    result, filename = Verification(), ""
+    try:
+        upload = await _uploaded_bundle(request)
+    except _UploadRefused as refused:
+        result.failures.append(refused.reason)
+        return _render(request, "verify.html", refused.status, result=result, filename=filename)
+    content, filename = upload
+    try:
+        document = json.loads(content)
+    except (UnicodeDecodeError, ValueError) as error:
+        result.failures.append(f"bundle: not JSON (truncated?): {error}")
+    except RecursionError:
+        result.failures.append("bundle: nested too deeply to be a bundle")
     else:
-        try:
-            document = json.loads(content)
-        except (UnicodeDecodeError, ValueError) as error:
-            result.failures.append(f"bundle: not JSON (truncated?): {error}")
-        else:
-            result = await run_in_threadpool(
-                verify_bundle, document, services.log.public_keys(), services.operator_keys
-            )
+        result = await run_in_threadpool(
+            verify_bundle, document, services.log.public_keys(), services.operator_keys
+        )
     status = 200 if result.valid else 422
-    return _render(request, "verify.html", status, result=result, filename=bundle.filename or "")
+    return _render(request, "verify.html", status, result=result, filename=filename)
+
+
+class _UploadRefused(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+async def _uploaded_bundle(request: Request) -> tuple[bytes, str]:
+    """The ``bundle`` file of a multipart form and its name, reading at most the cap (plus
+    room for the form's own framing) before refusing."""
+    cap = MAX_UPLOAD + _FORM_OVERHEAD
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and (len(declared) > 12 or int(declared) > cap):
+        raise _UploadRefused(413, "bundle: larger than 16 MiB")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            raise _UploadRefused(413, "bundle: larger than 16 MiB")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+
+    async def replay() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        form = await Request(request.scope, replay).form()
+    except (MultiPartException, ValueError) as error:
+        raise _UploadRefused(400, f"upload: not a multipart form: {error}") from error
+    upload = form.get("bundle")
+    if not isinstance(upload, StarletteUploadFile):
+        raise _UploadRefused(400, "upload: no file in the form field 'bundle'")
+    content = await upload.read()
+    if len(content) > MAX_UPLOAD:
+        raise _UploadRefused(413, "bundle: larger than 16 MiB")
+    return content, upload.filename or ""
