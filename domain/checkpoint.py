@@ -171,6 +171,16 @@ def open_checkpoint(note: str, name: str, public_key: Ed25519PublicKey) -> Check
     return checkpoint
 
 
+def read_unverified_checkpoint(note: str) -> Checkpoint:
+    """Parse a signed checkpoint note's body WITHOUT checking any signature.
+
+    Only for notes this log itself wrote and kept (its own state); a note from anyone else
+    MUST go through :func:`open_checkpoint`. Raises CheckpointError if it is not a checkpoint.
+    """
+    text, _ = _split_note(note)
+    return _parse_checkpoint_text(text)
+
+
 def _split_note(note: str) -> tuple[str, list[str]]:
     """Split a note into its text and signature lines (c2sp.org/signed-note, "Format")."""
     _require_note_characters(note, "note")

@@ -116,6 +116,33 @@ class MerkleTree:
             raise ValueError(f"tree size {size} is outside 0..{self.size}")
         return self._range_hash(0, size) if size else EMPTY_ROOT
 
+    def root_after(self, leaf_hashes: Sequence[bytes]) -> bytes:
+        """MTH of this tree with ``leaf_hashes`` appended, leaving this tree unchanged.
+
+        Starts from the complete subtrees of the right edge (one per set bit of the size,
+        largest first) and appends the new leaves to that compact range, merging equal
+        levels; then folds it from the right, as ``_range_hash`` does.
+        """
+        stack: list[tuple[int, bytes]] = []
+        start, size = 0, self.size
+        for level in range(size.bit_length() - 1, -1, -1):
+            if size >> level & 1:
+                stack.append((level, self._node(level, start >> level)))
+                start += 1 << level
+        for leaf in leaf_hashes:
+            _require_hash(leaf, "leaf hash")
+            level, value = 0, leaf
+            while stack and stack[-1][0] == level:
+                value = node_hash(stack.pop()[1], value)
+                level += 1
+            stack.append((level, value))
+        if not stack:
+            return EMPTY_ROOT
+        value = stack.pop()[1]
+        while stack:
+            value = node_hash(stack.pop()[1], value)
+        return value
+
     def leaf(self, index: int) -> bytes:
         """The leaf hash at ``index``; raises ValueError unless 0 <= index < self.size."""
         if not 0 <= index < self.size:

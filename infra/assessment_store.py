@@ -89,12 +89,20 @@ class SQLiteAssessmentStore(AssessmentStore, SQLiteTrackingRecorder):
                 (model, policy),
             )
             row = cursor.fetchone()
-        return None if row is None else StoredAssessment(model, policy, bytes(row[0]), row[1])
+        return None if row is None else StoredAssessment(model, policy, _blob(row[0]), row[1])
 
     def clear(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("DELETE FROM assessments")
             cursor.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
+
+
+def _blob(value: object) -> bytes:
+    """A stored body as bytes: SQLite keeps whatever type was written into a column, and a
+    tampered row's text or number must reach the auditor as a mismatch, not a crash."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode("utf-8", "backslashreplace")
 
 
 class PostgresAssessmentStore(AssessmentStore, PostgresTrackingRecorder):

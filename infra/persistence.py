@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 
@@ -26,6 +27,18 @@ def persistence_env(database_url: str) -> dict[str, str]:
     raise DatabaseUrlError(
         f"unsupported database URL '{redact(database_url)}': use sqlite:///PATH or postgresql://…"
     )
+
+
+def existing_ledger_env(database_url: str) -> dict[str, str]:
+    """The persistence environment of a database that must already exist and hold a ledger
+    (audits, rebuilds): a SQLite file that is not there is refused, never created, and no
+    table is created either (a database without the ledger's tables fails on first read)."""
+    env = persistence_env(database_url)
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        path = Path(env["SQLITE_DBNAME"])
+        if not path.is_file():
+            raise DatabaseUrlError(f"no database file at {path}: nothing was opened or created")
+    return {**env, "CREATE_TABLE": "no"}
 
 
 def _sqlite(url: str) -> dict[str, str]:

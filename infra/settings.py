@@ -10,6 +10,7 @@ DEFAULT_DATABASE_URL = "sqlite:///./provenance.db"
 DEFAULT_ORIGIN = "localhost/provenance-ledger"
 DEFAULT_OPERATOR_KEY = Path("keys/operator")
 DEFAULT_LOG_KEY = Path("keys/log")
+DEFAULT_STATE_DIR = Path("state")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
@@ -26,6 +27,7 @@ class Settings:
     operator_keys: tuple[Path, ...] = ()
     log_key: Path = DEFAULT_LOG_KEY
     origin: str = DEFAULT_ORIGIN
+    state_dir: Path = DEFAULT_STATE_DIR
 
     @classmethod
     def resolve(
@@ -38,6 +40,7 @@ class Settings:
         operator_keys: Sequence[str] = (),
         log_key: str | None = None,
         origin: str | None = None,
+        state_dir: str | None = None,
     ) -> Settings:
         """Flags win over ``LEDGER_*`` variables, which win over the defaults."""
         env_keys = [k.strip() for k in env.get("LEDGER_OPERATOR_KEYS", "").split(",") if k.strip()]
@@ -48,6 +51,7 @@ class Settings:
             operator_keys=tuple(Path(p) for p in (operator_keys or env_keys)),
             log_key=Path(log_key or env.get("LEDGER_LOG_KEY") or DEFAULT_LOG_KEY),
             origin=origin or env.get("LEDGER_ORIGIN") or DEFAULT_ORIGIN,
+            state_dir=Path(state_dir or env.get("LEDGER_STATE_DIR") or DEFAULT_STATE_DIR),
         )
         if not 0 < settings.port < 65536:
             raise SettingsError(f"port {settings.port} is not a TCP port")

@@ -48,6 +48,7 @@ def build_services(settings: Settings) -> LedgerServices:
         operator_keys,
         settings.origin,
         load_private_key(settings.log_key),
+        state_dir=settings.state_dir,
     )
 
 

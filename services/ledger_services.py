@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.persistence import InfrastructureFactory
@@ -13,6 +14,7 @@ from eventsourcing.utils import Environment
 
 from domain.licences.catalogue import LicenceCatalogue
 from infra.assessment_store import STORES, AssessmentStore
+from infra.checkpoint_file import CheckpointFile
 from services.as_of import AsOf
 from services.assessment_projection import AssessmentProjection
 from services.assessments import Assessments, check_policy
@@ -48,7 +50,8 @@ class LedgerServices:
     verifier: ParallelVerifier
 
     def is_ready(self) -> bool:
-        """True if the event store answers a query."""
+        """True if the event store answers a query (see ``log.halted`` for the log's own
+        safety, which readiness also needs)."""
         try:
             self.app.recorder.max_notification_id()
         except Exception:
@@ -101,13 +104,18 @@ def open_ledger(
     origin: str,
     log_key: Ed25519PrivateKey,
     clock: Callable[[], datetime] = utc_now,
+    state_dir: Path | None = None,
 ) -> LedgerServices:
-    """Open the event store, replay the log into the view and wire the services."""
+    """Open the event store, replay the log into the view and wire the services.
+
+    ``state_dir`` keeps the newest signed checkpoint outside the database (DESIGN.md §7);
+    without it (in-memory tests) nothing outside the database guards against a rollback."""
     app = LedgerApplication(env=dict(persistence))
     view = LedgerView(app, operator_keys)
     view.catch_up()
-    log = TransparencyLog(view, origin, log_key)
-    log.activate_key()
+    state = CheckpointFile(state_dir, origin) if state_dir is not None else None
+    log = TransparencyLog(view, origin, log_key, state)
+    log.open()
     projection = AssessmentProjection(assessment_store(persistence))
     projection.warm_up(app, app.name)
     runner = start_runner(app, projection, persistence)
@@ -117,7 +125,7 @@ def open_ledger(
     return LedgerServices(
         app=app,
         view=view,
-        submission=Submission(view, origin, clock, verifier, on_commit=runner.wake),
+        submission=Submission(view, log, clock, verifier, on_commit=runner.wake),
         reads=reads,
         log=log,
         assessments=assessments,

@@ -15,12 +15,18 @@ from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from domain.checkpoint_log import CheckpointLog
 from domain.encoding import b64decode_strict
 from domain.ledger import Ledger, recorded_at_text
 from domain.ledger_state import LedgerState
 from domain.merkle import MerkleTree
 from domain.statement import Statement, recorded_statement
-from services.ledger_app import APPENDED_TOPIC, STARTED_TOPIC, LedgerApplication
+from services.ledger_app import (
+    APPENDED_TOPIC,
+    CHECKPOINT_TOPICS,
+    STARTED_TOPIC,
+    LedgerApplication,
+)
 
 _CATCH_UP_PAGE = 1000
 
@@ -47,6 +53,8 @@ class LedgerView:
         self.tree = MerkleTree()  # RFC 9162 over the stored leaf hashes, grown as leaves arrive
         self.by_event_id: dict[str, int] = {}
         self.by_subject: dict[str, list[int]] = {}
+        self.checkpoints: CheckpointLog | None = None  # the newest stored signed checkpoint
+        self.diverged: str | None = None  # why the stored tree contradicts a stored checkpoint
         self.last_position = 0
         self._last_timestamp: object = None
         self._last_text = ""
@@ -68,13 +76,15 @@ class LedgerView:
                 notifications = self.app.recorder.select_notifications(
                     start=self.last_position,
                     limit=_CATCH_UP_PAGE,
-                    topics=(STARTED_TOPIC, APPENDED_TOPIC),
+                    topics=(STARTED_TOPIC, APPENDED_TOPIC, *CHECKPOINT_TOPICS),
                     inclusive_of_start=False,
                 )
                 for notification in notifications:
                     self.apply(self.app.mapper.to_domain_event(notification), notification.id)
                 if len(notifications) < _CATCH_UP_PAGE:
-                    return
+                    break
+            if self.checkpoints is not None and self.checkpoints.tree_size:
+                self._check_stored(self.checkpoints.tree_size, self.checkpoints.root)
 
     def apply(self, event: Any, position: int, statement: Statement | None = None) -> None:
         """Fold one stored ledger event into the view, unless it is already applied."""
@@ -84,10 +94,39 @@ class LedgerView:
                     self.ledger = cast(Ledger, event.mutate(None))
             elif isinstance(event, Ledger.StatementAppended) and event.leaf_index == self.size:
                 self._append_leaf(event, position, statement)
+            elif isinstance(event, CheckpointLog.Started | CheckpointLog.CheckpointSigned):
+                self._apply_checkpoint(event)
             self.last_position = max(self.last_position, position)
 
+    def _apply_checkpoint(self, event: CheckpointLog.Event) -> None:
+        """Adopt a stored checkpoint event (each once, in order) and check that the leaves
+        read so far hash to its root: a stored tree that does not is not safe to extend."""
+        if isinstance(event, CheckpointLog.Started):
+            if self.checkpoints is None:
+                self.checkpoints = cast(CheckpointLog, event.mutate(None))
+            return
+        head = self.checkpoints
+        if head is None or event.originator_version != head.version + 1:
+            return
+        event.mutate(head)
+        assert isinstance(event, CheckpointLog.CheckpointSigned)
+        self._check_stored(event.tree_size, event.root)
+
+    def _check_stored(self, size: int, root: str) -> None:
+        if size > self.tree.size:  # its leaves arrive with the next page
+            return
+        if self.tree.root(size).hex() != root and self.diverged is None:
+            self.diverged = (
+                f"the stored leaves do not hash to the stored signed checkpoint of size {size} "
+                f"(root {root}): the database's log was altered"
+            )
+
     def apply_own_commit(
-        self, head: Ledger, draft: LedgerState, committed: Sequence[tuple[Any, int, Statement]]
+        self,
+        head: Ledger,
+        draft: LedgerState,
+        committed: Sequence[tuple[Any, int, Statement]],
+        checkpoints: CheckpointLog,
     ) -> None:
         """Adopt a commit this process just made: its head, the admission draft it was
         admitted on (a :meth:`LedgerState.draft` of this view's state) and its leaves.
@@ -97,6 +136,8 @@ class LedgerView:
         """
         with self.lock:
             first = committed[0][0].leaf_index if committed else self.size
+            if self.checkpoints is None or checkpoints.version > self.checkpoints.version:
+                self.checkpoints = checkpoints
             if self.size != first:
                 for event, position, statement in committed:
                     self.apply(event, position, statement)

@@ -7,16 +7,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from services.assessment_projection import AssessmentProjection
-from services.ledger_app import LedgerApplication
+from services.ledger_app import open_existing_ledger
 from services.ledger_services import assessment_store
 from services.projection_runners import feed_projection
 
 
 def rebuild_projections(persistence: Mapping[str, str]) -> int:
-    """Replay every recorded statement into a fresh view; return how many were replayed."""
-    app = LedgerApplication(env=dict(persistence))
+    """Replay every recorded statement into a fresh view; return how many were replayed.
+
+    ``persistence`` must name a database that holds a ledger (``NotALedger`` otherwise); only
+    the projection's own tables are created if missing."""
+    app = open_existing_ledger(persistence)
     try:
-        store = assessment_store(persistence)
+        store = assessment_store({k: v for k, v in persistence.items() if k != "CREATE_TABLE"})
         store.clear(app.name)
         projection = AssessmentProjection(store)
         replayed = 0

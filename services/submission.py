@@ -30,6 +30,7 @@ from datetime import datetime
 from eventsourcing.persistence import IntegrityError
 
 from domain.admission import Verify, admit, verified_signer
+from domain.checkpoint_log import CheckpointLog
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope
 from domain.leaf import envelope_leaf_hash
 from domain.ledger import Ledger
@@ -37,6 +38,7 @@ from domain.ledger_state import LedgerState
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
 from services.ledger_view import LeafRecord, LedgerView
+from services.transparency_log import TransparencyLog
 from services.verification import ParallelVerifier
 
 RETRY_BUDGET_SECONDS = 30.0
@@ -92,13 +94,14 @@ class Submission:
     def __init__(
         self,
         view: LedgerView,
-        origin: str,
+        log: TransparencyLog,
         clock: Callable[[], datetime],
         verifier: ParallelVerifier | None = None,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self._view = view
-        self._origin = origin
+        self._log = log
+        self._origin = log.origin
         self._clock = clock
         self._verifier = verifier or ParallelVerifier(workers=0)
         self._on_commit = on_commit
@@ -107,7 +110,9 @@ class Submission:
         self._queue: list[_Request] = []
 
     def submit(self, envelopes: Sequence[Envelope]) -> list[Recorded]:
-        """Record the envelopes as one atomic request, or raise :class:`BatchRejected`."""
+        """Record the envelopes as one atomic request, or raise :class:`BatchRejected`
+        (:class:`LogUnsafe` when the log may not be extended: nothing is admitted then)."""
+        self._log.require_safe()
         # Signature checks start now, on the pool, while this request waits for the write lock.
         request = _Request(envelopes, self._verifier.prepare(self._view.state, envelopes))
         with self._queue_lock:
@@ -150,11 +155,12 @@ class Submission:
             with self._view.lock:  # admit against one consistent head
                 group = self._admit(requests)
                 head = copy.deepcopy(self._view.ledger)
+                checkpoints = copy.deepcopy(self._view.checkpoints)
             if not group.new:
                 self._answer(group, [])
                 return
             try:
-                leaves = self._commit(head, group)
+                leaves = self._commit(head, checkpoints, group)
             except IntegrityError:  # another process appended first: catch up, admit again
                 time.sleep(random.uniform(0, backoff))
                 backoff = min(backoff * 2, 0.05)
@@ -216,17 +222,28 @@ class Submission:
         for index in range(len(envelope.signatures)):
             verified_signer(self._view.state, envelope, index, verify)
 
-    def _commit(self, head: Ledger | None, group: _Group) -> list[LeafRecord]:
-        """Save the group's leaves on top of ``head``; IntegrityError if the head moved."""
+    def _commit(
+        self, head: Ledger | None, checkpoints: CheckpointLog | None, group: _Group
+    ) -> list[LeafRecord]:
+        """Save the group's leaves on top of ``head``, with the signed checkpoint of the tree
+        they make, in one transaction; IntegrityError if the head moved meanwhile (the
+        checkpoint, signed for a tree that was not stored, is then never handed out)."""
         view = self._view
         ledger = head or Ledger(self._origin)
         first_leaf, now = ledger.size, self._clock()
+        hashes = []
         for envelope, _ in group.new:
             document = envelope.to_json()
-            ledger.append_statement(
-                envelope.event_id, document, envelope_leaf_hash(document).hex(), now
-            )
-        recordings = view.app.save(ledger)
+            hashes.append(envelope_leaf_hash(document))
+            ledger.append_statement(envelope.event_id, document, hashes[-1].hex(), now)
+        with view.lock:
+            root = view.tree.root_after(hashes) if view.size == first_leaf else None
+        if root is None:  # a catch-up moved the view: the save would conflict anyway
+            raise IntegrityError("the ledger head moved")
+        signed = checkpoints or CheckpointLog()
+        size = first_leaf + len(hashes)
+        signed.record(size, root, self._log.sign_tree(size, root))
+        recordings = view.app.save(ledger, signed)[: len(group.new) + (head is None)]
         with view.lock:
             if head is None:  # the ledger's first commit also holds its Started event
                 started, *recordings = recordings
@@ -235,7 +252,7 @@ class Submission:
                 (r.domain_event, r.notification.id, statement)
                 for r, (_, statement) in zip(recordings, group.new, strict=True)
             ]
-            view.apply_own_commit(ledger, group.draft, committed)
+            view.apply_own_commit(ledger, group.draft, committed, signed)
             return view.leaves[first_leaf : first_leaf + len(group.new)]
 
     def _answer(self, group: _Group, leaves: list[LeafRecord]) -> None:

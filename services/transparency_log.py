@@ -1,14 +1,21 @@
 """The verifiable log (DESIGN.md §7): signed checkpoints, receipts and RFC 9162 proofs.
 
 Checkpoints are C2SP signed notes over the tree the view holds, which is rebuilt from the
-stored leaf hashes on start and grown as leaves commit; since the stored log only grows, every
-checkpoint this server signs is consistent with every earlier one, restarts included. The log
-key in use is recorded in the keyring aggregate with the tree size it starts at, so retired
-keys stay listed with the sizes they signed.
+stored leaf hashes on start and grown as leaves commit. Each commit stores the checkpoint of the
+tree it makes in the same transaction (``domain.checkpoint_log``), and a checkpoint is handed out
+(receipt, ``/v1/log/checkpoint``, bundle) only once the state directory's file holds it or a
+larger one (``infra.checkpoint_file``). On start, and whenever a stored checkpoint is read, the
+stored tree must extend both: a database restored from an older backup, or a lagging replica,
+makes the log *unsafe* — it then signs nothing and accepts no write (:class:`LogUnsafe`, 503)
+until the newer database is back or a new log is started under a new origin. The log key in use
+is recorded in the keyring aggregate with the tree size it starts at, so retired keys stay
+listed with the sizes they signed.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -19,11 +26,15 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.bundle.attestation import sign_attestation
 from domain.checkpoint import Checkpoint, key_id, sign_checkpoint, vkey
+from domain.checkpoint_log import CheckpointLog
 from domain.encoding import b64decode_strict, b64encode
 from domain.envelope import keyid_for, raw_public_key
 from domain.log_keys import KEYRING_ID, LogKeyring
 from domain.rejections import Rejection, RejectionKind
+from infra.checkpoint_file import CheckpointDisagrees, CheckpointFile, CheckpointFileError
 from services.ledger_view import LedgerView
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +51,113 @@ class Receipt:
         }
 
 
+class LogUnsafe(Exception):
+    """The stored log may not be extended: nothing is signed and no write is accepted."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 class TransparencyLog:
-    def __init__(self, view: LedgerView, origin: str, log_key: Ed25519PrivateKey) -> None:
+    def __init__(
+        self,
+        view: LedgerView,
+        origin: str,
+        log_key: Ed25519PrivateKey,
+        state: CheckpointFile | None = None,
+    ) -> None:
         self._view = view
         self._origin = origin
         self._key = log_key
-        self._signed: tuple[int, str] | None = None
+        self._state = state
+        self._published = -1  # the largest tree size known to be in the state file
+        self._halted: str | None = None
         self._lock = threading.Lock()
 
     @property
     def origin(self) -> str:
         return self._origin
+
+    @property
+    def halted(self) -> str | None:
+        """Why the log may not be extended (None while it is safe)."""
+        return self._halted or self._view.diverged
+
+    def require_safe(self) -> None:
+        if (reason := self.halted) is not None:
+            raise LogUnsafe(reason)
+
+    def open(self) -> None:
+        """On start: record the log key, check that the stored tree extends the last signed
+        checkpoint, and store a checkpoint of the current tree if none is stored for it."""
+        self.activate_key()
+        self.check_stored_tree()
+        if self.halted is None:
+            self._store_current()
+
+    def check_stored_tree(self) -> None:
+        """Halt unless the stored tree extends the checkpoint in the state file (after a
+        restart, and again whenever the database comes back from an outage)."""
+        self._view.catch_up()
+        if self._state is None or self.halted is not None:
+            return
+        try:
+            recorded = self._state.read()
+        except CheckpointFileError as error:
+            self._halt(f"{error}; fix or remove the file, then restart")
+            return
+        with self._view.lock:
+            size = self._view.tree.size
+            root = (
+                self._view.tree.root(recorded.size) if recorded and recorded.size <= size else None
+            )
+        if recorded is None:
+            if size:
+                _log.warning(
+                    "no signed checkpoint at %s: accepting the database as it is (%d leaves)",
+                    self._state.path,
+                    size,
+                )
+            return
+        if root is None or root != recorded.root:
+            self._halt(
+                f"this log ({self._origin}) already signed a checkpoint of {recorded.size} "
+                f"entries (root {recorded.root.hex()}, kept in {self._state.path}) that the "
+                f"database's {size} entries do not extend: it was restored from an older "
+                "backup or is a lagging replica. Bring back the newer database, or start a new "
+                "log under a new origin (LEDGER_ORIGIN) and a new state directory"
+            )
+            return
+        self._published = recorded.size
+
+    def _halt(self, reason: str) -> None:
+        if self._halted is None:
+            _log.error("the log is unsafe to extend: %s", reason)
+        self._halted = reason
+
+    def _store_current(self) -> None:
+        """Store a signed checkpoint of the current tree unless one is stored (a ledger
+        written before checkpoints were stored, or an empty one)."""
+        view = self._view
+        for _ in range(10):
+            view.catch_up()
+            with view.lock:
+                size, root = view.tree.size, view.tree.root()
+                signed = copy.deepcopy(view.checkpoints)
+            if signed is not None and signed.tree_size == size:
+                return
+            signed = signed or CheckpointLog()
+            signed.record(size, root, self.sign_tree(size, root))
+            try:
+                view.app.save(signed)
+            except IntegrityError:  # another instance stored one: look again
+                continue
+            with view.lock:
+                if view.checkpoints is None or signed.version > view.checkpoints.version:
+                    view.checkpoints = signed
+            return
+        raise RuntimeError("could not store a checkpoint of the current tree")
 
     def activate_key(self) -> None:
         """Record this server's log key in the keyring if it is not the active one."""
@@ -76,19 +183,51 @@ class TransparencyLog:
         assert isinstance(keyring, LogKeyring)
         return keyring
 
+    def sign_tree(self, size: int, root: bytes) -> str:
+        """The signed checkpoint note of the tree (``size``, ``root``), for the caller to store
+        before handing it out; :class:`LogUnsafe` while the log is halted."""
+        self.require_safe()
+        return sign_checkpoint(Checkpoint(self._origin, size, root), self._origin, self._key)
+
     def checkpoint(self) -> str:
-        """The signed checkpoint of the current tree (signed once per tree size)."""
+        """The newest stored checkpoint, once the state file holds it (or a larger one)."""
+        self.require_safe()
         with self._view.lock:
-            size, root = self._view.tree.size, self._view.tree.root()
+            signed = self._view.checkpoints
+            note, size = (signed.note, signed.tree_size) if signed else ("", -1)
+        if not note:
+            raise LogUnsafe("no signed checkpoint is stored yet; the server is starting")
+        self._publish(note, size)
+        return note
+
+    def _publish(self, note: str, size: int) -> None:
+        if self._state is None or size <= self._published:
+            return
         with self._lock:
-            if self._signed is None or self._signed[0] != size:
-                note = sign_checkpoint(
-                    Checkpoint(self._origin, size, root), self._origin, self._key
+            if size <= self._published:
+                return
+            try:
+                self._state.advance(note, self._root_at)
+            except CheckpointDisagrees as disagreement:
+                recorded = disagreement.recorded
+                self._halt(
+                    f"the state file {self._state.path} holds a checkpoint of "
+                    f"{recorded.size} entries (root {recorded.root.hex()}) that this database's "
+                    "tree does not extend: another database is in use for this log. Bring back "
+                    "the database that log was written to, or start a new log under a new origin"
                 )
-                self._signed = (size, note)
-            return self._signed[1]
+                raise LogUnsafe(self._halted or "") from None
+            except CheckpointFileError as error:
+                raise LogUnsafe(f"{error}; the checkpoint cannot be kept safe") from error
+            self._published = max(self._published, size)
+
+    def _root_at(self, size: int) -> bytes | None:
+        with self._view.lock:
+            tree = self._view.tree
+            return tree.root(size) if size <= tree.size else None
 
     def sign_attestation(self, statement: dict[str, Any]) -> dict[str, Any]:
+        self.require_safe()
         return sign_attestation(statement, self._key)
 
     def proofs_to_current(self, leaf_indices: list[int]) -> tuple[str, list[list[str]]]:

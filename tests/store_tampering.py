@@ -14,6 +14,7 @@ import psycopg
 from domain.canonical import canonical_json
 
 APPENDED = "domain.ledger:Ledger.StatementAppended"
+SIGNED = "domain.checkpoint_log:CheckpointLog.CheckpointSigned"
 
 
 class StoredEvents:
@@ -62,6 +63,19 @@ class StoredEvents:
             connection.execute(
                 self._q(f"DELETE FROM {self.table} WHERE {self.key} = ?"), (position,)
             )
+
+    def set_stored_answer(self, model: str, body: object) -> None:
+        """Overwrite the projection's stored answers of ``model`` (every policy)."""
+        table = "assessments" if self.sqlite else "assessments_assessments"
+        with self._connection() as connection:
+            connection.execute(
+                self._q(f"UPDATE {table} SET body = ? WHERE model = ?"), (body, model)
+            )
+
+    def delete_checkpoints(self) -> None:
+        """Delete the signed checkpoints stored with the log."""
+        with self._connection() as connection:
+            connection.execute(self._q(f"DELETE FROM {self.table} WHERE topic = ?"), (SIGNED,))
 
     def position_of(self, statement_type: str, nth: int = 0) -> tuple[int, dict[str, Any]]:
         found = [(p, s) for p, s in self.appended() if statement(s)["type"] == statement_type]

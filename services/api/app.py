@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 
 from domain.rejections import Rejection, RejectionKind
 from services.api.openapi import document_models
-from services.api.problems import STATUS, problem, type_uri
+from services.api.problems import STATUS, problem, type_uri, unavailable
 from services.api.routes import assessments, bundles, events, exports, health, log, subjects
 from services.api.schemas import BatchBody, EnvelopeBody
 from services.api.security_headers import SecurityHeaders
@@ -22,6 +22,7 @@ from services.api.ui import routes as ui_routes
 from services.api.unexpected_failures import UnexpectedFailures
 from services.ledger_services import LedgerServices
 from services.submission import BatchRejected
+from services.transparency_log import LogUnsafe
 
 _log = logging.getLogger(__name__)
 
@@ -73,6 +74,10 @@ def _install_problem_handlers(app: FastAPI) -> None:
             f"{len(listed)} envelope(s) refused (first at index {first.index}); nothing was written"
         )
         return problem(first.kind, detail, errors=listed)
+
+    @app.exception_handler(LogUnsafe)
+    async def log_unsafe(_: Request, error: LogUnsafe) -> JSONResponse:
+        return unavailable("log-unsafe", f"the log cannot be extended safely: {error.detail}")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_query(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -78,3 +78,13 @@ def printable(text: str) -> str:
     """``text`` as valid UTF-8: a detail may quote input, and input may hold lone surrogates
     (JSON's ``"\\ud800"``), which no UTF-8 response can carry; they are shown escaped."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable(kind: str, detail: str, retry_after: int = RETRY_AFTER_SECONDS) -> JSONResponse:
+    """A 503 problem with ``Retry-After``: nothing was written; try again later."""
+    response = problem(kind, detail, 503)
+    response.headers["Retry-After"] = str(retry_after)
+    return response

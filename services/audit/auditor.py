@@ -3,9 +3,12 @@
 For every entry, in log order: the leaf indices must be dense from 0 and positions must rise;
 the envelope must parse strictly and hash to its leaf; every signature and every rule it had to
 meet when recorded is checked again, replaying from the pinned operator keys (``admit``); the
-statement is folded into a world. Then the recomputed Merkle root must equal the signed
-checkpoint's, the log must be consistent with the checkpoint saved by the previous audit, and
-every model's assessment, recomputed from the replayed events, must equal the stored answer.
+statement is folded into a world; a stored event id must be the SHA-256 of its payload, and no
+payload may be recorded twice. Then the recomputed Merkle root must equal the signed
+checkpoint's (a server's, or every one stored with the log in the database), the log must be
+consistent with the checkpoint saved by the previous audit, and every model's assessment,
+recomputed from the replayed events, must equal the stored answer. What an audit could not
+check is reported as such, never passed over in silence.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from domain.envelope import Envelope, parse_envelope
 from domain.ledger_state import LedgerState
 from domain.merkle import MerkleTree, ProofError, leaf_hash, verify_consistency
 from domain.rejections import Rejection
-from services.audit.sources import AuditSource, LogEntry
+from services.audit.sources import AuditSource, LogEntry, StoredCheckpoint
 from services.verification import ParallelVerifier
 
 
@@ -61,6 +64,7 @@ class AuditReport:
     models: int = 0
     checks: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)  # what this audit could not check
     checkpoint: Checkpoint | None = None
     note: str | None = None
     size: int = 0  # leaves replayed
@@ -108,6 +112,7 @@ class Auditor:
         self._world = World()
         self._report = AuditReport()
         self._last_position = 0
+        self._seen: dict[str, int] = {}  # event id -> the leaf that first recorded it
 
     def run(self, previous: SavedState | None) -> AuditReport:
         report = self._report
@@ -130,6 +135,7 @@ class Auditor:
             self._verifier.close()
         report.replay_seconds = time.perf_counter() - started
         self._check_root(checkpoint)
+        self._check_stored_checkpoints()
         self._check_previous(previous, checkpoint)
         started = time.perf_counter()
         self._check_answers()
@@ -178,6 +184,8 @@ class Auditor:
             if entry.stored_leaf_hash is not None and entry.stored_leaf_hash != leaf.hex():
                 self._fail(f"{where}: the stored leaf hash does not match the stored envelope")
             self._tree.append(leaf)
+            if not self._identified(entry, envelope, where):
+                continue
             try:
                 statement = admit(self._state, envelope, verify)
             except Rejection as rejection:
@@ -189,6 +197,24 @@ class Auditor:
             self._world.add(
                 Recorded(statement, envelope.event_id, signers, expected, entry.position)
             )
+
+    def _identified(self, entry: LogEntry, envelope: Envelope, where: str) -> bool:
+        """The stored event id is the payload's SHA-256 and no earlier leaf holds the same
+        payload (False: a repeat, not replayed again)."""
+        event_id = envelope.event_id
+        if entry.stored_event_id is not None and entry.stored_event_id != event_id:
+            self._fail(
+                f"{where}: the stored event id {entry.stored_event_id} is not the SHA-256 of "
+                f"its payload ({event_id})"
+            )
+        first = self._seen.setdefault(event_id, entry.leaf_index)
+        if first != entry.leaf_index:
+            self._fail(
+                f"{where}: the payload of event {event_id} is recorded a second time "
+                f"(first at leaf {first})"
+            )
+            return False
+        return True
 
     def _parse(self, entry: LogEntry) -> Envelope | None:
         if entry.envelope is None:
@@ -223,8 +249,70 @@ class Auditor:
                 "equals the signed checkpoint's"
             )
 
+    def _check_stored_checkpoints(self) -> None:
+        """Every signed checkpoint stored with the log must verify and agree with the replay."""
+        stored = self._source.stored_checkpoints()
+        if stored is None:
+            return
+        report = self._report
+        if not stored:
+            report.unchecked.append(
+                "no signed checkpoint is stored in the database (a ledger written before "
+                "they were): the replayed root was compared with no signed one"
+            )
+            return
+        keys = list(self._log_keys)
+        if not keys:
+            keys = self._source.stored_log_keys()
+            report.unchecked.append(
+                "no --log-key was pinned: the stored checkpoints' signatures were checked with "
+                "the log keys the database itself lists"
+            )
+        failed = len(report.failures)
+        for number, found in enumerate(stored, start=1):
+            self._check_stored_checkpoint(f"stored checkpoint #{number}", found, keys)
+        newest = max(found.tree_size for found in stored)
+        if newest < self._tree.size:
+            self._fail(
+                f"stored checkpoints: the last {self._tree.size - newest} entries (after "
+                f"{newest}) are covered by no signed checkpoint: they were added behind the "
+                "server's back"
+            )
+        if len(report.failures) == failed:
+            report.checks.append(
+                f"the replayed tree agrees with all {len(stored)} signed checkpoints stored "
+                f"with the log (newest: {newest} entries)"
+            )
+
+    def _check_stored_checkpoint(
+        self, where: str, found: StoredCheckpoint, keys: Sequence[Ed25519PublicKey]
+    ) -> None:
+        signed = _open_with_any(found.note, keys)
+        if signed is None:
+            self._fail(f"{where} (tree size {found.tree_size}): no log key verifies its signature")
+            return
+        where = f"{where} (tree size {signed.size})"
+        if (signed.size, signed.root.hex()) != (found.tree_size, found.root):
+            self._fail(f"{where}: its stored size and root differ from its signed note")
+        if signed.size > self._tree.size:
+            self._fail(
+                f"{where}: signed for {signed.size} entries, the database holds "
+                f"{self._tree.size}: entries were deleted"
+            )
+        elif self._tree.root(signed.size) != signed.root:
+            self._fail(
+                f"{where}: the stored entries hash to root {self._tree.root(signed.size).hex()} "
+                f"at that size, the signed checkpoint says {signed.root.hex()}: entries were "
+                "changed, moved or deleted"
+            )
+
     def _check_previous(self, previous: SavedState | None, checkpoint: Checkpoint | None) -> None:
         if previous is None:
+            self._report.unchecked.append(
+                "no --state from an earlier audit: a log cut back to an earlier state "
+                "(signed checkpoints and all) looks like that state; keep --state between "
+                "audits (or compare with the server's state directory) to catch it"
+            )
             return
         if previous.size > self._tree.size:
             self._fail(
@@ -263,7 +351,7 @@ class Auditor:
         world, report = self._world, self._report
         lag = self._source.answers_lag(self._last_position)
         if lag is not None:
-            report.checks.append(
+            report.unchecked.append(
                 f"the stored answers trail the log by {lag} positions (no "
                 "server has projected the latest events): not compared; start "
                 "a server or run provenance rebuild-projections, then audit again"
@@ -284,7 +372,10 @@ class Auditor:
                 if answer is None:
                     self._fail(f"model {model_id} (policy {policy}): no stored answer")
                     continue
-                found = differences(json.loads(answer), json.loads(expected))
+                try:
+                    found = differences(json.loads(answer), json.loads(expected))
+                except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+                    found = ["the stored answer is not an assessment document"]
                 self._fail(
                     f"model {model_id} (policy {policy}): the answer differs from a "
                     f"recomputation from the log: {'; '.join(found[:3])}"
@@ -297,3 +388,13 @@ class Auditor:
 
     def _fail(self, failure: str) -> None:
         self._report.failures.append(failure)
+
+
+def _open_with_any(note: str, keys: Sequence[Ed25519PublicKey]) -> Checkpoint | None:
+    origin = note.split("\n", 1)[0]
+    for key in keys:
+        try:
+            return open_checkpoint(note, origin, key)
+        except CheckpointError:
+            continue
+    return None

@@ -8,10 +8,15 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from eventsourcing.application import AggregateNotFoundError
 
+from domain.checkpoint_log import CHECKPOINT_LOG_ID, CheckpointLog
+from domain.encoding import b64decode_strict
 from domain.ledger import Ledger
-from infra.persistence import persistence_env
-from services.ledger_app import APPENDED_TOPIC, LedgerApplication
+from domain.log_keys import KEYRING_ID, LogKeyring
+from infra.persistence import existing_ledger_env
+from services.ledger_app import APPENDED_TOPIC, open_existing_ledger
 from services.ledger_services import assessment_store
 
 PAGE = 1000
@@ -23,6 +28,17 @@ class LogEntry:
     position: int
     envelope: Any  # as stored or served; the auditor parses it strictly
     stored_leaf_hash: str | None = None  # what the store says (database audits only)
+    stored_event_id: str | None = None  # likewise
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCheckpoint:
+    """A signed checkpoint as the database stores it beside the log."""
+
+    position: int
+    tree_size: int
+    root: str
+    note: str
 
 
 class AuditSource(Protocol):
@@ -39,6 +55,14 @@ class AuditSource(Protocol):
         ...
 
     def consistency(self, old: int, new: int) -> list[str] | None: ...
+
+    def stored_checkpoints(self) -> list[StoredCheckpoint] | None:
+        """Every signed checkpoint stored with the log (None: this source has none to give)."""
+        ...
+
+    def stored_log_keys(self) -> list[Ed25519PublicKey]:
+        """The log keys the source itself lists (unpinned: trust them only when told to)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -82,19 +106,25 @@ class ServerSource:
         ).json()["hashes"]
         return hashes
 
+    def stored_checkpoints(self) -> list[StoredCheckpoint] | None:
+        return None  # the server's checkpoint is checked against the pinned log key
+
+    def stored_log_keys(self) -> list[Ed25519PublicKey]:
+        return []
+
     def close(self) -> None:
         self._http.close()
 
 
 class DatabaseSource:
-    """Reads the stored events themselves (so a change to them is caught), and the stored
-    assessments of the projection. There is no signed checkpoint in the database: pass the
-    state of an earlier audit to check the history has not been rewritten."""
+    """Reads the stored events themselves (so a change to them is caught), the signed
+    checkpoints stored with them, and the stored assessments of the projection. The database
+    must exist and hold a ledger (``NotALedger`` otherwise); nothing is created in it."""
 
     def __init__(self, database_url: str) -> None:
         self.description = "the database"
-        self._persistence: Mapping[str, str] = persistence_env(database_url)
-        self._app = LedgerApplication(env=dict(self._persistence))
+        self._persistence: Mapping[str, str] = existing_ledger_env(database_url)
+        self._app = open_existing_ledger(self._persistence)
         self._store = assessment_store(self._persistence)
 
     def checkpoint(self) -> str | None:
@@ -113,7 +143,13 @@ class DatabaseSource:
                     if not isinstance(event, Ledger.StatementAppended):
                         raise TypeError(type(event).__name__)
                     page.append(
-                        LogEntry(event.leaf_index, notification.id, event.envelope, event.leaf_hash)
+                        LogEntry(
+                            event.leaf_index,
+                            notification.id,
+                            event.envelope,
+                            event.leaf_hash,
+                            event.event_id,
+                        )
                     )
                 except Exception:  # a damaged row is a finding, not a crash
                     page.append(LogEntry(-1, notification.id, None, None))
@@ -124,7 +160,10 @@ class DatabaseSource:
             after = notifications[-1].id
 
     def answers_lag(self, head: int) -> int | None:
-        tracked = self._store.max_tracking_id(self._app.name) or 0
+        try:
+            tracked = self._store.max_tracking_id(self._app.name) or 0
+        except Exception:  # the projection's tables are not there: nothing was projected
+            return head
         return head - tracked if tracked < head else None
 
     def answer(self, model: str, policy: str) -> bytes | None:
@@ -133,6 +172,29 @@ class DatabaseSource:
 
     def consistency(self, old: int, new: int) -> list[str] | None:
         return None
+
+    def stored_checkpoints(self) -> list[StoredCheckpoint] | None:
+        found = []
+        for stored in self._app.recorder.select_events(CHECKPOINT_LOG_ID):
+            event = self._app.mapper.to_domain_event(stored)
+            if isinstance(event, CheckpointLog.CheckpointSigned):
+                found.append(
+                    StoredCheckpoint(
+                        stored.originator_version, event.tree_size, event.root, event.note
+                    )
+                )
+        return found
+
+    def stored_log_keys(self) -> list[Ed25519PublicKey]:
+        try:
+            keyring: object = self._app.repository.get(KEYRING_ID)
+        except AggregateNotFoundError:
+            return []
+        assert isinstance(keyring, LogKeyring)
+        return [
+            Ed25519PublicKey.from_public_bytes(b64decode_strict(use.public_key))
+            for use in keyring.keys
+        ]
 
     def close(self) -> None:
         self._app.close()

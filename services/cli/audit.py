@@ -100,10 +100,14 @@ def _print(report: AuditReport, state: Path | None) -> int:
         print(f"AUDIT FAILED after {report.entries} entries:")
         for failure in report.failures:
             print(f"  ✗ {failure}")
+        for gap in report.unchecked:
+            print(f"  ? not checked: {gap}")
         return EXIT_FAILED
     print(f"AUDIT PASSED: {report.entries} entries, {report.models} model versions")
     for check in report.checks:
         print(f"  ✓ {check}")
+    for gap in report.unchecked:
+        print(f"  ? not checked: {gap}")
     if state is not None:
         checkpoint = report.checkpoint
         saved = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from infra.persistence import DatabaseUrlError, persistence_env, redact
+from infra.persistence import DatabaseUrlError, existing_ledger_env, redact
 from infra.settings import Settings, SettingsError
 from services.cli.errors import EXIT_OK, CliError
 from services.projection_rebuild import rebuild_projections
@@ -24,7 +24,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run_rebuild(args: argparse.Namespace) -> int:
     try:
         settings = Settings.resolve(os.environ, database_url=args.database_url)
-        replayed = rebuild_projections(persistence_env(settings.database_url))
+        replayed = rebuild_projections(existing_ledger_env(settings.database_url))
     except (SettingsError, DatabaseUrlError) as error:
         raise CliError(str(error)) from error
     except Exception as error:

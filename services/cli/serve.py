@@ -46,6 +46,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "default localhost/provenance-ledger)",
     )
     serve.add_argument(
+        "--state-dir",
+        help="where the newest signed checkpoint is kept outside the database, shared by "
+        "every instance of the log (LEDGER_STATE_DIR, default ./state)",
+    )
+    serve.add_argument(
         "--demo",
         action="store_true",
         help="on an empty ledger, first record the "
@@ -64,6 +69,7 @@ def run_serve(args: argparse.Namespace) -> int:
             operator_keys=args.operator_key,
             log_key=args.log_key,
             origin=args.origin,
+            state_dir=args.state_dir,
         )
         for path in ensure_default_keys(settings).created:
             print(f"first run: created key pair {path} and {path}.pub", file=sys.stderr)
@@ -71,6 +77,7 @@ def run_serve(args: argparse.Namespace) -> int:
             print(f"operator key: {line}", file=sys.stderr)
         print(f"log key: {settings.log_key}", file=sys.stderr)
         print(f"database: {redact(settings.database_url)}", file=sys.stderr)
+        print(f"state directory: {settings.state_dir}", file=sys.stderr)
         services = build_services(settings)
     except (SettingsError, KeyFileError, DatabaseUrlError) as error:
         raise CliError(str(error)) from error
@@ -78,7 +85,10 @@ def run_serve(args: argparse.Namespace) -> int:
         raise CliError(
             f"cannot open the ledger at {redact(settings.database_url)}: {error}"
         ) from error
-    if args.demo:
+    if services.log.halted is not None:
+        print(f"the log is unsafe to extend: {services.log.halted}", file=sys.stderr)
+        print("serving reads only: writes and /readyz answer 503", file=sys.stderr)
+    elif args.demo:
         _load_demo(services)
     print(
         f"listening on http://{settings.host}:{settings.port} — auditor pages at "

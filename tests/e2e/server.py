@@ -35,7 +35,9 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> ServerProcess:
+    def start(self, timeout: float = 60.0, ready: str = "/readyz") -> ServerProcess:
+        """Start and wait until ``ready`` answers 200 (``/healthz`` for a server expected
+        to refuse readiness)."""
         log = (self.workdir / "server.log").open("ab")
         self.process = subprocess.Popen(
             [
@@ -57,7 +59,7 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log()}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=1.0).status_code == 200:
+                if httpx.get(f"{self.url}{ready}", timeout=1.0).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass

@@ -225,6 +225,16 @@ def test_roots_equal_oracle_while_growing() -> None:
         assert root_from_leaf_hashes(HASHES[:size]) == growing.root()
 
 
+@pytest.mark.parametrize("size", [0, *SIZES])
+def test_root_after_appending_equals_oracle_and_leaves_the_tree_alone(size: int) -> None:
+    prefix = _tree(HASHES[:size])
+    for extra in (0, 1, 2, 5, MAX_SIZE - size):
+        after = HASHES[size : size + extra]
+        assert prefix.root_after(after) == mth(HASHES[: size + extra])
+    assert prefix.size == size
+    assert prefix.root() == mth(HASHES[:size])
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_historic_roots_equal_oracle(tree: MerkleTree, size: int) -> None:
     assert tree.root(size) == mth(HASHES[:size])

@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from services.api.deps import Services
-from services.api.problems import problem
+from services.api.problems import unavailable
 from services.api.schemas import Health
 
 router = APIRouter(tags=["health"])
@@ -18,8 +18,14 @@ async def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Health, summary="The event store answers")
+@router.get(
+    "/readyz",
+    response_model=Health,
+    summary="The event store answers and the log is safe to extend",
+)
 async def readyz(services: Services) -> JSONResponse:
+    if (reason := services.log.halted) is not None:
+        return unavailable("log-unsafe", f"the log cannot be extended safely: {reason}")
     if await run_in_threadpool(services.is_ready):
         return JSONResponse({"status": "ready"})
-    return problem("not-ready", "the event store does not answer", status=503)
+    return unavailable("not-ready", "the event store does not answer")

@@ -1,0 +1,112 @@
+"""The newest signed checkpoint, kept outside the database (DESIGN.md §7, ``LEDGER_STATE_DIR``).
+
+One file per origin, ``<state dir>/<origin, percent-encoded>.checkpoint``, holding the signed
+note text. Every instance of one log shares the directory; a writer takes an exclusive lock
+(``flock`` on ``….lock``), replaces the file only by a larger tree that agrees with it, and
+writes it by write-fsync-rename (then fsyncs the directory), so a crash leaves the old file or
+the new one, never a torn one. A server restarted on a database restored from an older backup
+finds here a checkpoint its database does not extend, and refuses to sign.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from domain.checkpoint import Checkpoint, CheckpointError, read_unverified_checkpoint
+
+
+class CheckpointFileError(RuntimeError):
+    """The file cannot be read or written, or holds no checkpoint of this origin."""
+
+
+class CheckpointDisagrees(RuntimeError):
+    """The file holds a checkpoint the caller's tree does not extend."""
+
+    def __init__(self, recorded: Checkpoint) -> None:
+        super().__init__(f"the checkpoint of size {recorded.size} is not extended")
+        self.recorded = recorded
+
+
+class CheckpointFile:
+    def __init__(self, directory: Path, origin: str) -> None:
+        name = quote(origin, safe="")
+        self.directory = directory
+        self.path = directory / f"{name}.checkpoint"
+        self._lock_path = directory / f"{name}.lock"
+        self._origin = origin
+        self._threads = threading.Lock()
+
+    def read(self) -> Checkpoint | None:
+        """The recorded checkpoint (None if there is no file yet)."""
+        try:
+            note = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise CheckpointFileError(f"cannot read {self.path}: {error.strerror}") from error
+        try:
+            checkpoint = read_unverified_checkpoint(note)
+        except CheckpointError as error:
+            raise CheckpointFileError(f"{self.path} holds no checkpoint: {error}") from error
+        if checkpoint.origin != self._origin:
+            raise CheckpointFileError(
+                f"{self.path} is the checkpoint of origin {checkpoint.origin}, not {self._origin}"
+            )
+        return checkpoint
+
+    def advance(self, note: str, root_at: Callable[[int], bytes | None]) -> None:
+        """Make the file hold ``note`` unless it already holds as large a tree.
+
+        ``root_at(size)`` is the caller's root at ``size`` (None beyond its tree). Raises
+        :class:`CheckpointDisagrees` when the recorded checkpoint is one the caller's tree does
+        not extend, and :class:`CheckpointFileError` when the file cannot be written.
+        """
+        new = read_unverified_checkpoint(note)
+        try:
+            with self._threads, self._exclusive():
+                recorded = self.read()
+                if recorded is not None:
+                    root = root_at(recorded.size)
+                    if root is not None and root != recorded.root:
+                        raise CheckpointDisagrees(recorded)
+                    if recorded.size >= new.size:
+                        return
+                self._replace(note)
+        except OSError as error:
+            raise CheckpointFileError(f"cannot write {self.path}: {error.strerror}") from error
+
+    def _exclusive(self) -> _FileLock:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return _FileLock(self._lock_path)
+
+    def _replace(self, note: str) -> None:
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        with temporary.open("w", encoding="utf-8") as handle:
+            handle.write(note)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.path)
+        directory = os.open(self.directory, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+class _FileLock:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._fd = -1
+
+    def __enter__(self) -> None:
+        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *_: object) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
