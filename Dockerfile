@@ -37,7 +37,7 @@ ENV PATH=/opt/venv/bin:$PATH \
 RUN groupadd --system --gid 10001 provenance \
     && useradd --system --uid 10001 --gid provenance \
         --home-dir /var/lib/provenance-ledger --no-create-home --shell /usr/sbin/nologin provenance \
-    && mkdir -p /var/lib/provenance-ledger/keys \
+    && mkdir -p /var/lib/provenance-ledger/keys /var/lib/provenance-ledger/state \
     && chown -R provenance:provenance /var/lib/provenance-ledger \
     && chmod 0700 /var/lib/provenance-ledger/keys
 
@@ -45,7 +45,7 @@ COPY --from=build /opt/venv /opt/venv
 
 WORKDIR /var/lib/provenance-ledger
 # The directory is created and chowned above, so a new named volume starts owned by provenance.
-VOLUME ["/var/lib/provenance-ledger/keys"]
+VOLUME ["/var/lib/provenance-ledger/keys", "/var/lib/provenance-ledger/state"]
 USER provenance:provenance
 
 EXPOSE 8000

@@ -19,6 +19,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
+from infra.bounded_postgres import bounded, gate_of
 from infra.ddl_lock import with_ddl_lock
 
 
@@ -131,14 +132,21 @@ class PostgresAssessmentStore(AssessmentStore, PostgresTrackingRecorder):
         )
 
     def create_table(self) -> None:
+        gate_of(self.datastore)
         with_ddl_lock(self.datastore, super().create_table)
 
+    insert_tracking = bounded(PostgresTrackingRecorder.insert_tracking)
+    max_tracking_id = bounded(PostgresTrackingRecorder.max_tracking_id)
+    has_tracking_id = bounded(PostgresTrackingRecorder.has_tracking_id)
+
+    @bounded
     def save(self, rows: Sequence[StoredAssessment], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             for row in rows:
                 cursor.execute(self._upsert, (row.model, row.policy, row.body, row.position))
             self._insert_tracking(cursor, tracking)
 
+    @bounded
     def get(self, model: str, policy: str) -> StoredAssessment | None:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self._select, (model, policy))

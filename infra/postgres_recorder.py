@@ -7,7 +7,8 @@ much as the database's own work. This recorder passes ``uuid[]``, ``bigint[]``, 
 insert does — take the EXCLUSIVE table lock (so commit order equals notification order), NOTIFY,
 insert, return the notification ids — in a single round trip. The ``(originator_id,
 originator_version)`` uniqueness that serialises the ledger's writers is the library's table,
-unchanged. Selected with ``APPLICATION_RECORDER_TOPIC``.
+unchanged. Selected with ``APPLICATION_RECORDER_TOPIC``. Its calls give up within seconds when
+the database is unreachable (``infra.bounded_postgres``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
+from infra.bounded_postgres import bounded, gate_of
 from infra.ddl_lock import with_ddl_lock
 
 
@@ -58,9 +59,14 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         )
 
     def create_table(self) -> None:
+        gate_of(self.datastore)
         with_ddl_lock(self.datastore, super().create_table)
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    select_events = bounded(PostgresApplicationRecorder.select_events)
+    select_notifications = bounded(PostgresApplicationRecorder.select_notifications)
+    max_notification_id = bounded(PostgresApplicationRecorder.max_notification_id)
+
+    @bounded
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         arrays = (
             [e.originator_id for e in stored_events],

@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Tracking
 from eventsourcing.projection import Projection
 
 from domain.assessment.closure import closure, closure_subjects, licence_ids
@@ -93,7 +93,11 @@ class AssessmentProjection(Projection[AssessmentStore]):
         self._advance(upto)
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        """Fold one event; an event already folded (a restarted subscription resumes from the
+        last flush) is skipped, so each counts once."""
         if not isinstance(domain_event, Ledger.StatementAppended):
+            return
+        if tracking.notification_id <= self.folded_position:
             return
         recorded = recorded_from_event(domain_event, tracking.notification_id)
         with self.lock:
@@ -112,15 +116,17 @@ class AssessmentProjection(Projection[AssessmentStore]):
         """Recompute the models touched since the last flush and store them with the tracking
         record of the last event folded (one transaction)."""
         with self.lock:
-            tracking, self._unflushed, self._folded = self._unflushed, None, 0
+            tracking = self._unflushed
             if tracking is None:
                 return
             rows = [row for model in sorted(self._dirty) for row in self._assess(model)]
-            self._dirty.clear()
             # Another server instance sharing this view may have stored this event (or a later
             # one) already; its rows are the same bytes, as the assessment is deterministic.
+            # Any other failure (the database is away) leaves everything for the next flush.
             with contextlib.suppress(IntegrityError):
                 self.view.save(rows, tracking)
+            self._unflushed, self._folded = None, 0
+            self._dirty.clear()
             self._latest.update({(row.model, row.policy): row.body for row in rows})
         self._advance(tracking.notification_id)
 
@@ -135,6 +141,9 @@ class AssessmentProjection(Projection[AssessmentStore]):
             if due:
                 try:
                     self.flush()
+                except (OperationalError, InterfaceError) as error:  # retried at the next tick
+                    _log.warning("flushing the assessment projection failed: %s", error)
+                    self._stopping.wait(1.0)
                 except Exception:  # the next flush retries; wait() callers time out meanwhile
                     _log.exception("flushing the assessment projection failed")
 

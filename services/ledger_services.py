@@ -50,13 +50,13 @@ class LedgerServices:
     verifier: ParallelVerifier
 
     def is_ready(self) -> bool:
-        """True if the event store answers a query (see ``log.halted`` for the log's own
-        safety, which readiness also needs)."""
+        """True if the event store answers and still holds every entry this server has seen
+        (a database that lost some halts the log: see ``log.halted``)."""
         try:
-            self.app.recorder.max_notification_id()
+            self.log.check_database_extends_view()
         except Exception:
             return False
-        return True
+        return self.log.halted is None
 
     def freedoms(self, model_id: str, as_of: AsOf | None, at: str | None, policy: str) -> bytes:
         """The §6 assessment (RFC 8785 bytes): from the projection for the head, once it has

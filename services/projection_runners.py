@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -22,6 +23,7 @@ from services.assessment_projection import AssessmentProjection
 from services.ledger_app import LedgerApplication
 
 _POLL_SECONDS = 1.0
+RESTART_SECONDS = 1.0
 _log = logging.getLogger(__name__)
 
 
@@ -34,21 +36,61 @@ class ProjectionRunner(Protocol):
 
 
 class LibraryRunner:
-    """``eventsourcing``'s runner over a PostgreSQL subscription."""
+    """``eventsourcing``'s runner over a PostgreSQL subscription. When the subscription fails
+    (the database went away), the next ``wait`` starts a new runner, at most every
+    ``RESTART_SECONDS``; it resumes from the tracking record and the projection skips what it
+    had already folded."""
 
     def __init__(self, projection: AssessmentProjection, env: Mapping[str, str]) -> None:
         self._projection = projection
-        self._runner = BaseProjectionRunner(
-            projection=projection,
+        self._env = dict(env)
+        self._lock = threading.Lock()
+        self._last_start = 0.0
+        self._runner: BaseProjectionRunner[LedgerApplication] | None = None
+        self._start()
+
+    def _start(self) -> None:
+        self._last_start = time.monotonic()
+        runner = BaseProjectionRunner(
+            projection=self._projection,
             application_class=LedgerApplication,
-            tracking_recorder=projection.view,
-            topics=projection.topics,
-            env=dict(env),
+            tracking_recorder=self._projection.view,
+            topics=self._projection.topics,
+            env=self._env,
         )
-        self._runner.__enter__()
+        runner.__enter__()
+        self._runner = runner
+
+    def _running(self) -> bool:
+        runner = self._runner
+        if runner is not None and not runner.is_interrupted.is_set():
+            return True
+        with self._lock:
+            if self._runner is not None and not self._runner.is_interrupted.is_set():
+                return True
+            if time.monotonic() - self._last_start < RESTART_SECONDS:
+                return False
+            self._close_runner()
+            try:
+                self._start()
+            except Exception:  # the database is still away: try again later
+                _log.warning("the assessment projection could not restart yet", exc_info=True)
+                return False
+            _log.warning("the assessment projection restarted")
+            return True
+
+    def _close_runner(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is None:
+            return
+        try:
+            runner.__exit__(None, None, None)
+        except Exception:
+            _log.warning("the assessment projection stopped with an error", exc_info=True)
+        runner.app.close()
 
     def wait(self, position: int, timeout: float) -> bool:
-        if self._runner.is_interrupted.is_set():  # the runner stopped or failed
+        if not self._running():
             return False
         return self._projection.wait_for(position, timeout)
 
@@ -56,10 +98,9 @@ class LibraryRunner:
         """The subscription hears commits through NOTIFY; nothing to do."""
 
     def stop(self) -> None:
-        try:
-            self._runner.__exit__(None, None, None)
-        except Exception:  # the thread's failure was already reported by wait()
-            _log.exception("the assessment projection stopped with an error")
+        with self._lock:
+            self._last_start = float("inf")  # no restart after this
+            self._close_runner()
         self._projection.stop()
 
 
@@ -85,15 +126,17 @@ class InProcessRunner:
         while not self._stopping.is_set():
             try:
                 self.catch_up()
-            except BaseException as error:  # kept for wait() to report
+                self._failure = None
+            except Exception as error:  # reported by wait(); tried again at the next poll
+                if self._failure is None:
+                    _log.exception("the assessment projection failed; retrying")
                 self._failure = error
-                _log.exception("the assessment projection stopped with an error")
-                return
             self._woken.wait(_POLL_SECONDS)
             self._woken.clear()
 
     def wait(self, position: int, timeout: float) -> bool:
         if self._failure is not None:
+            self.wake()
             return False
         return self._projection.wait_for(position, timeout)
 

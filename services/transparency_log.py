@@ -29,6 +29,7 @@ from domain.checkpoint import Checkpoint, key_id, sign_checkpoint, vkey
 from domain.checkpoint_log import CheckpointLog
 from domain.encoding import b64decode_strict, b64encode
 from domain.envelope import keyid_for, raw_public_key
+from domain.ledger import LEDGER_ID, Ledger
 from domain.log_keys import KEYRING_ID, LogKeyring
 from domain.rejections import Rejection, RejectionKind
 from infra.checkpoint_file import CheckpointDisagrees, CheckpointFile, CheckpointFileError
@@ -130,6 +131,23 @@ class TransparencyLog:
             )
             return
         self._published = recorded.size
+
+    def check_database_extends_view(self) -> None:
+        """Halt if the database now holds fewer entries than this server has seen (it failed
+        over to a lagging replica, or was restored under a running server). One query."""
+        view = self._view
+        (stored,) = view.app.recorder.select_events(LEDGER_ID, desc=True, limit=1) or (None,)
+        size = 0
+        if stored is not None:
+            last = view.app.mapper.to_domain_event(stored)
+            size = last.leaf_index + 1 if isinstance(last, Ledger.StatementAppended) else 0
+        if size < view.size:
+            self._halt(
+                f"the database now holds {size} entries, fewer than the {view.size} this "
+                "server has seen and signed: it failed over to a lagging replica or was "
+                "restored from a backup. Bring back the newer database and restart, or start "
+                "a new log under a new origin"
+            )
 
     def _halt(self, reason: str) -> None:
         if self._halted is None:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -74,6 +75,14 @@ def _install_problem_handlers(app: FastAPI) -> None:
             f"{len(listed)} envelope(s) refused (first at index {first.index}); nothing was written"
         )
         return problem(first.kind, detail, errors=listed)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_unreachable(_: Request, error: Exception) -> JSONResponse:
+        _log.warning("answering 503: %s", str(error).splitlines()[0] if str(error) else error)
+        return unavailable(
+            "unavailable", "the database does not answer; nothing was written: retry later"
+        )
 
     @app.exception_handler(LogUnsafe)
     async def log_unsafe(_: Request, error: LogUnsafe) -> JSONResponse:

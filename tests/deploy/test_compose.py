@@ -242,6 +242,7 @@ def test_keys_and_data_live_in_named_volumes(resolved: dict[str, Any]) -> None:
     named = set(resolved.get("volumes") or {})
     for service, target in [
         ("ledger", "/var/lib/provenance-ledger/keys"),
+        ("ledger", "/var/lib/provenance-ledger/state"),
         ("postgres", "/var/lib/postgresql/data"),
     ]:
         sources = []

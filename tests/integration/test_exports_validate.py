@@ -51,6 +51,9 @@ VENDORED = {
     ),
 }
 
+# spdx3-validate checks nine documents in worker processes: minutes on a busy machine.
+pytestmark = pytest.mark.timeout(900)
+
 
 class _Answer(urllib.response.addinfourl):
     msg = "OK"  # read by urllib's response processors, as on an http.client response
@@ -142,7 +145,7 @@ def spdx_findings(
     workers = max(1, min(2, os.cpu_count() or 1))
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         futures = {model: pool.submit(validate_offline, str(path)) for model, path in paths.items()}
-        return {model: future.result(timeout=240) for model, future in futures.items()}
+        return {model: future.result(timeout=600) for model, future in futures.items()}
 
 
 def _small_world() -> tuple[dict[str, Any], dict[str, Any]]:
