@@ -148,6 +148,7 @@ class Submission:
 
     def _record_group(self, requests: list[_Request]) -> None:
         deadline, backoff = time.monotonic() + RETRY_BUDGET_SECONDS, 0.001
+        refreshed = False
         while time.monotonic() < deadline:
             for request in requests:  # each attempt admits against the head it sees
                 request.plan.clear()
@@ -156,6 +157,13 @@ class Submission:
                 group = self._admit(requests)
                 head = copy.deepcopy(self._view.ledger)
                 checkpoints = copy.deepcopy(self._view.checkpoints)
+            if not refreshed and _refused_by_state(requests):
+                # Another instance may have written what this view has not read yet (the key's
+                # enrolment, the referenced subject): refuse only after catching up (§4).
+                refreshed, size = True, self._view.size
+                self._view.catch_up()
+                if self._view.size != size:
+                    continue
             if not group.new:
                 self._answer(group, [])
                 return
@@ -262,3 +270,27 @@ class Submission:
                 Recorded(leaves[i], True) if where == "new" else Recorded(view.leaves[i], False)
                 for where, i in request.plan
             ]
+
+
+STATE_DEPENDENT = frozenset(
+    {
+        RejectionKind.UNKNOWN_KEY,
+        RejectionKind.REVOKED_KEY,
+        RejectionKind.MISSING_ROLE,
+        RejectionKind.NOT_OWNER,
+        RejectionKind.CONFIGURED_KEY,
+        RejectionKind.SUBJECT_EXISTS,
+        RejectionKind.CONFLICT,
+        RejectionKind.DANGLING_REFERENCE,
+        RejectionKind.WRONG_SUBJECT_KIND,
+    }
+)
+"""Refusals that a newer state of the log could turn into acceptances (or other refusals)."""
+
+
+def _refused_by_state(requests: Sequence[_Request]) -> bool:
+    return any(
+        isinstance(request.error, BatchRejected)
+        and any(error.kind in STATE_DEPENDENT for error in request.error.errors)
+        for request in requests
+    )
