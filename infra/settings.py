@@ -11,6 +11,7 @@ DEFAULT_ORIGIN = "localhost/provenance-ledger"
 DEFAULT_OPERATOR_KEY = Path("keys/operator")
 DEFAULT_LOG_KEY = Path("keys/log")
 DEFAULT_STATE_DIR = Path("state")
+PROJECTION_MODES = ("inline", "external")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
@@ -28,6 +29,7 @@ class Settings:
     log_key: Path = DEFAULT_LOG_KEY
     origin: str = DEFAULT_ORIGIN
     state_dir: Path = DEFAULT_STATE_DIR
+    projection: str = "inline"
 
     @classmethod
     def resolve(
@@ -41,6 +43,7 @@ class Settings:
         log_key: str | None = None,
         origin: str | None = None,
         state_dir: str | None = None,
+        projection: str | None = None,
     ) -> Settings:
         """Flags win over ``LEDGER_*`` variables, which win over the defaults."""
         env_keys = [k.strip() for k in env.get("LEDGER_OPERATOR_KEYS", "").split(",") if k.strip()]
@@ -52,11 +55,22 @@ class Settings:
             log_key=Path(log_key or env.get("LEDGER_LOG_KEY") or DEFAULT_LOG_KEY),
             origin=origin or env.get("LEDGER_ORIGIN") or DEFAULT_ORIGIN,
             state_dir=Path(state_dir or env.get("LEDGER_STATE_DIR") or DEFAULT_STATE_DIR),
+            projection=projection or env.get("LEDGER_PROJECTION") or "inline",
         )
         if not 0 < settings.port < 65536:
             raise SettingsError(f"port {settings.port} is not a TCP port")
         if not settings.origin.strip() or any(c.isspace() for c in settings.origin):
             raise SettingsError("origin must be a non-empty line without spaces")
+        if settings.projection not in PROJECTION_MODES:
+            raise SettingsError(
+                f"projection '{settings.projection}' is not one of {', '.join(PROJECTION_MODES)}"
+            )
+        external = settings.projection == "external"
+        if external and not settings.database_url.lower().startswith(("postgresql:", "postgres:")):
+            raise SettingsError(
+                "--projection external needs a PostgreSQL database (the worker shares it); "
+                "SQLite runs the projection inline"
+            )
         return settings
 
 

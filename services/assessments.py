@@ -16,11 +16,11 @@ from datetime import datetime
 
 from domain.assessment.closure import closure, closure_subjects
 from domain.assessment.policies import POLICIES
-from domain.assessment.report import UnknownModel, assess
+from domain.assessment.report import UnknownModel, assess, catalogue_for
 from domain.assessment.world import Recorded, World
 from domain.canonical import canonical_json
 from domain.encoding import format_utc_time_compact
-from domain.licences.catalogue import definition_key
+from domain.licences.catalogue import LicenceCatalogue, definition_key
 from domain.rejections import Rejection, RejectionKind
 from services.as_of import AsOf, parse_rfc3339
 from services.ledger_view import LedgerView
@@ -86,6 +86,13 @@ class Assessments:
                 RejectionKind.NOT_FOUND, f"no model version '{model_id}'{when}"
             ) from None
         return Assessment(canonical_json(report), evidence, world)
+
+    def catalogue(self) -> LicenceCatalogue:
+        """The catalogue with every ``LicenceDefined`` at the head, read from the events."""
+        self._view.catch_up()
+        with self._view.lock:
+            spellings = {s for names in self._view.state.licences.values() for s in names}
+        return catalogue_for(_fold(self._events_of(spellings, None), None))
 
     def _closure_world(self, model_id: str, as_of: AsOf | None, moment: datetime | None) -> World:
         loaded: dict[str, Recorded] = {}

@@ -49,6 +49,7 @@ def build_services(settings: Settings) -> LedgerServices:
         settings.origin,
         load_private_key(settings.log_key),
         state_dir=settings.state_dir,
+        projection=settings.projection,
     )
 
 

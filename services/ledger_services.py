@@ -15,19 +15,19 @@ from eventsourcing.utils import Environment
 from domain.licences.catalogue import LicenceCatalogue
 from infra.assessment_store import STORES, AssessmentStore
 from infra.checkpoint_file import CheckpointFile
+from infra.settings import PROJECTION_MODES
 from services.as_of import AsOf
 from services.assessment_projection import AssessmentProjection
 from services.assessments import Assessments, check_policy
 from services.bundles import Bundles
+from services.head_answers import HeadAnswers, InlineAnswers, StoredAnswers
 from services.ledger_app import LedgerApplication
-from services.ledger_view import LedgerView
+from services.ledger_view import LedgerView, ModelSummary
 from services.projection_runners import InProcessRunner, LibraryRunner, ProjectionRunner
 from services.reads import LedgerReads
 from services.submission import Submission
 from services.transparency_log import TransparencyLog
 from services.verification import ParallelVerifier
-
-PROJECTION_WAIT_SECONDS = 5.0
 
 
 def utc_now() -> datetime:
@@ -43,8 +43,7 @@ class LedgerServices:
     log: TransparencyLog
     assessments: Assessments
     bundles: Bundles
-    projection: AssessmentProjection
-    runner: ProjectionRunner
+    answers: HeadAnswers
     origin: str
     operator_keys: tuple[Ed25519PublicKey, ...]
     verifier: ParallelVerifier
@@ -59,25 +58,22 @@ class LedgerServices:
         return self.log.halted is None
 
     def freedoms(self, model_id: str, as_of: AsOf | None, at: str | None, policy: str) -> bytes:
-        """The §6 assessment (RFC 8785 bytes): from the projection for the head, once it has
-        caught up with every write this process has seen; recomputed from events otherwise."""
+        """The §6 assessment (RFC 8785 bytes): the stored answer for the head once it reflects
+        every write this process has seen; recomputed from events otherwise (same bytes)."""
         check_policy(policy)
         if as_of is None and at is None:
             self.view.catch_up()
-            if self.runner.wait(self.head_position, PROJECTION_WAIT_SECONDS):
-                body = self.projection.latest(model_id, policy)
-                if body is not None:
-                    return body
+            body = self.answers.answer(model_id, policy, self.head_position)
+            if body is not None:
+                return body
         return self.assessments.recompute(model_id, as_of, at, policy).body
 
     def current_freedoms(self, model_id: str, policy: str) -> bytes | None:
-        """The projection's answer if it already reflects every event this process has seen
-        and holds it in memory; None otherwise (then call :meth:`freedoms`). Never blocks."""
+        """The answer for the head if this process holds it in memory and it reflects every
+        event this process has seen; None otherwise (then call :meth:`freedoms`). Never
+        blocks."""
         check_policy(policy)
-        if self.projection.position < self.head_position:
-            return None
-        with self.projection.lock:
-            return self.projection.cached(model_id, policy)
+        return self.answers.cached(model_id, policy, self.head_position)
 
     @property
     def head_position(self) -> int:
@@ -87,13 +83,16 @@ class LedgerServices:
 
     def catalogue(self) -> LicenceCatalogue:
         """The built-in catalogue with the ledger's licence definitions at the head."""
-        self.runner.wait(self.view.leaves[-1].position if self.view.leaves else 0, 1.0)
-        return self.projection.catalogue()
+        held = self.answers.catalogue(self.head_position)
+        return held if held is not None else self.assessments.catalogue()
+
+    def models(self) -> list[ModelSummary]:
+        """Every model version recorded, by id."""
+        self.view.catch_up()
+        return self.view.model_summaries()
 
     def close(self) -> None:
-        """Stop, letting the projection first take in what was written (for a moment)."""
-        self.runner.wait(self.head_position, PROJECTION_WAIT_SECONDS)
-        self.runner.stop()
+        self.answers.close(self.head_position)
         self.verifier.close()
         self.app.close()
 
@@ -105,37 +104,51 @@ def open_ledger(
     log_key: Ed25519PrivateKey,
     clock: Callable[[], datetime] = utc_now,
     state_dir: Path | None = None,
+    projection: str = "inline",
 ) -> LedgerServices:
     """Open the event store, replay the log into the view and wire the services.
 
     ``state_dir`` keeps the newest signed checkpoint outside the database (DESIGN.md §7);
-    without it (in-memory tests) nothing outside the database guards against a rollback."""
+    without it (in-memory tests) nothing outside the database guards against a rollback.
+    ``projection`` is ``inline`` (this process keeps the stored answers) or ``external`` (a
+    ``provenance project`` worker does; PostgreSQL only)."""
+    if projection not in PROJECTION_MODES:
+        raise ValueError(f"projection must be one of {PROJECTION_MODES}, not '{projection}'")
+    postgres = persistence.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+    if projection == "external" and not postgres:
+        raise ValueError("--projection external needs PostgreSQL (a worker shares the store)")
     app = LedgerApplication(env=dict(persistence))
     view = LedgerView(app, operator_keys)
     view.catch_up()
     state = CheckpointFile(state_dir, origin) if state_dir is not None else None
     log = TransparencyLog(view, origin, log_key, state)
     log.open()
-    projection = AssessmentProjection(assessment_store(persistence))
-    projection.warm_up(app, app.name)
-    runner = start_runner(app, projection, persistence)
+    answers = _answers(app, persistence, projection)
     verifier = ParallelVerifier(workers=min(4, os.cpu_count() or 1))  # beside the admitting thread
     reads = LedgerReads(view)
-    assessments = Assessments(view, reads, projection.watched)
+    assessments = Assessments(view, reads, answers.hint)
     return LedgerServices(
         app=app,
         view=view,
-        submission=Submission(view, log, clock, verifier, on_commit=runner.wake),
+        submission=Submission(view, log, clock, verifier, on_commit=answers.wake),
         reads=reads,
         log=log,
         assessments=assessments,
         bundles=Bundles(assessments, reads, log),
-        projection=projection,
-        runner=runner,
+        answers=answers,
         origin=origin,
         operator_keys=tuple(operator_keys),
         verifier=verifier,
     )
+
+
+def _answers(app: LedgerApplication, persistence: Mapping[str, str], mode: str) -> HeadAnswers:
+    store = assessment_store(persistence)
+    if mode == "external":
+        return StoredAnswers(store, app.name)
+    projection = AssessmentProjection(store)
+    projection.warm_up(app, app.name)
+    return InlineAnswers(projection, start_runner(app, projection, persistence))
 
 
 def assessment_store(persistence: Mapping[str, str]) -> AssessmentStore:

@@ -42,6 +42,16 @@ class LeafRecord:
     subject: str
 
 
+@dataclass(frozen=True, slots=True)
+class ModelSummary:
+    """A recorded model version as its release names it."""
+
+    id: str
+    name: str
+    version: str
+    owner: str | None
+
+
 class LedgerView:
     def __init__(self, app: LedgerApplication, operator_keys: Sequence[Ed25519PublicKey]) -> None:
         self.app = app
@@ -53,6 +63,7 @@ class LedgerView:
         self.tree = MerkleTree()  # RFC 9162 over the stored leaf hashes, grown as leaves arrive
         self.by_event_id: dict[str, int] = {}
         self.by_subject: dict[str, list[int]] = {}
+        self.models: dict[str, tuple[str, str]] = {}  # model version -> (name, version)
         self.checkpoints: CheckpointLog | None = None  # the newest stored signed checkpoint
         self.diverged: str | None = None  # why the stored tree contradicts a stored checkpoint
         self.last_position = 0
@@ -145,7 +156,7 @@ class LedgerView:
             self.state.absorb(draft)
             self.ledger = head
             for event, position, statement in committed:
-                self._index_leaf(event, position, statement.subject)
+                self._index_leaf(event, position, statement)
                 self.last_position = max(self.last_position, position)
 
     def _append_leaf(
@@ -156,9 +167,25 @@ class LedgerView:
             statement = recorded_statement(b64decode_strict(event.envelope["payload"]))
         author = event.envelope["signatures"][0]["keyid"]
         self.state.apply(statement, author, event.event_id)
-        self._index_leaf(event, position, statement.subject)
+        self._index_leaf(event, position, statement)
 
-    def _index_leaf(self, event: Ledger.StatementAppended, position: int, subject: str) -> None:
+    def model_summaries(self) -> list[ModelSummary]:
+        with self.lock:
+            return [
+                ModelSummary(model, name, version, self._owner(model))
+                for model, (name, version) in sorted(self.models.items())
+            ]
+
+    def _owner(self, subject: str) -> str | None:
+        record = self.state.subjects.get(subject)
+        return record.owner if record is not None else None
+
+    def _index_leaf(
+        self, event: Ledger.StatementAppended, position: int, statement: Statement
+    ) -> None:
+        subject = statement.subject
+        if statement.type == "ModelVersionReleased":
+            self.models[subject] = (statement.data["name"], statement.data["version"])
         leaf = LeafRecord(
             leaf_index=event.leaf_index,
             position=position,

@@ -90,9 +90,14 @@ class LibraryRunner:
         runner.app.close()
 
     def wait(self, position: int, timeout: float) -> bool:
-        if not self._running():
+        if not self.keep_running():
             return False
         return self._projection.wait_for(position, timeout)
+
+    def keep_running(self) -> bool:
+        """True if the subscription runs (restarting a failed one, at most every
+        ``RESTART_SECONDS``)."""
+        return self._running()
 
     def wake(self) -> None:
         """The subscription hears commits through NOTIFY; nothing to do."""

@@ -56,7 +56,7 @@ class AssessmentContract:
         for model in MODELS:
             for policy in POLICIES:
                 projected = ledger.freedoms(model, None, None, policy)
-                stored = ledger.projection.view.get(model, policy)
+                stored = ledger.answers.store.get(model, policy)
                 assert stored is not None, (model, policy)
                 assert stored.body == projected, (model, policy)
                 recomputed = ledger.assessments.recompute(model, None, None, policy).body

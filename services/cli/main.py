@@ -15,6 +15,7 @@ from services.cli import (
     freedoms,
     hf_import,
     keys,
+    project,
     projections,
     serve,
     sign,
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         audit,
         demo,
         projections,
+        project,
         hf_import,
         exports,
     ):

@@ -51,6 +51,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "every instance of the log (LEDGER_STATE_DIR, default ./state)",
     )
     serve.add_argument(
+        "--projection",
+        choices=["inline", "external"],
+        help="inline: this server keeps the stored answers; external: a `provenance project` "
+        "worker does, this server folds nothing (PostgreSQL only) (LEDGER_PROJECTION, "
+        "default inline)",
+    )
+    serve.add_argument(
         "--demo",
         action="store_true",
         help="on an empty ledger, first record the "
@@ -70,6 +77,7 @@ def run_serve(args: argparse.Namespace) -> int:
             log_key=args.log_key,
             origin=args.origin,
             state_dir=args.state_dir,
+            projection=args.projection,
         )
         for path in ensure_default_keys(settings).created:
             print(f"first run: created key pair {path} and {path}.pub", file=sys.stderr)
@@ -78,6 +86,7 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"log key: {settings.log_key}", file=sys.stderr)
         print(f"database: {redact(settings.database_url)}", file=sys.stderr)
         print(f"state directory: {settings.state_dir}", file=sys.stderr)
+        print(f"assessment projection: {settings.projection}", file=sys.stderr)
         services = build_services(settings)
     except (SettingsError, KeyFileError, DatabaseUrlError) as error:
         raise CliError(str(error)) from error

@@ -184,25 +184,41 @@ def _exec_form(arguments: str) -> list[str]:
 # --- compose tests -------------------------------------------------------------------------------
 
 
+INSTANCES = ("ledger-1", "ledger-2")
+
+
 def test_compose_file_uses_the_compose_specification() -> None:
     raw = yaml.safe_load(COMPOSE_FILE.read_text())
     assert isinstance(raw, dict)
     assert "version" not in raw, "the Compose Specification needs no top-level version key"
-    assert set(raw["services"]) == {"postgres", "ledger"}
+    assert set(raw["services"]) == {"postgres", *INSTANCES, "projector"}
 
 
-def test_compose_resolves_both_services(resolved: dict[str, Any]) -> None:
+@pytest.mark.parametrize("instance", INSTANCES)
+def test_compose_resolves_every_service(resolved: dict[str, Any], instance: str) -> None:
     postgres = _service(resolved, "postgres")
-    ledger = _service(resolved, "ledger")
+    ledger = _service(resolved, instance)
     assert str(postgres["image"]).startswith("postgres:15")
     assert "build" in ledger
     assert ledger.get("restart") == "unless-stopped"
+    assert _service(resolved, "projector").get("restart") == "unless-stopped"
 
 
-def test_ledger_waits_for_a_healthy_postgres(resolved: dict[str, Any]) -> None:
-    depends_on = _service(resolved, "ledger").get("depends_on")
+@pytest.mark.parametrize("service", [*INSTANCES, "projector"])
+def test_every_ledger_process_waits_for_a_healthy_postgres(
+    resolved: dict[str, Any], service: str
+) -> None:
+    depends_on = _service(resolved, service).get("depends_on")
     assert isinstance(depends_on, dict), "depends_on needs the long form to carry a condition"
     assert depends_on["postgres"]["condition"] == "service_healthy"
+
+
+def test_the_second_instance_and_the_worker_start_after_the_first_made_the_keys(
+    resolved: dict[str, Any],
+) -> None:
+    for service in ("ledger-2", "projector"):
+        depends_on = _service(resolved, service)["depends_on"]
+        assert depends_on["ledger-1"]["condition"] == "service_healthy"
 
 
 def test_postgres_healthcheck_runs_pg_isready(resolved: dict[str, Any]) -> None:
@@ -214,9 +230,12 @@ def test_postgres_healthcheck_runs_pg_isready(resolved: dict[str, Any]) -> None:
     assert words[words.index("-d") + 1] == env["POSTGRES_DB"]
 
 
-def test_ledger_database_url_names_the_postgres_service(resolved: dict[str, Any]) -> None:
+@pytest.mark.parametrize("service", [*INSTANCES, "projector"])
+def test_ledger_database_url_names_the_postgres_service(
+    resolved: dict[str, Any], service: str
+) -> None:
     postgres_env = _environment(_service(resolved, "postgres"))
-    url = urlsplit(_environment(_service(resolved, "ledger"))["LEDGER_DATABASE_URL"])
+    url = urlsplit(_environment(_service(resolved, service))["LEDGER_DATABASE_URL"])
     assert url.scheme == "postgresql"
     assert url.hostname == "postgres"
     assert url.port in (None, 5432)
@@ -225,36 +244,71 @@ def test_ledger_database_url_names_the_postgres_service(resolved: dict[str, Any]
     assert url.path == "/" + postgres_env["POSTGRES_DB"]
 
 
-def test_ledger_listens_on_all_interfaces_and_publishes_8000(resolved: dict[str, Any]) -> None:
-    ledger = _service(resolved, "ledger")
-    host = _environment(ledger).get("LEDGER_HOST") or _dockerfile_env().get("LEDGER_HOST")
-    assert host == "0.0.0.0"  # noqa: S104 - inside the container, by design
-    assert (8000, 8000) in _published_ports(ledger)
+def test_the_instances_listen_on_all_interfaces_on_their_own_ports(
+    resolved: dict[str, Any],
+) -> None:
+    published = set()
+    for instance in INSTANCES:
+        ledger = _service(resolved, instance)
+        host = _environment(ledger).get("LEDGER_HOST") or _dockerfile_env().get("LEDGER_HOST")
+        assert host == "0.0.0.0"  # noqa: S104 - inside the container, by design
+        ports = _published_ports(ledger)
+        assert len(ports) == 1
+        published |= ports
+    assert published == {(8000, 8000), (8001, 8000)}
 
 
-def test_ledger_healthcheck_probes_readiness(resolved: dict[str, Any]) -> None:
-    command = _healthcheck_command(_service(resolved, "ledger"))
+@pytest.mark.parametrize("instance", INSTANCES)
+def test_ledger_healthcheck_probes_readiness(resolved: dict[str, Any], instance: str) -> None:
+    command = _healthcheck_command(_service(resolved, instance))
     assert "urllib" in command
     assert "/readyz" in command
 
 
-def test_keys_and_data_live_in_named_volumes(resolved: dict[str, Any]) -> None:
-    named = set(resolved.get("volumes") or {})
-    for service, target in [
-        ("ledger", "/var/lib/provenance-ledger/keys"),
-        ("ledger", "/var/lib/provenance-ledger/state"),
+def test_the_instances_fold_nothing_and_the_worker_projects(resolved: dict[str, Any]) -> None:
+    for instance in INSTANCES:
+        assert _environment(_service(resolved, instance))["LEDGER_PROJECTION"] == "external"
+    projector = _service(resolved, "projector")
+    command = projector["command"]
+    words = command if isinstance(command, list) else shlex.split(command)
+    assert words[:2] == ["provenance", "project"]
+    heartbeat = words[words.index("--heartbeat") + 1]
+    assert heartbeat in _healthcheck_command(projector)
+
+
+@pytest.mark.parametrize(
+    ("service", "target"),
+    [
+        *((instance, "/var/lib/provenance-ledger/keys") for instance in INSTANCES),
+        *((instance, "/var/lib/provenance-ledger/state") for instance in INSTANCES),
         ("postgres", "/var/lib/postgresql/data"),
-    ]:
-        sources = []
-        for volume in _service(resolved, service).get("volumes") or []:
-            if isinstance(volume, dict):
-                source, mounted = volume.get("source"), volume.get("target")
-            else:
-                source, mounted = str(volume).split(":")[:2]
-            if mounted == target:
-                sources.append(source)
-        assert sources, f"{service}: nothing is mounted at {target}"
-        assert sources[0] in named, f"{service}: {target} is not a named volume"
+    ],
+)
+def test_keys_state_and_data_live_in_named_volumes(
+    resolved: dict[str, Any], service: str, target: str
+) -> None:
+    named = set(resolved.get("volumes") or {})
+    sources = []
+    for volume in _service(resolved, service).get("volumes") or []:
+        if isinstance(volume, dict):
+            source, mounted = volume.get("source"), volume.get("target")
+        else:
+            source, mounted = str(volume).split(":")[:2]
+        if mounted == target:
+            sources.append(source)
+    assert sources, f"{service}: nothing is mounted at {target}"
+    assert sources[0] in named, f"{service}: {target} is not a named volume"
+
+
+def test_the_instances_share_keys_and_state(resolved: dict[str, Any]) -> None:
+    mounts = [
+        sorted(
+            str(v.get("source") if isinstance(v, dict) else v)
+            for v in _service(resolved, i)["volumes"]
+        )
+        for i in INSTANCES
+    ]
+    assert mounts[0] == mounts[1]
 
 
 def test_ledger_origin_can_be_overridden(compose_bin: str, empty_env_file: Path) -> None:
@@ -266,7 +320,7 @@ def test_ledger_origin_can_be_overridden(compose_bin: str, empty_env_file: Path)
 
 
 def test_ledger_origin_default(resolved: dict[str, Any]) -> None:
-    env = _environment(_service(resolved, "ledger"))
+    env = _environment(_service(resolved, "ledger-1"))
     assert env["LEDGER_ORIGIN"] == "localhost/provenance-ledger"
 
 

@@ -14,8 +14,7 @@ from services.ledger_services import LedgerServices
 
 
 def model_list(services: LedgerServices) -> list[dict[str, Any]]:
-    with services.projection.lock:
-        models = sorted(services.projection.world.models.values(), key=lambda m: m.id)
+    models = services.models()
     rows = []
     for model in models:
         assessment = json.loads(services.freedoms(model.id, None, None, "default"))
