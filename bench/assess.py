@@ -54,24 +54,20 @@ def quantile(values: list[float], q: int) -> float:
 
 
 def decode_time_per_event(database_url: str) -> float:
-    from services.ledger_app import APPENDED_TOPIC, LedgerApplication
+    from infra.event_log import EventLog
 
-    app = LedgerApplication(env=persistence_env(database_url))
+    events = EventLog(persistence_env(database_url), origin="")
     try:
         start, count, after = time.perf_counter(), 0, 0
         while True:
-            page = app.recorder.select_notifications(
-                start=after, limit=1000, topics=(APPENDED_TOPIC,), inclusive_of_start=False
-            )
-            for notification in page:
-                app.mapper.to_domain_event(notification)
-            count += len(page)
-            if len(page) < 1000:
+            page = events.committed_after(after, leaves_only=True)
+            count += len(page.items)
+            if not page.full:
                 break
-            after = page[-1].id
+            after = page.last
         return (time.perf_counter() - start) / count
     finally:
-        app.close()
+        events.close()
 
 
 def submit_all(url: str, documents: list[dict[str, Any]]) -> None:
@@ -115,7 +111,7 @@ def run(database_url: str) -> None:
         try:
             recompute = {}
             for size, (model, _) in models.items():
-                head = AsOf(position=ledger.view.leaves[-1].position)
+                head = AsOf(position=ledger.view.head_position())
                 timings, events = [], 0
                 for _ in range(5):
                     started = time.perf_counter()

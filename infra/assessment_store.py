@@ -8,19 +8,23 @@ stopped (``eventsourcing``'s tracking recorders, DESIGN.md §6 / issue 3).
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
 from eventsourcing.popo import POPOTrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
+from eventsourcing.utils import Environment
 from psycopg.sql import SQL, Identifier
 
 from infra.bounded_postgres import bounded, gate_of
 from infra.ddl_lock import with_ddl_lock
+
+ASSESSMENTS = "assessments"  # the projection's name: the prefix of its tables and variables
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +170,11 @@ STORES: dict[str, type[AssessmentStore]] = {
     "eventsourcing.sqlite": SQLiteAssessmentStore,
     "eventsourcing.postgres": PostgresAssessmentStore,
 }
+
+
+def assessment_store(persistence: Mapping[str, str]) -> AssessmentStore:
+    """The store of the persistence environment's backend (tables created unless
+    ``CREATE_TABLE`` says no)."""
+    env = Environment(ASSESSMENTS, {**os.environ, **persistence})
+    module = persistence.get("PERSISTENCE_MODULE", "eventsourcing.popo")
+    return InfrastructureFactory[AssessmentStore].construct(env).tracking_recorder(STORES[module])

@@ -49,6 +49,7 @@ def _sqlite(url: str) -> dict[str, str]:
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": unquote(url[len(prefix) :]),
         "SQLITE_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": "infra.ledger_recorders:SQLiteLedgerRecorder",
     }
 
 

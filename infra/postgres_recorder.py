@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -57,6 +58,11 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         self._invoke = SQL("SELECT * FROM {schema}.{function}(%b, %b, %b, %b)").format(
             schema=schema, function=Identifier(self._function)
         )
+        self._select_rows = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            "FROM {schema}.{table} WHERE originator_id = %s AND originator_version > %s "
+            "AND originator_version <= %s ORDER BY originator_version"
+        ).format(schema=schema, table=Identifier(self.events_table_name))
 
     def create_table(self) -> None:
         gate_of(self.datastore)
@@ -65,6 +71,26 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
     select_events = bounded(PostgresApplicationRecorder.select_events)
     select_notifications = bounded(PostgresApplicationRecorder.select_notifications)
     max_notification_id = bounded(PostgresApplicationRecorder.max_notification_id)
+
+    @bounded
+    def select_rows(
+        self, originator_id: UUID, gt: int, lte: int
+    ) -> Sequence[tuple[int, StoredEvent]]:
+        """``(notification id, stored event)`` for versions in ``(gt, lte]``, in order."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._select_rows, (originator_id, gt, lte), prepare=True)
+            return [
+                (
+                    row["notification_id"],
+                    StoredEvent(
+                        originator_id=row["originator_id"],
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=bytes(row["state"]),
+                    ),
+                )
+                for row in curs.fetchall()
+            ]
 
     @bounded
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:

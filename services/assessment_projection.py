@@ -22,14 +22,13 @@ from eventsourcing.projection import Projection
 
 from domain.assessment.closure import closure, closure_subjects, licence_ids
 from domain.assessment.policies import POLICIES
-from domain.assessment.report import assess, catalogue_for
+from domain.assessment.report import answer, catalogue_for
 from domain.assessment.world import Recorded, World
-from domain.canonical import canonical_json
 from domain.ledger import Ledger
 from domain.licences.catalogue import LicenceCatalogue, definition_key
-from infra.assessment_store import AssessmentStore, StoredAssessment
-from services.ledger_app import APPENDED_TOPIC, LedgerApplication
-from services.recorded import recorded_from_event
+from infra.assessment_store import ASSESSMENTS, AssessmentStore, StoredAssessment
+from infra.event_log import APPENDED_TOPIC, CommittedLeaf, EventLog
+from services.recorded import recorded_from_event, recorded_from_leaf
 
 _log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ class AssessmentProjection(Projection[AssessmentStore]):
     view's tracking position is the last flush: the events since are folded again on restart
     (``warm_up`` replays up to the tracking position only), so every event counts once."""
 
-    name = "assessments"
+    name = ASSESSMENTS
     topics = (APPENDED_TOPIC,)
 
     def __init__(self, view: AssessmentStore) -> None:
@@ -71,21 +70,18 @@ class AssessmentProjection(Projection[AssessmentStore]):
         )
         self._flusher.start()
 
-    def warm_up(self, app: LedgerApplication, application_name: str) -> None:
+    def warm_up(self, events: EventLog) -> None:
         """Rebuild the in-memory world up to the view's tracking position (nothing written)."""
-        upto = self.view.max_tracking_id(application_name) or 0
+        upto = self.view.max_tracking_id(events.name) or 0
         after = 0
         while after < upto:
-            notifications = app.recorder.select_notifications(
-                start=after, limit=1000, stop=upto, topics=self.topics, inclusive_of_start=False
-            )
-            if not notifications:
+            page = events.committed_after(after, stop=upto, leaves_only=True)
+            for leaf in page.items:
+                assert isinstance(leaf, CommittedLeaf)
+                self.world.add(recorded_from_leaf(leaf))
+            if not page.full:
                 break
-            for notification in notifications:
-                event = app.mapper.to_domain_event(notification)
-                assert isinstance(event, Ledger.StatementAppended)
-                self.world.add(recorded_from_event(event, notification.id))
-            after = notifications[-1].id
+            after = page.last
         with self.lock:
             for model_id in self.world.models:
                 self._watch(model_id, closure(self.world, model_id))
@@ -93,13 +89,18 @@ class AssessmentProjection(Projection[AssessmentStore]):
         self._advance(upto)
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """Fold one event; an event already folded (a restarted subscription resumes from the
+        """Fold one event of the library's subscription (see :meth:`process_leaf`)."""
+        if isinstance(domain_event, Ledger.StatementAppended):
+            self._fold(recorded_from_event(domain_event, tracking.notification_id), tracking)
+
+    def process_leaf(self, leaf: CommittedLeaf, tracking: Tracking) -> None:
+        """Fold one leaf; a leaf already folded (a restarted subscription resumes from the
         last flush) is skipped, so each counts once."""
-        if not isinstance(domain_event, Ledger.StatementAppended):
-            return
+        self._fold(recorded_from_leaf(leaf), tracking)
+
+    def _fold(self, recorded: Recorded, tracking: Tracking) -> None:
         if tracking.notification_id <= self.folded_position:
             return
-        recorded = recorded_from_event(domain_event, tracking.notification_id)
         with self.lock:
             self.world.add(recorded)
             self._dirty.update(self._affected(recorded))
@@ -198,18 +199,12 @@ class AssessmentProjection(Projection[AssessmentStore]):
         return {m for m in models if m in self.world.models}
 
     def _assess(self, model_id: str) -> list[StoredAssessment]:
-        evidence = closure(self.world, model_id)
+        rows = []
+        for policy in POLICIES:
+            body, evidence = answer(self.world, model_id, policy)
+            rows.append(StoredAssessment(model_id, policy, body, evidence[-1].position or 0))
         self._watch(model_id, evidence)
-        position = max(r.position or 0 for r in evidence)
-        return [
-            StoredAssessment(
-                model_id,
-                policy,
-                canonical_json(assess(self.world, model_id, policy, position, None)),
-                position,
-            )
-            for policy in POLICIES
-        ]
+        return rows
 
     def _watch(self, model_id: str, evidence: list[Recorded]) -> None:
         watched = closure_subjects(self.world, model_id)

@@ -14,18 +14,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.assessment.closure import closure, closure_subjects
+from domain.assessment.closure import closure_subjects
 from domain.assessment.policies import POLICIES
-from domain.assessment.report import UnknownModel, assess, catalogue_for
+from domain.assessment.report import UnknownModel, answer, catalogue_for
 from domain.assessment.world import Recorded, World
-from domain.canonical import canonical_json
 from domain.encoding import format_utc_time_compact
-from domain.licences.catalogue import LicenceCatalogue, definition_key
+from domain.licences.catalogue import LicenceCatalogue
 from domain.rejections import Rejection, RejectionKind
 from services.as_of import AsOf, parse_rfc3339
-from services.ledger_view import LedgerView
+from services.ledger_view import LeafRecord, LedgerView
 from services.reads import LedgerReads
-from services.recorded import recorded_from_event
+from services.recorded import recorded_from_leaf
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,23 +75,19 @@ class Assessments:
         moment = parse_at(at)
         self._view.catch_up()
         world = self._closure_world(model_id, as_of, moment)
-        evidence = closure(world, model_id) if model_id in world.models else []
-        position = max((r.position or 0 for r in evidence), default=None)
         try:
-            report = assess(world, model_id, policy, position, _at_text(at, moment))
+            body, evidence = answer(world, model_id, policy, _at_text(at, moment))
         except UnknownModel:
             when = " as of then" if as_of or at else ""
             raise Rejection(
                 RejectionKind.NOT_FOUND, f"no model version '{model_id}'{when}"
             ) from None
-        return Assessment(canonical_json(report), evidence, world)
+        return Assessment(body, evidence, world)
 
     def catalogue(self) -> LicenceCatalogue:
         """The catalogue with every ``LicenceDefined`` at the head, read from the events."""
         self._view.catch_up()
-        with self._view.lock:
-            spellings = {s for names in self._view.state.licences.values() for s in names}
-        return catalogue_for(_fold(self._events_of(spellings, None), None))
+        return catalogue_for(_fold(self._events_of(self._view.licence_spellings(), None), None))
 
     def _closure_world(self, model_id: str, as_of: AsOf | None, moment: datetime | None) -> World:
         loaded: dict[str, Recorded] = {}
@@ -112,17 +107,15 @@ class Assessments:
         return world
 
     def _events_of(self, subjects: Iterable[str], as_of: AsOf | None) -> list[Recorded]:
-        view = self._view
-        with view.lock:  # a licence id stands for its definitions under every spelling
-            spellings = view.state.licences
-            names = {n for s in subjects for n in (s, *spellings.get(definition_key(s), ()))}
-            leaves = sorted(
-                i
-                for s in names
-                for i in view.by_subject.get(s, ())
-                if as_of is None or as_of.includes(view.leaves[i])
-            )
-        return [recorded_from_event(e, position) for e, position in self._reads.appended(leaves)]
+        """The statements of these subjects (a licence id under every spelling) up to
+        ``as_of``, in log order."""
+        leaves = self._view.leaves_of(subjects, as_of.includes if as_of is not None else _any)
+        indices = [leaf.leaf_index for leaf in leaves]
+        return [recorded_from_leaf(leaf) for leaf in self._reads.committed(indices)]
+
+
+def _any(leaf: LeafRecord) -> bool:
+    return True
 
 
 def _fold(events: Iterable[Recorded], moment: datetime | None) -> World:

@@ -9,19 +9,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from eventsourcing.persistence import InfrastructureFactory
-from eventsourcing.utils import Environment
 
 from domain.licences.catalogue import LicenceCatalogue
-from infra.assessment_store import STORES, AssessmentStore
+from infra.assessment_store import assessment_store
 from infra.checkpoint_file import CheckpointFile
+from infra.event_log import EventLog
 from infra.settings import PROJECTION_MODES
 from services.as_of import AsOf
 from services.assessment_projection import AssessmentProjection
 from services.assessments import Assessments, check_policy
 from services.bundles import Bundles
 from services.head_answers import HeadAnswers, InlineAnswers, StoredAnswers
-from services.ledger_app import LedgerApplication
 from services.ledger_view import LedgerView, ModelSummary
 from services.projection_runners import InProcessRunner, LibraryRunner, ProjectionRunner
 from services.reads import LedgerReads
@@ -36,7 +34,7 @@ def utc_now() -> datetime:
 
 @dataclass(slots=True)
 class LedgerServices:
-    app: LedgerApplication
+    events: EventLog
     view: LedgerView
     submission: Submission
     reads: LedgerReads
@@ -78,8 +76,7 @@ class LedgerServices:
     @property
     def head_position(self) -> int:
         """The position of the last leaf this process has seen (its own writes included)."""
-        leaves = self.view.leaves
-        return leaves[-1].position if leaves else 0
+        return self.view.head_position()
 
     def catalogue(self) -> LicenceCatalogue:
         """The built-in catalogue with the ledger's licence definitions at the head."""
@@ -89,12 +86,12 @@ class LedgerServices:
     def models(self) -> list[ModelSummary]:
         """Every model version recorded, by id."""
         self.view.catch_up()
-        return self.view.model_summaries()
+        return self.view.models()
 
     def close(self) -> None:
         self.answers.close(self.head_position)
         self.verifier.close()
-        self.app.close()
+        self.events.close()
 
 
 def open_ledger(
@@ -117,18 +114,18 @@ def open_ledger(
     postgres = persistence.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
     if projection == "external" and not postgres:
         raise ValueError("--projection external needs PostgreSQL (a worker shares the store)")
-    app = LedgerApplication(env=dict(persistence))
-    view = LedgerView(app, operator_keys)
+    events = EventLog(persistence, origin)
+    view = LedgerView(events, operator_keys)
     view.catch_up()
     state = CheckpointFile(state_dir, origin) if state_dir is not None else None
     log = TransparencyLog(view, origin, log_key, state)
     log.open()
-    answers = _answers(app, persistence, projection)
+    answers = _answers(events, persistence, projection)
     verifier = ParallelVerifier(workers=min(4, os.cpu_count() or 1))  # beside the admitting thread
     reads = LedgerReads(view)
     assessments = Assessments(view, reads, answers.hint)
     return LedgerServices(
-        app=app,
+        events=events,
         view=view,
         submission=Submission(view, log, clock, verifier, on_commit=answers.wake),
         reads=reads,
@@ -142,24 +139,18 @@ def open_ledger(
     )
 
 
-def _answers(app: LedgerApplication, persistence: Mapping[str, str], mode: str) -> HeadAnswers:
+def _answers(events: EventLog, persistence: Mapping[str, str], mode: str) -> HeadAnswers:
     store = assessment_store(persistence)
     if mode == "external":
-        return StoredAnswers(store, app.name)
+        return StoredAnswers(store, events.name)
     projection = AssessmentProjection(store)
-    projection.warm_up(app, app.name)
-    return InlineAnswers(projection, start_runner(app, projection, persistence))
-
-
-def assessment_store(persistence: Mapping[str, str]) -> AssessmentStore:
-    env = Environment(AssessmentProjection.name, {**os.environ, **persistence})
-    module = persistence.get("PERSISTENCE_MODULE", "eventsourcing.popo")
-    return InfrastructureFactory[AssessmentStore].construct(env).tracking_recorder(STORES[module])
+    projection.warm_up(events)
+    return InlineAnswers(projection, start_runner(events, projection, persistence))
 
 
 def start_runner(
-    app: LedgerApplication, projection: AssessmentProjection, persistence: Mapping[str, str]
+    events: EventLog, projection: AssessmentProjection, persistence: Mapping[str, str]
 ) -> ProjectionRunner:
     if persistence.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         return LibraryRunner(projection, persistence)
-    return InProcessRunner(app, projection)
+    return InProcessRunner(events, projection)

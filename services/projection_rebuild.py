@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from infra.assessment_store import assessment_store
+from infra.event_log import EventLog
 from services.assessment_projection import AssessmentProjection
-from services.ledger_app import open_existing_ledger
-from services.ledger_services import assessment_store
 from services.projection_runners import feed_projection
 
 
@@ -17,15 +17,15 @@ def rebuild_projections(persistence: Mapping[str, str]) -> int:
 
     ``persistence`` must name a database that holds a ledger (``NotALedger`` otherwise); only
     the projection's own tables are created if missing."""
-    app = open_existing_ledger(persistence)
+    events = EventLog(persistence, origin="", existing=True)
     try:
         store = assessment_store({k: v for k, v in persistence.items() if k != "CREATE_TABLE"})
-        store.clear(app.name)
+        store.clear(events.name)
         projection = AssessmentProjection(store)
         replayed = 0
-        while count := feed_projection(app, projection, limit=1000):
+        while count := feed_projection(events, projection, limit=1000):
             replayed += count
         projection.stop()
         return replayed
     finally:
-        app.close()
+        events.close()

@@ -19,8 +19,8 @@ from typing import Protocol
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import BaseProjectionRunner
 
+from infra.event_log import CommittedLeaf, EventLog, LedgerApplication
 from services.assessment_projection import AssessmentProjection
-from services.ledger_app import LedgerApplication
 
 _POLL_SECONDS = 1.0
 RESTART_SECONDS = 1.0
@@ -112,8 +112,8 @@ class LibraryRunner:
 class InProcessRunner:
     """Feeds new events to the projection from a thread of this process."""
 
-    def __init__(self, app: LedgerApplication, projection: AssessmentProjection) -> None:
-        self._app = app
+    def __init__(self, events: EventLog, projection: AssessmentProjection) -> None:
+        self._events = events
         self._projection = projection
         self._woken = threading.Event()
         self._stopping = threading.Event()
@@ -123,7 +123,7 @@ class InProcessRunner:
 
     def catch_up(self) -> None:
         """Process every event after the tracking position (on the calling thread)."""
-        while feed_projection(self._app, self._projection, limit=500):
+        while feed_projection(self._events, self._projection, limit=500):
             pass
         self._projection.flush()
 
@@ -155,13 +155,10 @@ class InProcessRunner:
         self._projection.stop()
 
 
-def feed_projection(app: LedgerApplication, projection: AssessmentProjection, limit: int) -> int:
-    """Give the projection up to ``limit`` events after its tracking position; how many."""
-    start = projection.folded_position
-    notifications = app.recorder.select_notifications(
-        start=start, limit=limit, topics=projection.topics, inclusive_of_start=False
-    )
-    for notification in notifications:
-        event = app.mapper.to_domain_event(notification)
-        projection.process_event(event, Tracking(app.name, notification.id))
-    return len(notifications)
+def feed_projection(events: EventLog, projection: AssessmentProjection, limit: int) -> int:
+    """Give the projection up to ``limit`` leaves after its tracking position; how many."""
+    page = events.committed_after(projection.folded_position, limit, leaves_only=True)
+    for leaf in page.items:
+        assert isinstance(leaf, CommittedLeaf)
+        projection.process_leaf(leaf, Tracking(events.name, leaf.position))
+    return len(page.items)

@@ -13,9 +13,9 @@ import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from infra.assessment_store import assessment_store
+from infra.event_log import EventLog
 from services.assessment_projection import AssessmentProjection
-from services.ledger_app import LedgerApplication
-from services.ledger_services import assessment_store
 from services.projection_runners import LibraryRunner
 
 REPORT_SECONDS = 5.0
@@ -30,10 +30,10 @@ def run_projection_worker(
     """Keep the stored answers up to date until ``stopping`` is set (PostgreSQL only),
     touching ``heartbeat`` every ``REPORT_SECONDS`` while its subscription runs (a liveness
     probe for orchestrators)."""
-    app = LedgerApplication(env=dict(persistence))
+    events = EventLog(persistence, origin="")
     try:
         projection = AssessmentProjection(assessment_store(persistence))
-        projection.warm_up(app, app.name)
+        projection.warm_up(events)
         report(f"resuming after position {projection.position}")
         runner = LibraryRunner(projection, persistence)
         reported = projection.position
@@ -48,4 +48,4 @@ def run_projection_worker(
             runner.stop()
         report(f"stopped at position {projection.position}")
     finally:
-        app.close()
+        events.close()

@@ -11,16 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.catalogue import SubjectKind
-from domain.encoding import b64decode_strict
-from domain.ledger import LEDGER_ID, Ledger, recorded_at_text
+from domain.encoding import b64decode_strict, format_utc_time
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import recorded_statement
 from domain.subject_view import SignedStatement, subject_state
+from infra.event_log import CommittedLeaf, EventLog
 from services.as_of import AsOf
-from services.ledger_app import APPENDED_TOPIC
-from services.ledger_view import LedgerView
-
-_STREAM_OFFSET = 2  # leaf i is version i + 2 of the ledger stream (version 1 is Started)
+from services.ledger_view import LeafRecord, LedgerView
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,51 +41,39 @@ class SubjectReport:
 class LedgerReads:
     def __init__(self, view: LedgerView) -> None:
         self._view = view
+        self._events: EventLog = view.log
 
     def events_page(self, after: int, limit: int) -> tuple[list[LoggedEvent], int | None]:
         """Events with position > ``after`` in log order, and the ``after`` of the next page."""
-        notifications = self._view.app.recorder.select_notifications(
-            start=after, limit=limit + 1, topics=(APPENDED_TOPIC,), inclusive_of_start=False
-        )
-        events = [
-            _logged(self._view.app.mapper.to_domain_event(n), n.id) for n in notifications[:limit]
-        ]
-        more = len(notifications) > limit
+        page = self._events.committed_after(after, limit + 1, leaves_only=True)
+        leaves = [item for item in page.items if isinstance(item, CommittedLeaf)]
+        events = [_logged(leaf) for leaf in leaves[:limit]]
+        more = len(leaves) > limit
         return events, (events[-1].position if more else None)
 
     def event(self, event_id: str) -> LoggedEvent:
         self._view.catch_up()
-        leaf_index = self._view.by_event_id.get(event_id)
+        leaf_index = self._view.leaf_of(event_id)
         if leaf_index is None:
             raise Rejection(RejectionKind.NOT_FOUND, f"no event {event_id} is recorded")
         return next(self.leaves([leaf_index]))
 
     def leaves(self, leaf_indices: Sequence[int]) -> Iterator[LoggedEvent]:
         """The recorded events at these leaf indices (ascending), read in contiguous runs."""
-        for appended, position in self.appended(leaf_indices):
-            yield _logged(appended, position)
+        for leaf in self.committed(leaf_indices):
+            yield _logged(leaf)
 
-    def appended(
-        self, leaf_indices: Sequence[int]
-    ) -> Iterator[tuple[Ledger.StatementAppended, int]]:
-        """The stored ledger events at these leaf indices (ascending) with their positions."""
-        view = self._view
+    def committed(self, leaf_indices: Sequence[int]) -> Iterator[CommittedLeaf]:
+        """The stored leaves at these leaf indices (ascending)."""
         for first, last in _runs(leaf_indices):
-            for stored in view.app.events.get(
-                LEDGER_ID, gt=first + _STREAM_OFFSET - 1, lte=last + _STREAM_OFFSET
-            ):
-                assert isinstance(stored, Ledger.StatementAppended)
-                yield stored, view.leaves[stored.leaf_index].position
+            yield from self._events.leaves(first, last)
 
     def subject(self, subject_id: str, as_of: AsOf | None = None) -> SubjectReport:
         view = self._view
         view.catch_up()
-        with view.lock:
-            leaves = [view.leaves[i] for i in view.by_subject.get(subject_id, ())]
-            record = view.state.subjects.get(subject_id)
-            signer = view.state.signers.get(subject_id)
-        if as_of is not None:
-            leaves = [leaf for leaf in leaves if as_of.includes(leaf)]
+        record, signer = view.subject(subject_id), view.signer(subject_id)
+        leaves = view.leaves_of([subject_id], as_of.includes if as_of is not None else _any)
+        leaves = [leaf for leaf in leaves if leaf.subject == subject_id]
         configured = signer is not None and signer.configured and record is None
         if not configured and (record is None or not leaves):
             raise Rejection(
@@ -114,14 +99,17 @@ class LedgerReads:
         )
 
 
-def _logged(event: Any, position: int) -> LoggedEvent:
-    assert isinstance(event, Ledger.StatementAppended)
+def _any(leaf: LeafRecord) -> bool:
+    return True
+
+
+def _logged(leaf: CommittedLeaf) -> LoggedEvent:
     return LoggedEvent(
-        position=position,
-        leaf_index=event.leaf_index,
-        event_id=event.event_id,
-        recorded_at=recorded_at_text(event),
-        envelope=event.envelope,
+        position=leaf.position,
+        leaf_index=leaf.leaf_index,
+        event_id=leaf.event_id,
+        recorded_at=format_utc_time(leaf.recorded_at),
+        envelope=leaf.envelope,
     )
 
 

@@ -6,6 +6,7 @@ from domain.assessment.world import Recorded
 from domain.encoding import b64decode_strict
 from domain.ledger import Ledger
 from domain.statement import recorded_statement
+from infra.event_log import CommittedLeaf
 
 
 def recorded_from_event(event: Ledger.StatementAppended, position: int) -> Recorded:
@@ -16,4 +17,15 @@ def recorded_from_event(event: Ledger.StatementAppended, position: int) -> Recor
         signers=tuple(s["keyid"] for s in envelope["signatures"]),
         leaf_index=event.leaf_index,
         position=position,
+    )
+
+
+def recorded_from_leaf(leaf: CommittedLeaf) -> Recorded:
+    envelope = leaf.envelope
+    return Recorded(
+        statement=recorded_statement(b64decode_strict(envelope["payload"])),
+        event_id=leaf.event_id,
+        signers=tuple(s["keyid"] for s in envelope["signatures"]),
+        leaf_index=leaf.leaf_index,
+        position=leaf.position,
     )

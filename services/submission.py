@@ -19,7 +19,6 @@ order. Answers are given only after the commit (durable acknowledgement).
 
 from __future__ import annotations
 
-import copy
 import random
 import threading
 import time
@@ -27,16 +26,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from eventsourcing.persistence import IntegrityError
-
 from domain.admission import Verify, admit, verified_signer
-from domain.checkpoint_log import CheckpointLog
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope
 from domain.leaf import envelope_leaf_hash
-from domain.ledger import Ledger
 from domain.ledger_state import LedgerState
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
+from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
 from services.ledger_view import LeafRecord, LedgerView
 from services.transparency_log import TransparencyLog
 from services.verification import ParallelVerifier
@@ -100,8 +96,8 @@ class Submission:
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self._view = view
+        self._events: EventLog = view.log
         self._log = log
-        self._origin = log.origin
         self._clock = clock
         self._verifier = verifier or ParallelVerifier(workers=0)
         self._on_commit = on_commit
@@ -114,7 +110,7 @@ class Submission:
         (:class:`LogUnsafe` when the log may not be extended: nothing is admitted then)."""
         self._log.require_safe()
         # Signature checks start now, on the pool, while this request waits for the write lock.
-        request = _Request(envelopes, self._verifier.prepare(self._view.state, envelopes))
+        request = _Request(envelopes, self._verifier.prepare(self._view.signer, envelopes))
         with self._queue_lock:
             self._queue.append(request)
         with self._write_lock:
@@ -153,10 +149,8 @@ class Submission:
             for request in requests:  # each attempt admits against the head it sees
                 request.plan.clear()
                 request.error = None
-            with self._view.lock:  # admit against one consistent head
-                group = self._admit(requests)
-                head = copy.deepcopy(self._view.ledger)
-                checkpoints = copy.deepcopy(self._view.checkpoints)
+            with self._view.admitting() as (state, at_size):  # one consistent head
+                group = self._admit(requests, state)
             if not refreshed and _refused_by_state(requests):
                 # Another instance may have written what this view has not read yet (the key's
                 # enrolment, the referenced subject): refuse only after catching up (§4).
@@ -168,8 +162,8 @@ class Submission:
                 self._answer(group, [])
                 return
             try:
-                leaves = self._commit(head, checkpoints, group)
-            except IntegrityError:  # another process appended first: catch up, admit again
+                leaves = self._commit(at_size, group)
+            except LogMoved:  # another process appended first: catch up, admit again
                 time.sleep(random.uniform(0, backoff))
                 backoff = min(backoff * 2, 0.05)
                 self._view.catch_up()
@@ -181,8 +175,8 @@ class Submission:
             if not request.finished:
                 request.error = Rejection(RejectionKind.CONFLICT, "the ledger is too busy; retry")
 
-    def _admit(self, requests: list[_Request]) -> _Group:
-        group = _Group(self._view.state.draft(), [])
+    def _admit(self, requests: list[_Request], state: LedgerState) -> _Group:
+        group = _Group(state.draft(), [])
         for request in requests:
             layer = group.draft.draft()
             added, errors = self._admit_request(request, layer, group, request.verify)
@@ -199,16 +193,15 @@ class Submission:
     def _admit_request(
         self, request: _Request, layer: LedgerState, group: _Group, verify: Verify
     ) -> tuple[list[tuple[Envelope, Statement]], list[BatchError]]:
-        view = self._view
         added: list[tuple[Envelope, Statement]] = []
         errors: list[BatchError] = []
         mine: dict[str, int] = {}
         for index, envelope in enumerate(request.envelopes):
             event_id = envelope.event_id
             try:
-                if event_id in view.by_event_id:
-                    self._check_repeat(envelope, verify)
-                    request.plan.append(("recorded", view.by_event_id[event_id]))
+                if (recorded := self._view.leaf_of(event_id)) is not None:
+                    self._check_repeat(layer, envelope, verify)
+                    request.plan.append(("recorded", recorded))
                 elif event_id in group.new_ids:
                     request.plan.append(("new", group.new_ids[event_id]))
                 elif event_id in mine:
@@ -223,51 +216,38 @@ class Submission:
                 errors.append(BatchError(index, rejection.kind, rejection.detail))
         return added, errors
 
-    def _check_repeat(self, envelope: Envelope, verify: Verify) -> None:
+    @staticmethod
+    def _check_repeat(state: LedgerState, envelope: Envelope, verify: Verify) -> None:
         """A repeat must still carry valid signatures by keys the ledger knows."""
         if envelope.payload_type != STATEMENT_PAYLOAD_TYPE:
             raise Rejection(RejectionKind.UNSUPPORTED_PAYLOAD_TYPE, "payloadType mismatch")
         for index in range(len(envelope.signatures)):
-            verified_signer(self._view.state, envelope, index, verify)
+            verified_signer(state, envelope, index, verify)
 
-    def _commit(
-        self, head: Ledger | None, checkpoints: CheckpointLog | None, group: _Group
-    ) -> list[LeafRecord]:
-        """Save the group's leaves on top of ``head``, with the signed checkpoint of the tree
-        they make, in one transaction; IntegrityError if the head moved meanwhile (the
-        checkpoint, signed for a tree that was not stored, is then never handed out)."""
-        view = self._view
-        ledger = head or Ledger(self._origin)
-        first_leaf, now = ledger.size, self._clock()
-        hashes = []
-        for envelope, _ in group.new:
-            document = envelope.to_json()
-            hashes.append(envelope_leaf_hash(document))
-            ledger.append_statement(envelope.event_id, document, hashes[-1].hex(), now)
-        with view.lock:
-            root = view.tree.root_after(hashes) if view.size == first_leaf else None
-        if root is None:  # a catch-up moved the view: the save would conflict anyway
-            raise IntegrityError("the ledger head moved")
-        signed = checkpoints or CheckpointLog()
-        size = first_leaf + len(hashes)
-        signed.record(size, root, self._log.sign_tree(size, root))
-        recordings = view.app.save(ledger, signed)[: len(group.new) + (head is None)]
-        with view.lock:
-            if head is None:  # the ledger's first commit also holds its Started event
-                started, *recordings = recordings
-                view.apply(started.domain_event, started.notification.id)
-            committed = [
-                (r.domain_event, r.notification.id, statement)
-                for r, (_, statement) in zip(recordings, group.new, strict=True)
-            ]
-            view.apply_own_commit(ledger, group.draft, committed, signed)
-            return view.leaves[first_leaf : first_leaf + len(group.new)]
+    def _commit(self, at_size: int, group: _Group) -> list[LeafRecord]:
+        """Append the group's leaves to a log of ``at_size`` leaves, with the signed checkpoint
+        of the tree they make, in one transaction; :class:`LogMoved` if the log moved
+        meanwhile (the checkpoint, signed for a tree that was not stored, is then never handed
+        out)."""
+        documents = [envelope.to_json() for envelope, _ in group.new]
+        new = [
+            NewLeaf(envelope.event_id, document, envelope_leaf_hash(document))
+            for (envelope, _), document in zip(group.new, documents, strict=True)
+        ]
+        root = self._view.root_after([leaf.leaf_hash for leaf in new], at_size)
+        if root is None:  # a catch-up moved the view: the append would conflict anyway
+            raise LogMoved("the view moved on")
+        size = at_size + len(new)
+        signed = SignedTree(size, root, self._log.sign_tree(size, root))
+        leaves, checkpoint = self._events.append(new, at_size, signed, self._clock())
+        statements = [statement for _, statement in group.new]
+        self._view.adopt_commit(group.draft, list(zip(leaves, statements, strict=True)), checkpoint)
+        return [self._view.leaf(i) for i in range(at_size, size)]
 
     def _answer(self, group: _Group, leaves: list[LeafRecord]) -> None:
-        view = self._view
         for request in group.requests:
             request.result = [
-                Recorded(leaves[i], True) if where == "new" else Recorded(view.leaves[i], False)
+                Recorded(leaves[i], True) if where == "new" else Recorded(self._view.leaf(i), False)
                 for where, i in request.plan
             ]
 

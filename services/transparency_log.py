@@ -14,25 +14,20 @@ listed with the sizes they signed.
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 
 from domain.bundle.attestation import sign_attestation
 from domain.checkpoint import Checkpoint, key_id, sign_checkpoint, vkey
-from domain.checkpoint_log import CheckpointLog
 from domain.encoding import b64decode_strict, b64encode
 from domain.envelope import keyid_for, raw_public_key
-from domain.ledger import LEDGER_ID, Ledger
-from domain.log_keys import KEYRING_ID, LogKeyring
 from domain.rejections import Rejection, RejectionKind
 from infra.checkpoint_file import CheckpointDisagrees, CheckpointFile, CheckpointFileError
+from infra.event_log import EventLog, LogMoved, SignedTree
 from services.ledger_view import LedgerView
 
 _log = logging.getLogger(__name__)
@@ -69,6 +64,7 @@ class TransparencyLog:
         state: CheckpointFile | None = None,
     ) -> None:
         self._view = view
+        self._events: EventLog = view.log
         self._origin = origin
         self._key = log_key
         self._state = state
@@ -108,11 +104,7 @@ class TransparencyLog:
         except CheckpointFileError as error:
             self._halt(f"{error}; fix or remove the file, then restart")
             return
-        with self._view.lock:
-            size = self._view.tree.size
-            root = (
-                self._view.tree.root(recorded.size) if recorded and recorded.size <= size else None
-            )
+        size = self._view.size
         if recorded is None:
             if size:
                 _log.warning(
@@ -121,7 +113,7 @@ class TransparencyLog:
                     size,
                 )
             return
-        if root is None or root != recorded.root:
+        if self._view.root_if_within(recorded.size) != recorded.root:
             self._halt(
                 f"this log ({self._origin}) already signed a checkpoint of {recorded.size} "
                 f"entries (root {recorded.root.hex()}, kept in {self._state.path}) that the "
@@ -135,15 +127,10 @@ class TransparencyLog:
     def check_database_extends_view(self) -> None:
         """Halt if the database now holds fewer entries than this server has seen (it failed
         over to a lagging replica, or was restored under a running server). One query."""
-        view = self._view
-        (stored,) = view.app.recorder.select_events(LEDGER_ID, desc=True, limit=1) or (None,)
-        size = 0
-        if stored is not None:
-            last = view.app.mapper.to_domain_event(stored)
-            size = last.leaf_index + 1 if isinstance(last, Ledger.StatementAppended) else 0
-        if size < view.size:
+        stored, seen = self._events.stored_size(), self._view.size
+        if stored < seen:
             self._halt(
-                f"the database now holds {size} entries, fewer than the {view.size} this "
+                f"the database now holds {stored} entries, fewer than the {seen} this "
                 "server has seen and signed: it failed over to a lagging replica or was "
                 "restored from a backup. Bring back the newer database and restart, or start "
                 "a new log under a new origin"
@@ -157,49 +144,31 @@ class TransparencyLog:
     def _store_current(self) -> None:
         """Store a signed checkpoint of the current tree unless one is stored (a ledger
         written before checkpoints were stored, or an empty one)."""
-        view = self._view
         for _ in range(10):
-            view.catch_up()
-            with view.lock:
-                size, root = view.tree.size, view.tree.root()
-                signed = copy.deepcopy(view.checkpoints)
-            if signed is not None and signed.tree_size == size:
+            self._view.catch_up()
+            size, stored = self._view.size, self._view.checkpoint()
+            if stored is not None and stored.tree_size == size:
                 return
-            signed = signed or CheckpointLog()
-            signed.record(size, root, self.sign_tree(size, root))
+            root = self._view.root(size)
             try:
-                view.app.save(signed)
-            except IntegrityError:  # another instance stored one: look again
+                self._events.record_checkpoint(SignedTree(size, root, self.sign_tree(size, root)))
+            except LogMoved:  # another instance wrote meanwhile: look again
                 continue
-            with view.lock:
-                if view.checkpoints is None or signed.version > view.checkpoints.version:
-                    view.checkpoints = signed
+            self._view.catch_up()
             return
         raise RuntimeError("could not store a checkpoint of the current tree")
 
     def activate_key(self) -> None:
         """Record this server's log key in the keyring if it is not the active one."""
-        app = self._view.app
         public = b64encode(raw_public_key(self._key.public_key()))
         for _ in range(10):
             self._view.catch_up()
-            keyring = self._keyring() or LogKeyring()
-            if not keyring.activate(self._origin, public, self._view.size):
-                return
             try:
-                app.save(keyring)
+                self._events.activate_log_key(self._origin, public, self._view.size)
                 return
-            except IntegrityError:  # another instance changed the keyring: look again
+            except LogMoved:  # another instance changed the keyring: look again
                 continue
         raise RuntimeError("could not record the log key in the keyring")
-
-    def _keyring(self) -> LogKeyring | None:
-        try:
-            keyring: object = self._view.app.repository.get(KEYRING_ID)
-        except AggregateNotFoundError:
-            return None
-        assert isinstance(keyring, LogKeyring)
-        return keyring
 
     def sign_tree(self, size: int, root: bytes) -> str:
         """The signed checkpoint note of the tree (``size``, ``root``), for the caller to store
@@ -210,13 +179,11 @@ class TransparencyLog:
     def checkpoint(self) -> str:
         """The newest stored checkpoint, once the state file holds it (or a larger one)."""
         self.require_safe()
-        with self._view.lock:
-            signed = self._view.checkpoints
-            note, size = (signed.note, signed.tree_size) if signed else ("", -1)
-        if not note:
+        stored = self._view.checkpoint()
+        if stored is None:
             raise LogUnsafe("no signed checkpoint is stored yet; the server is starting")
-        self._publish(note, size)
-        return note
+        self._publish(stored.note, stored.tree_size)
+        return stored.note
 
     def _publish(self, note: str, size: int) -> None:
         if self._state is None or size <= self._published:
@@ -225,7 +192,7 @@ class TransparencyLog:
             if size <= self._published:
                 return
             try:
-                self._state.advance(note, self._root_at)
+                self._state.advance(note, self._view.root_if_within)
             except CheckpointDisagrees as disagreement:
                 recorded = disagreement.recorded
                 self._halt(
@@ -238,11 +205,6 @@ class TransparencyLog:
             except CheckpointFileError as error:
                 raise LogUnsafe(f"{error}; the checkpoint cannot be kept safe") from error
             self._published = max(self._published, size)
-
-    def _root_at(self, size: int) -> bytes | None:
-        with self._view.lock:
-            tree = self._view.tree
-            return tree.root(size) if size <= tree.size else None
 
     def sign_attestation(self, statement: dict[str, Any]) -> dict[str, Any]:
         self.require_safe()
@@ -258,54 +220,49 @@ class TransparencyLog:
         """For each leaf: the current signed checkpoint and the inclusion proof to it."""
         note = self.checkpoint()
         size = int(note.split("\n", 2)[1])
-        with self._view.lock:
-            tree = self._view.tree
-            return [
-                Receipt(i, note, [h.hex() for h in tree.inclusion_proof(i, size)])
-                for i in leaf_indices
-            ]
+        proofs = self._view.inclusion_proofs(leaf_indices, size)
+        return [
+            Receipt(i, note, [h.hex() for h in proof])
+            for i, proof in zip(leaf_indices, proofs, strict=True)
+        ]
 
     def inclusion(self, index: int, tree_size: int | None) -> dict[str, Any]:
         self._view.catch_up()
-        with self._view.lock:
-            tree = self._view.tree
-            size = tree.size if tree_size is None else tree_size
-            _check_range(
-                0 <= index < size <= tree.size, f"need 0 <= index < tree_size <= {tree.size}"
-            )
-            return {
-                "index": index,
-                "tree_size": size,
-                "leaf_hash": tree.leaf(index).hex(),
-                "hashes": [h.hex() for h in tree.inclusion_proof(index, size)],
-                "root": tree.root(size).hex(),
-            }
+        current = self._view.size
+        size = current if tree_size is None else tree_size
+        _check_range(0 <= index < size <= current, f"need 0 <= index < tree_size <= {current}")
+        return {
+            "index": index,
+            "tree_size": size,
+            "leaf_hash": self._view.leaf_hash(index).hex(),
+            "hashes": [h.hex() for h in self._view.inclusion_proof(index, size)],
+            "root": self._view.root(size).hex(),
+        }
 
     def consistency(self, old: int, new: int | None) -> dict[str, Any]:
         self._view.catch_up()
-        with self._view.lock:
-            tree = self._view.tree
-            new = tree.size if new is None else new
-            _check_range(0 < old <= new <= tree.size, f"need 1 <= from <= to <= {tree.size}")
-            return {
-                "from": old,
-                "to": new,
-                "hashes": [h.hex() for h in tree.consistency_proof(old, new)],
-                "old_root": tree.root(old).hex(),
-                "new_root": tree.root(new).hex(),
-            }
+        current = self._view.size
+        new = current if new is None else new
+        _check_range(0 < old <= new <= current, f"need 1 <= from <= to <= {current}")
+        return {
+            "from": old,
+            "to": new,
+            "hashes": [h.hex() for h in self._view.consistency_proof(old, new)],
+            "old_root": self._view.root(old).hex(),
+            "new_root": self._view.root(new).hex(),
+        }
 
     def public_keys(self) -> list[Ed25519PublicKey]:
         """Every log key this ledger has signed with, the current one last."""
-        keyring = self._keyring()
-        uses = list(keyring.keys) if keyring else []
-        keys = [Ed25519PublicKey.from_public_bytes(b64decode_strict(u.public_key)) for u in uses]
+        keys = [
+            Ed25519PublicKey.from_public_bytes(b64decode_strict(use.public_key))
+            for use in self._events.log_keys()
+        ]
         return keys or [self._key.public_key()]
 
     def keys(self) -> dict[str, Any]:
         self._view.catch_up()
-        keyring = self._keyring()
-        uses = list(keyring.keys) if keyring else []
+        uses = self._events.log_keys()
         size = self._view.size
         log_keys = []
         for number, use in enumerate(uses):

@@ -11,14 +11,14 @@ parallel too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.admission import Verify
 from domain.envelope import Envelope, signature_verifies
-from domain.ledger_state import LedgerState
+from domain.ledger_state import SignerRecord
 
 _MIN_PARALLEL = 16  # below this a pool hop costs more than it saves
 _CHUNK = 64
@@ -31,14 +31,17 @@ class ParallelVerifier:
     def __init__(self, workers: int) -> None:
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="verify") if workers else None
 
-    def prepare(self, state: LedgerState, envelopes: Iterable[Envelope]) -> Verify:
-        """Start checking every signature whose key ``state`` knows; return a verifier that
-        reads those results (waiting for them if need be) and checks anything else inline."""
+    def prepare(
+        self, signer_of: Callable[[str], SignerRecord | None], envelopes: Iterable[Envelope]
+    ) -> Verify:
+        """Start checking every signature whose key ``signer_of`` knows; return a verifier
+        that reads those results (waiting for them if need be) and checks anything else
+        inline."""
         jobs = [
             (signer.public_key, envelope, signature.sig)
             for envelope in envelopes
             for signature in envelope.signatures
-            if (signer := state.signers.get(signature.keyid)) is not None
+            if (signer := signer_of(signature.keyid)) is not None
         ]
         if self._pool is None or len(jobs) < _MIN_PARALLEL:
             return _memo(_check_all(jobs))  # checked here, on the caller's thread

@@ -137,7 +137,7 @@ def _weights(ledger: LedgerServices, model: str) -> str:
 
 
 def _event_of(ledger: LedgerServices, subject: str, type_: str, licence: str) -> Any:
-    for leaf in (ledger.view.leaves[i] for i in ledger.view.by_subject[subject]):
+    for leaf in ledger.view.leaves_of([subject]):
         event = ledger.reads.event(leaf.event_id)
         statement = json.loads(b64decode_strict(event.envelope["payload"]))
         if statement["type"] == type_ and statement["data"].get("licence") == licence:

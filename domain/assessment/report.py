@@ -14,7 +14,8 @@ from domain.assessment.osaid import osaid
 from domain.assessment.policies import POLICIES
 from domain.assessment.verdicts import Verdict
 from domain.assessment.warnings import warnings
-from domain.assessment.world import World
+from domain.assessment.world import Recorded, World
+from domain.canonical import canonical_json
 from domain.licences.catalogue import LicenceCatalogue
 
 
@@ -52,6 +53,18 @@ def assess(
         "frameworks": {"osaid-1.0": osaid(context), "mof": mof(context)},
         "warnings": warnings(context, closure(world, model_id)),
     }
+
+
+def answer(
+    world: World, model_id: str, policy: str, at: str | None = None
+) -> tuple[bytes, list[Recorded]]:
+    """The answer a server gives: the §6 assessment as RFC 8785 bytes, reported as of the last
+    statement it rests on, and those statements (the closure, in log order). The projection,
+    a recomputation and an audit all answer through this, so their bytes agree.
+    Raises :class:`UnknownModel` if the world lacks the model."""
+    evidence = closure(world, model_id) if model_id in world.models else []
+    position = max((recorded.position or 0 for recorded in evidence), default=None)
+    return canonical_json(assess(world, model_id, policy, position, at)), evidence
 
 
 def _freedom(verdict: Verdict) -> dict[str, Any]:

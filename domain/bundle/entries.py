@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from domain.canonical import canonical_json
 from domain.checkpoint import Checkpoint
 from domain.envelope import Envelope, parse_envelope
-from domain.merkle import ProofError, leaf_hash, verify_inclusion
+from domain.leaf import envelope_leaf_hash
+from domain.merkle import ProofError, verify_inclusion
 from domain.rejections import Rejection
 
 _HEX32 = re.compile(r"[0-9a-f]{64}")
@@ -68,7 +68,7 @@ def _entry(
     except Rejection as rejection:
         fail(f"{where}: envelope: {rejection.detail}")
         return None
-    leaf = leaf_hash(canonical_json(envelope.to_json()))
+    leaf = envelope_leaf_hash(envelope.to_json())
     try:
         verify_inclusion(
             leaf, leaf_index, checkpoint.size, [bytes.fromhex(h) for h in proof], checkpoint.root

@@ -24,18 +24,18 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.admission import Verify, admit
-from domain.assessment.closure import closure
 from domain.assessment.policies import POLICIES
-from domain.assessment.report import assess
+from domain.assessment.report import answer
 from domain.assessment.world import Recorded, World
 from domain.bundle.entries import differences
-from domain.canonical import canonical_json
 from domain.checkpoint import Checkpoint, CheckpointError, open_checkpoint
 from domain.envelope import Envelope, parse_envelope
+from domain.leaf import envelope_leaf_hash
 from domain.ledger_state import LedgerState
 from domain.merkle import MerkleTree, ProofError, leaf_hash, verify_consistency
 from domain.rejections import Rejection
-from services.audit.sources import AuditSource, LogEntry, StoredCheckpoint
+from infra.event_log import CommittedCheckpoint
+from services.audit.sources import AuditSource, LogEntry
 from services.verification import ParallelVerifier
 
 
@@ -163,7 +163,11 @@ class Auditor:
         self, page: list[LogEntry]
     ) -> tuple[list[LogEntry], list[Envelope | None], Verify]:
         envelopes = [self._parse(entry) for entry in page]
-        return page, envelopes, self._verifier.prepare(self._state, [e for e in envelopes if e])
+        return (
+            page,
+            envelopes,
+            self._verifier.prepare(self._state.signers.get, [e for e in envelopes if e]),
+        )
 
     def _replay(
         self, page: list[LogEntry], envelopes: list[Envelope | None], verify: Verify
@@ -180,7 +184,7 @@ class Auditor:
             if envelope is None:
                 self._tree.append(leaf_hash(b""))  # keep later leaves at their indices
                 continue
-            leaf = leaf_hash(canonical_json(envelope.to_json()))
+            leaf = envelope_leaf_hash(envelope.to_json())
             if entry.stored_leaf_hash is not None and entry.stored_leaf_hash != leaf.hex():
                 self._fail(f"{where}: the stored leaf hash does not match the stored envelope")
             self._tree.append(leaf)
@@ -285,7 +289,7 @@ class Auditor:
             )
 
     def _check_stored_checkpoint(
-        self, where: str, found: StoredCheckpoint, keys: Sequence[Ed25519PublicKey]
+        self, where: str, found: CommittedCheckpoint, keys: Sequence[Ed25519PublicKey]
     ) -> None:
         signed = _open_with_any(found.note, keys)
         if signed is None:
@@ -361,19 +365,17 @@ class Auditor:
         mismatches = 0
         for model_id in sorted(world.models):
             report.models += 1
-            evidence = closure(world, model_id)
-            position = max(r.position or 0 for r in evidence)
             for policy in POLICIES:
-                expected = canonical_json(assess(world, model_id, policy, position, None))
-                answer = self._source.answer(model_id, policy)
-                if answer == expected:
+                expected, _ = answer(world, model_id, policy)
+                stored = self._source.answer(model_id, policy)
+                if stored == expected:
                     continue
                 mismatches += 1
-                if answer is None:
+                if stored is None:
                     self._fail(f"model {model_id} (policy {policy}): no stored answer")
                     continue
                 try:
-                    found = differences(json.loads(answer), json.loads(expected))
+                    found = differences(json.loads(stored), json.loads(expected))
                 except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
                     found = ["the stored answer is not an assessment document"]
                 self._fail(

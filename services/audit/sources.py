@@ -9,15 +9,11 @@ from urllib.parse import quote
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from eventsourcing.application import AggregateNotFoundError
 
-from domain.checkpoint_log import CHECKPOINT_LOG_ID, CheckpointLog
 from domain.encoding import b64decode_strict
-from domain.ledger import Ledger
-from domain.log_keys import KEYRING_ID, LogKeyring
+from infra.assessment_store import assessment_store
+from infra.event_log import CommittedCheckpoint, CommittedLeaf, DamagedRow, EventLog
 from infra.persistence import existing_ledger_env
-from services.ledger_app import APPENDED_TOPIC, open_existing_ledger
-from services.ledger_services import assessment_store
 
 PAGE = 1000
 
@@ -29,16 +25,6 @@ class LogEntry:
     envelope: Any  # as stored or served; the auditor parses it strictly
     stored_leaf_hash: str | None = None  # what the store says (database audits only)
     stored_event_id: str | None = None  # likewise
-
-
-@dataclass(frozen=True, slots=True)
-class StoredCheckpoint:
-    """A signed checkpoint as the database stores it beside the log."""
-
-    position: int
-    tree_size: int
-    root: str
-    note: str
 
 
 class AuditSource(Protocol):
@@ -56,7 +42,7 @@ class AuditSource(Protocol):
 
     def consistency(self, old: int, new: int) -> list[str] | None: ...
 
-    def stored_checkpoints(self) -> list[StoredCheckpoint] | None:
+    def stored_checkpoints(self) -> list[CommittedCheckpoint] | None:
         """Every signed checkpoint stored with the log (None: this source has none to give)."""
         ...
 
@@ -106,7 +92,7 @@ class ServerSource:
         ).json()["hashes"]
         return hashes
 
-    def stored_checkpoints(self) -> list[StoredCheckpoint] | None:
+    def stored_checkpoints(self) -> list[CommittedCheckpoint] | None:
         return None  # the server's checkpoint is checked against the pinned log key
 
     def stored_log_keys(self) -> list[Ed25519PublicKey]:
@@ -124,7 +110,7 @@ class DatabaseSource:
     def __init__(self, database_url: str) -> None:
         self.description = "the database"
         self._persistence: Mapping[str, str] = existing_ledger_env(database_url)
-        self._app = open_existing_ledger(self._persistence)
+        self._events = EventLog(self._persistence, origin="", existing=True)
         self._store = assessment_store(self._persistence)
 
     def checkpoint(self) -> str | None:
@@ -133,35 +119,17 @@ class DatabaseSource:
     def entries(self) -> Iterator[list[LogEntry]]:
         after = 0
         while True:
-            notifications = self._app.recorder.select_notifications(
-                start=after, limit=PAGE, topics=(APPENDED_TOPIC,), inclusive_of_start=False
-            )
-            page = []
-            for notification in notifications:
-                try:
-                    event = self._app.mapper.to_domain_event(notification)
-                    if not isinstance(event, Ledger.StatementAppended):
-                        raise TypeError(type(event).__name__)
-                    page.append(
-                        LogEntry(
-                            event.leaf_index,
-                            notification.id,
-                            event.envelope,
-                            event.leaf_hash,
-                            event.event_id,
-                        )
-                    )
-                except Exception:  # a damaged row is a finding, not a crash
-                    page.append(LogEntry(-1, notification.id, None, None))
-            if page:
-                yield page
-            if len(notifications) < PAGE:
+            page = self._events.committed_after(after, PAGE, leaves_only=True, tolerant=True)
+            entries = [_entry(item) for item in page.items]
+            if entries:
+                yield entries
+            if not page.full:
                 return
-            after = notifications[-1].id
+            after = page.last
 
     def answers_lag(self, head: int) -> int | None:
         try:
-            tracked = self._store.max_tracking_id(self._app.name) or 0
+            tracked = self._store.max_tracking_id(self._events.name) or 0
         except Exception:  # the projection's tables are not there: nothing was projected
             return head
         return head - tracked if tracked < head else None
@@ -173,28 +141,20 @@ class DatabaseSource:
     def consistency(self, old: int, new: int) -> list[str] | None:
         return None
 
-    def stored_checkpoints(self) -> list[StoredCheckpoint] | None:
-        found = []
-        for stored in self._app.recorder.select_events(CHECKPOINT_LOG_ID):
-            event = self._app.mapper.to_domain_event(stored)
-            if isinstance(event, CheckpointLog.CheckpointSigned):
-                found.append(
-                    StoredCheckpoint(
-                        stored.originator_version, event.tree_size, event.root, event.note
-                    )
-                )
-        return found
+    def stored_checkpoints(self) -> list[CommittedCheckpoint] | None:
+        return self._events.checkpoints()
 
     def stored_log_keys(self) -> list[Ed25519PublicKey]:
-        try:
-            keyring: object = self._app.repository.get(KEYRING_ID)
-        except AggregateNotFoundError:
-            return []
-        assert isinstance(keyring, LogKeyring)
         return [
             Ed25519PublicKey.from_public_bytes(b64decode_strict(use.public_key))
-            for use in keyring.keys
+            for use in self._events.log_keys()
         ]
 
     def close(self) -> None:
-        self._app.close()
+        self._events.close()
+
+
+def _entry(item: CommittedLeaf | CommittedCheckpoint | DamagedRow) -> LogEntry:
+    if not isinstance(item, CommittedLeaf):  # a damaged row is a finding, not a crash
+        return LogEntry(-1, item.position, None, None)
+    return LogEntry(item.leaf_index, item.position, item.envelope, item.leaf_hash, item.event_id)

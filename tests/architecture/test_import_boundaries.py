@@ -83,3 +83,39 @@ def test_nothing_is_built_at_import_time() -> None:
             type(v).__name__ in {"LedgerServices", "FastAPI", "LedgerApplication"}
             for v in vars(loaded).values()
         )
+
+
+# --- one owner of the event store (issue 9) ----------------------------------------------------
+
+STORE_MODULES = (
+    "eventsourcing.application",
+    "eventsourcing.postgres",
+    "eventsourcing.sqlite",
+    "eventsourcing.popo",
+)
+STORE_ATTRIBUTES = {"recorder", "mapper", "repository"}
+OUTSIDE_INFRA = sorted((ROOT / "services").rglob("*.py"))  # bench/ measures the library itself
+
+
+def _store_access(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = [name for name in _imports(path) if name.startswith(STORE_MODULES)]
+    found += [
+        f"line {node.lineno}: .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in STORE_ATTRIBUTES
+    ]
+    return found
+
+
+@pytest.mark.parametrize("path", OUTSIDE_INFRA, ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_infra_touches_the_event_store(path: Path) -> None:
+    """The event store is read and written through ``infra.event_log.EventLog`` only, so
+    swapping the store is a change inside ``infra/``."""
+    assert _store_access(path) == []
+
+
+def test_the_store_scan_would_catch_a_raw_read(tmp_path: Path) -> None:
+    sample = tmp_path / "raw.py"
+    sample.write_text("from eventsourcing.application import Application\nx = app.recorder\n")
+    assert _store_access(sample) == ["eventsourcing.application", "line 2: .recorder"]

@@ -70,8 +70,9 @@ def test_parallel_writer_processes_lose_and_duplicate_nothing(
         assert process.exitcode == 0
     answers = [acknowledged.get(timeout=5) for _ in range(WRITERS * PER_WRITER)]
     ledger.view.catch_up()
-    recorded = {leaf.event_id: leaf.leaf_index for leaf in ledger.view.leaves}
-    assert len(recorded) == len(ledger.view.leaves) == len(cast.small_model()) + len(answers)
+    leaves = [ledger.view.leaf(i) for i in range(ledger.view.size)]
+    recorded = {leaf.event_id: leaf.leaf_index for leaf in leaves}
+    assert len(recorded) == len(leaves) == len(cast.small_model()) + len(answers)
     for event_id, leaf_index in answers:
         assert recorded[event_id] == leaf_index
     assert sorted(recorded.values()) == list(range(len(recorded)))

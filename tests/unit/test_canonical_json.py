@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.canonical import CanonicalFormError, canonical_json
+from domain.leaf import envelope_bytes
 
 json_scalars = (
     st.none()
@@ -59,3 +60,34 @@ def test_edge_values_match_the_reference(value: Any) -> None:
             canonical_json(value)
         return
     assert canonical_json(value) == expected
+
+
+# --- the envelope fast path (domain.leaf.envelope_bytes) -----------------------------------
+
+_text = st.text(max_size=40)
+_signatures = st.lists(
+    st.fixed_dictionaries({"keyid": _text, "sig": _text})
+    | st.dictionaries(st.sampled_from(["keyid", "sig", "other"]), _text),
+    max_size=3,
+)
+_envelopes = st.fixed_dictionaries(
+    {"payloadType": _text, "payload": _text, "signatures": _signatures}
+) | st.dictionaries(st.sampled_from(["payloadType", "payload", "signatures", "x"]), _text)
+
+
+@given(_envelopes)
+@settings(max_examples=500)
+def test_envelope_bytes_match_the_reference(envelope: dict[str, Any]) -> None:
+    assert envelope_bytes(envelope) == bytes(rfc8785.dumps(envelope))
+
+
+def test_an_accepted_envelope_takes_the_fast_path() -> None:
+    envelope: dict[str, Any] = {
+        "payloadType": "application/vnd.provenance-ledger.statement.v1+json",
+        "payload": "eyJ2IjoxfQ==",
+        "signatures": [{"keyid": "ab" * 32, "sig": "c2ln"}],
+    }
+    assert envelope_bytes(envelope) == bytes(rfc8785.dumps(envelope))
+    assert envelope_bytes({**envelope, "payloadType": 'a"b\\c\u00e9'}) == bytes(
+        rfc8785.dumps({**envelope, "payloadType": 'a"b\\c\u00e9'})
+    )

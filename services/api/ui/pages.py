@@ -63,13 +63,12 @@ def _positions(evidence: list[Any], release_event: str) -> list[int]:
 
 
 def _timeline(services: LedgerServices, evidence: list[Any]) -> list[dict[str, Any]]:
-    leaves = services.view.leaves
     return [
         {
             "position": r.position,
             "leaf_index": r.leaf_index,
             "event_id": r.event_id,
-            "recorded_at": leaves[r.leaf_index].recorded_at,
+            "recorded_at": services.view.leaf(r.leaf_index).recorded_at,
             "type": r.statement.type,
             "subject": r.statement.subject,
             "effective_at": r.statement.effective_at,

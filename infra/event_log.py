@@ -1,0 +1,314 @@
+"""The committed log: the one owner of the event store (DESIGN.md §7, issue 9).
+
+Every accepted envelope is one ``Ledger.StatementAppended`` event of a single ``eventsourcing``
+aggregate (leaf *i* is version *i* + 2; version 1 is ``Started``), stored with the exact
+envelope; each commit's signed checkpoint is one ``CheckpointLog.CheckpointSigned`` event saved in
+the same transaction; the log keys in use are the ``LogKeyring`` aggregate. Nothing outside this
+module reads or writes the store: the rest of the code sees :class:`CommittedLeaf` and
+:class:`CommittedCheckpoint` values, so swapping the store is a change inside ``infra/`` only.
+
+Writers are serialised by the store's uniqueness of ``(stream, version)``: :meth:`EventLog.append`
+appends at the size its caller admitted against, and raises :class:`LogMoved` when another
+writer got there first (the caller catches up and admits again). The log follows the heads of
+its streams from every read and write it makes, so an append needs no read first.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Notification, StoredEvent
+from eventsourcing.popo import POPOFactory
+from eventsourcing.utils import get_topic
+
+from domain.checkpoint_log import CHECKPOINT_LOG_ID, CheckpointLog
+from domain.ledger import LEDGER_ID, Ledger
+from domain.log_keys import KEYRING_ID, LogKeyring, LogKeyUse
+from infra.ledger_recorders import POPOLedgerRecorder
+
+PAGE = 1000
+_STREAM_OFFSET = 2  # leaf i is version i + 2 of the ledger stream (version 1 is Started)
+_LAST_VERSION = 2**63 - 1
+
+APPENDED_TOPIC = get_topic(Ledger.StatementAppended)
+STARTED_TOPIC = get_topic(Ledger.Started)
+CHECKPOINT_TOPICS = (get_topic(CheckpointLog.Started), get_topic(CheckpointLog.CheckpointSigned))
+LOG_TOPICS = (STARTED_TOPIC, APPENDED_TOPIC, *CHECKPOINT_TOPICS)
+
+
+class LedgerApplication(Application[UUID]):
+    """Persists the ledger's aggregates (SQLite, PostgreSQL or in memory, chosen by ``env``).
+
+    The name fixes the PostgreSQL table prefix (``provenanceledger_events``), the prefix of
+    environment overrides (``PROVENANCELEDGER_…``) and the application name projections track.
+    """
+
+    name = "ProvenanceLedger"
+    log_section_size = 1000
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        if isinstance(self.factory, POPOFactory):  # it takes no recorder topic
+            return POPOLedgerRecorder()
+        return super().construct_recorder()
+
+
+@dataclass(frozen=True, slots=True)
+class CommittedLeaf:
+    """One accepted envelope as stored: its leaf index, log position and recorded time."""
+
+    leaf_index: int
+    position: int
+    event_id: str
+    recorded_at: datetime
+    envelope: dict[str, Any]
+    leaf_hash: str  # lowercase hex, as stored
+
+
+@dataclass(frozen=True, slots=True)
+class CommittedCheckpoint:
+    """A signed checkpoint as stored beside the leaves it covers."""
+
+    position: int
+    tree_size: int
+    root: str  # lowercase hex
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class DamagedRow:
+    """A stored row that does not decode (reported by tolerant reads, for audits)."""
+
+    position: int
+    error: str
+
+
+Committed = CommittedLeaf | CommittedCheckpoint
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[Committed | DamagedRow]
+    last: int  # the last position read (the start if none)
+    full: bool  # the page was full: read on from ``last``
+
+
+@dataclass(frozen=True, slots=True)
+class NewLeaf:
+    event_id: str
+    envelope: dict[str, Any]
+    leaf_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SignedTree:
+    size: int
+    root: bytes
+    note: str
+
+
+class LogMoved(Exception):
+    """Another writer appended first: catch up with the log and try again."""
+
+
+class NotALedger(Exception):
+    """The database answers, but holds no ledger."""
+
+
+class _RowReader(Protocol):
+    def select_rows(
+        self, originator_id: UUID, gt: int, lte: int
+    ) -> Sequence[tuple[int, StoredEvent]]: ...
+
+
+class EventLog:
+    def __init__(self, persistence: Mapping[str, str], origin: str, *, existing: bool = False):
+        """Open the store. ``existing``: it must already hold a ledger (:class:`NotALedger`),
+        for readers such as audits that must not create one (with a persistence environment
+        from ``infra.persistence.existing_ledger_env``)."""
+        self._app = LedgerApplication(env=dict(persistence))
+        self._origin = origin
+        self._lock = threading.Lock()
+        self._ledger: Ledger | None = None
+        self._signed: CheckpointLog | None = None
+        if existing:
+            try:
+                self._app.recorder.max_notification_id()
+                self._app.recorder.select_events(LEDGER_ID, limit=1)
+            except Exception as error:
+                self._app.close()
+                raise NotALedger(f"it holds no ledger ({error})") from error
+
+    @property
+    def name(self) -> str:
+        """The application name tracking records use."""
+        return self._app.name
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def committed_after(
+        self,
+        position: int,
+        limit: int = PAGE,
+        *,
+        stop: int | None = None,
+        leaves_only: bool = False,
+        tolerant: bool = False,
+    ) -> Page:
+        """What was committed after ``position`` (up to ``stop``), in log order: leaves and
+        (unless ``leaves_only``) checkpoints. ``tolerant``: a row that does not decode is a
+        :class:`DamagedRow`, not an error."""
+        notifications = self._app.recorder.select_notifications(
+            start=position,
+            limit=limit,
+            stop=stop,
+            topics=(APPENDED_TOPIC,) if leaves_only else LOG_TOPICS,
+            inclusive_of_start=False,
+        )
+        items: list[Committed | DamagedRow] = []
+        for notification in notifications:
+            try:
+                committed = self._decode(notification, notification.id)
+            except Exception as error:
+                if not tolerant:
+                    raise
+                items.append(DamagedRow(notification.id, f"{type(error).__name__}: {error}"))
+                continue
+            if committed is not None:
+                items.append(committed)
+        last = notifications[-1].id if notifications else position
+        return Page(items, last, len(notifications) == limit)
+
+    def leaves(self, first: int, last: int) -> list[CommittedLeaf]:
+        """The leaves ``first`` to ``last`` (inclusive), in order."""
+        reader: _RowReader = self._app.recorder  # type: ignore[assignment]
+        rows = reader.select_rows(LEDGER_ID, first + _STREAM_OFFSET - 1, last + _STREAM_OFFSET)
+        found = [self._decode(stored, position) for position, stored in rows]
+        return [leaf for leaf in found if isinstance(leaf, CommittedLeaf)]
+
+    def stored_size(self) -> int:
+        """How many leaves the store holds now (one query)."""
+        (last,) = self._app.recorder.select_events(LEDGER_ID, desc=True, limit=1) or (None,)
+        if last is None:
+            return 0
+        event = self._app.mapper.to_domain_event(last)
+        return event.leaf_index + 1 if isinstance(event, Ledger.StatementAppended) else 0
+
+    def checkpoints(self) -> list[CommittedCheckpoint]:
+        """Every signed checkpoint stored with the log, in order."""
+        reader: _RowReader = self._app.recorder  # type: ignore[assignment]
+        found = [
+            self._decode(stored, position)
+            for position, stored in reader.select_rows(CHECKPOINT_LOG_ID, 0, _LAST_VERSION)
+        ]
+        return [checkpoint for checkpoint in found if isinstance(checkpoint, CommittedCheckpoint)]
+
+    def log_keys(self) -> list[LogKeyUse]:
+        """Every log key this ledger has signed with, the current one last."""
+        keyring = self._keyring()
+        return list(keyring.keys) if keyring is not None else []
+
+    def _keyring(self) -> LogKeyring | None:
+        try:
+            keyring: object = self._app.repository.get(KEYRING_ID)
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(keyring, LogKeyring)
+        return keyring
+
+    def _decode(self, stored: Notification | StoredEvent, position: int) -> Committed | None:
+        return self._committed(self._app.mapper.to_domain_event(stored), position)
+
+    def _committed(self, event: object, position: int) -> Committed | None:
+        self._follow(event)
+        if isinstance(event, Ledger.StatementAppended):
+            return CommittedLeaf(
+                event.leaf_index,
+                position,
+                event.event_id,
+                event.timestamp,
+                event.envelope,
+                event.leaf_hash,
+            )
+        if isinstance(event, CheckpointLog.CheckpointSigned):
+            return CommittedCheckpoint(position, event.tree_size, event.root, event.note)
+        return None
+
+    def _follow(self, event: object) -> None:
+        """Keep the heads of the streams current with what was read, each event once."""
+        with self._lock:
+            if isinstance(event, Ledger.Started) and self._ledger is None:
+                self._ledger = cast(Ledger, event.mutate(None))
+            elif isinstance(event, Ledger.StatementAppended) and _next(event, self._ledger):
+                event.mutate(self._ledger)
+            elif isinstance(event, CheckpointLog.Started) and self._signed is None:
+                self._signed = cast(CheckpointLog, event.mutate(None))
+            elif isinstance(event, CheckpointLog.CheckpointSigned) and _next(event, self._signed):
+                event.mutate(self._signed)
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def append(
+        self, leaves: Sequence[NewLeaf], at_size: int, signed: SignedTree, recorded_at: datetime
+    ) -> tuple[list[CommittedLeaf], CommittedCheckpoint]:
+        """Append ``leaves`` as leaves ``at_size``… with the checkpoint of the tree they make,
+        in one transaction; :class:`LogMoved` if the log is not ``at_size`` leaves long.
+        ``recorded_at`` never goes back (a slow clock is clamped forward)."""
+        with self._lock:
+            ledger = copy.deepcopy(self._ledger) if self._ledger else Ledger(self._origin)
+            head = copy.deepcopy(self._signed) if self._signed else CheckpointLog()
+        if ledger.size != at_size:
+            raise LogMoved(f"the log holds {ledger.size} leaves, not {at_size}")
+        for leaf in leaves:
+            ledger.append_statement(leaf.event_id, leaf.envelope, leaf.leaf_hash.hex(), recorded_at)
+        head.record(signed.size, signed.root, signed.note)
+        try:
+            recordings = self._app.save(ledger, head)
+        except IntegrityError as error:
+            raise LogMoved(str(error)) from error
+        committed = [self._committed(r.domain_event, r.notification.id) for r in recordings]
+        checkpoint = next(c for c in committed if isinstance(c, CommittedCheckpoint))
+        return [leaf for leaf in committed if isinstance(leaf, CommittedLeaf)], checkpoint
+
+    def record_checkpoint(self, signed: SignedTree) -> None:
+        """Store a signed checkpoint on its own (a tree written before checkpoints were
+        stored); :class:`LogMoved` if another writer changed the log meanwhile."""
+        with self._lock:
+            head = copy.deepcopy(self._signed) if self._signed else CheckpointLog()
+        head.record(signed.size, signed.root, signed.note)
+        try:
+            recordings = self._app.save(head)
+        except IntegrityError as error:
+            raise LogMoved(str(error)) from error
+        for recording in recordings:
+            self._follow(recording.domain_event)
+
+    def activate_log_key(self, name: str, public_key: str, tree_size: int) -> bool:
+        """Make this log key the signer from ``tree_size`` on (False if it already is);
+        :class:`LogMoved` if another instance changed the keyring meanwhile."""
+        keyring = self._keyring() or LogKeyring()
+        if not keyring.activate(name, public_key, tree_size):
+            return False
+        try:
+            self._app.save(keyring)
+        except IntegrityError as error:
+            raise LogMoved(str(error)) from error
+        return True
+
+    def probe(self) -> None:
+        """One cheap query: raises if the store does not answer."""
+        self._app.recorder.max_notification_id()
+
+    def close(self) -> None:
+        self._app.close()
+
+
+def _next(event: Any, head: Ledger | CheckpointLog | None) -> bool:
+    """Whether ``event`` is the next one of the stream whose head is ``head``."""
+    return head is not None and bool(event.originator_version == head.version + 1)
