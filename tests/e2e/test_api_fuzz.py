@@ -52,6 +52,7 @@ def test_no_fuzzed_request_gets_a_server_error(demo_server: ServerProcess, tmp_p
             "--report-dir",
             str(reports),
         ],
+        cwd=tmp_path,  # its cache (.schemathesis/) stays out of the repository
         capture_output=True,
         text=True,
         timeout=FUZZ_SECONDS * 4 + 120,
