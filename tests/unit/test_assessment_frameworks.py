@@ -314,3 +314,65 @@ def test_an_unreleased_component_does_not_count(availability: str) -> None:
     """Rule 13: a component counts only if it is released; undisclosed weights are not."""
     result = mof_model(CLASS_III, model_parameters=availability)
     assert result["class"] is None
+
+
+def _with_second_artefact(component: str, licence: str | None, availability: str) -> LedgerBuilder:
+    """Every class open, plus a second artefact ``x/<component>-2`` under ``component``."""
+    builder = LedgerBuilder()
+    everything = CLASS_III + CLASS_II + CLASS_I
+    kind = KINDS[component]
+    for c in everything:
+        builder.artefact(f"x/{c}", KINDS[c], c, "public", OPEN[KINDS[c]])
+    builder.artefact(f"x/{component}-2", kind, component, availability, licence)
+    components = {c: [f"x/{c}"] for c in everything}
+    components[component].append(f"x/{component}-2")
+    builder.model("x@1", components)
+    return builder
+
+
+@pytest.mark.parametrize("component", ["evaluation-data", "data-card", "evaluation-code"])
+def test_one_open_artefact_under_a_component_is_enough(component: str) -> None:
+    """The tool scores one licence per component: beside an open evaluation set, a second one
+    under a licence that is not open does not undo the class."""
+    result = _with_second_artefact(component, "CC-BY-NC-4.0", "public").assess("x@1")
+    assert result["frameworks"]["mof"]["class"] == "I"
+
+
+def test_a_component_none_of_whose_artefacts_counts_names_each() -> None:
+    builder = LedgerBuilder()
+    for component in CLASS_III:
+        licence = "CC-BY-NC-4.0" if component == "data-card" else OPEN[KINDS[component]]
+        builder.artefact(f"x/{component}", KINDS[component], component, licence=licence)
+    builder.artefact("x/datasheet", "documentation", "data-card", "undisclosed", "CC-BY-4.0")
+    components = {c: [f"x/{c}"] for c in CLASS_III}
+    components["data-card"].append("x/datasheet")
+    builder.model("x@1", components)
+    result = builder.assess("x@1")["frameworks"]["mof"]
+    assert result["class"] is None
+    assert result["unmet"]["III"] == [
+        "data-card: x/data-card is not under an open licence (CC-BY-NC-4.0); "
+        "x/datasheet is not released (undisclosed)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("licence", "availability", "expected"),
+    [
+        (None, "public", "I"),  # an unlicensed dataset: the MOF paper accepts it
+        ("CDLA-Permissive-2.0", "gated", "I"),
+        ("CC-BY-NC-4.0", "public", "II"),  # a licence that is not open: the tool refuses it
+        ("CC-BY-4.0", "described", "II"),
+        ("NOASSERTION", "public", "II"),
+    ],
+)
+def test_every_training_dataset_must_count(
+    licence: str | None, availability: str, expected: str
+) -> None:
+    """``datasets`` are the training data as a whole: one dataset that does not count drops
+    class I, whatever the others; a released dataset with no licence of its own counts."""
+    result = _with_second_artefact("datasets", licence, availability).assess("x@1")
+    mof = result["frameworks"]["mof"]
+    assert mof["class"] == expected
+    if expected == "II":
+        [unmet] = mof["unmet"]["I"]
+        assert unmet.startswith("datasets: x/datasets-2 ")
