@@ -1,11 +1,12 @@
 """``provenance import-hf-card``: sign and submit the events a Hugging Face model card implies.
 
 The mapping is :mod:`services.hf_import`; this command reads the card and the key, asks the
-server what the plan needs (the base model, datasets already recorded, ids in use, custom licences,
-the signer's enrolment), then either prints the plan (``--dry-run``: nothing recorded, exit 0) or
-posts every envelope as one all-or-nothing batch. A real import refuses (exit 2) while anything
-blocks it — a missing base model, a licence it cannot map, an id already in use — and records
-nothing.
+server what the plan needs (the base model, datasets and libraries already recorded, ids in use,
+the model versions recorded with the card's Hub URI, licences, the signer's enrolment), then
+either prints the plan (``--dry-run``: nothing recorded, exit 0) or posts every envelope as one
+all-or-nothing batch. A real import refuses (exit 2) while anything blocks it — a missing base
+model, a licence it cannot map, an id already in use — and records nothing. Every import ends
+with what to record next to turn each ``unknown`` into an answer (:mod:`services.hf_next_steps`).
 """
 
 from __future__ import annotations
@@ -26,14 +27,15 @@ from services.cli.client import add_server_flag, refused, request, server_url
 from services.cli.errors import EXIT_OK, CliError
 from services.hf_import import (
     CardError,
+    ImportOptions,
     ImportPlan,
     ModelIdError,
     ModelIds,
     Problem,
-    define_command,
     plan_import,
     read_card,
 )
+from services.hf_next_steps import Commands, next_steps, planned_assessment
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,6 +54,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     command.add_argument(
         "--effective-at",
         help="when the facts became true (default: now); YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.f]Z",
+    )
+    command.add_argument(
+        "--base-model",
+        metavar="LEDGER_ID",
+        help="the ledger id of the base model version (when it is recorded under another id "
+        "than the card's base_model gives)",
+    )
+    command.add_argument(
+        "--training-run",
+        action="append",
+        default=[],
+        metavar="RUN",
+        help="a recorded training run of this model (repeatable)",
     )
     command.add_argument(
         "--dry-run",
@@ -84,8 +99,15 @@ def run_import(args: argparse.Namespace) -> int:
     base = server_url(args)
     ledger = _ServerLedger(base)
     flags = f"--key {args.key}" + (f" --server {args.server}" if args.server else "")
+    options = ImportOptions(args.base_model, tuple(args.training_run))
     plan = plan_import(
-        card, ids, effective_at=effective_at, issued_at=now, ledger=ledger, cli_flags=flags
+        card,
+        ids,
+        effective_at=effective_at,
+        issued_at=now,
+        ledger=ledger,
+        cli_flags=flags,
+        options=options,
     )
     keyid = keyid_for(key.public_key())
     problems = [*plan.problems, *_signer_problems(ledger, keyid)]
@@ -109,8 +131,13 @@ def run_import(args: argparse.Namespace) -> int:
         raise refused(response)
     for statement, event in zip(plan.statements, response.json()["events"], strict=True):
         print(f"{event['position']}\t{event['event_id']}\t{statement.type}\t{statement.subject}")
-    _notes(plan, args)
+    _notes(plan)
     _say(f"recorded {len(envelopes)} events for model version {ids.model}")
+    url = f"{base}/v1/models/{quote(ids.model, safe='/@+')}/freedoms"
+    answer = request("GET", url)
+    if answer.status_code != 200:
+        raise refused(answer)
+    _next(plan, answer.json(), args, frozenset())
     return EXIT_OK
 
 
@@ -128,20 +155,41 @@ def _dry_run(
         _say(f"{label}: {problem.message}")
     if problems:
         _say("a real import would refuse until the problems above are solved")
-    _notes(plan, args)
+    _notes(plan)
+    _next(plan, planned_assessment(plan), args, _recorded_elsewhere(plan))
     return EXIT_OK
 
 
-def _notes(plan: ImportPlan, args: argparse.Namespace) -> None:
+def _notes(plan: ImportPlan) -> None:
     for warning in plan.warnings:
         _say(f"warning: {warning}")
     for dropped in plan.dropped:
         _say(f"dropped: {dropped}")
-    for licence in plan.licences_to_define:
-        _say(
-            f"define {licence.id} (edit the terms to what the licence says, then run):\n"
-            f"  {define_command(licence, str(args.key), args.server)}"
-        )
+
+
+def _next(
+    plan: ImportPlan, assessment: dict[str, Any], args: argparse.Namespace, known: frozenset[str]
+) -> None:
+    """What to record next, from the imported model's assessment."""
+    commands = Commands(str(args.key), args.server)
+    for step in next_steps(assessment, plan.ids, commands, plan.licences_to_define, known):
+        _say(f"next: {step}")
+
+
+def _recorded_elsewhere(plan: ImportPlan) -> frozenset[str]:
+    """Subjects the plan names that the ledger, not the plan, holds (a dry run's assessment
+    of the planned statements alone does not see them)."""
+    created = {s.subject for s in plan.statements if s.type != "LicenceGranted"}
+    named: set[str] = set()
+    for statement in plan.statements:
+        if statement.type == "ModelVersionReleased":
+            named.update(
+                a for artefacts in statement.data["components"].values() for a in artefacts
+            )
+            named.update(statement.data.get("training_runs", []))
+    if plan.base is not None:
+        named.add(plan.base)
+    return frozenset(named - created)
 
 
 def _signer_problems(ledger: _ServerLedger, keyid: str) -> list[Problem]:
@@ -168,6 +216,7 @@ class _ServerLedger:
     def __init__(self, base: str) -> None:
         self._base = base
         self._subjects: dict[str, Mapping[str, Any] | None] = {}
+        self._weights: dict[str, list[str]] | None = None
 
     def subject(self, subject_id: str) -> Mapping[str, Any] | None:
         if subject_id not in self._subjects:
@@ -180,11 +229,43 @@ class _ServerLedger:
                 raise refused(response)
         return self._subjects[subject_id]
 
-    def licence_known(self, licence_id: str) -> bool:
+    def licence_id(self, licence_id: str) -> str | None:
         response = request("GET", f"{self._base}/v1/licences/{quote(licence_id)}")
-        if response.status_code not in (200, 404):
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
             raise refused(response)
-        return response.status_code == 200
+        spelled: str = response.json()["id"]
+        return spelled
+
+    def models_with_weights(self, uri: str) -> list[str]:
+        """Read by walking the model versions and their weights once per run (the API has no
+        lookup by URI): one request per model version and per weights artefact."""
+        if self._weights is None:
+            self._weights = {}
+            for model in self._model_ids():
+                state = (self.subject(model) or {}).get("state") or {}
+                for weights in (state.get("components") or {}).get("model-parameters", []):
+                    found = ((self.subject(weights) or {}).get("state") or {}).get("uri")
+                    if isinstance(found, str):
+                        self._weights.setdefault(found.casefold(), []).append(model)
+        return sorted(set(self._weights.get(uri.casefold(), [])))
+
+    def _model_ids(self) -> list[str]:
+        ids: list[str] = []
+        after: str | None = None
+        while True:
+            params: dict[str, str | int] = {"limit": 1000}
+            if after is not None:
+                params["after"] = after
+            response = request("GET", f"{self._base}/v1/models", params=params)
+            if response.status_code != 200:
+                raise refused(response)
+            page = response.json()
+            ids += [model["id"] for model in page["models"]]
+            after = page["next"]
+            if after is None:
+                return ids
 
 
 def _time(text: str) -> str:
