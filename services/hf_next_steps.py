@@ -22,6 +22,7 @@ from domain.assessment.world import Recorded, World
 from services.hf_card_licences import CustomLicence, define_command
 from services.hf_plan import ImportPlan, ModelIds
 
+_FREEDOMS = ("use", "study", "modify", "share")
 _PURPOSE = {
     "inference-code": "loads and runs the weights",
     "training-code": "trained the weights",
@@ -57,8 +58,8 @@ def next_steps(
     ``known`` subjects the ledger holds although the assessment does not (a dry run's)."""
     custom_by_id = {licence.id: licence for licence in custom}
     steps: dict[str, list[str]] = {}
-    for freedom, answer in assessment["freedoms"].items():
-        for blocker in answer["blockers"]:
+    for freedom in _FREEDOMS:
+        for blocker in assessment["freedoms"][freedom]["blockers"]:
             if blocker["status"] != "unknown" or blocker["artefact"] in known:
                 continue
             step = _step(blocker, ids, commands, custom_by_id)

@@ -25,6 +25,7 @@ from domain.envelope import STATEMENT_PAYLOAD_TYPE, keyid_for, sign_envelope
 from infra.keys import KeyFileError, load_private_key
 from services.cli.client import add_server_flag, refused, request, server_url
 from services.cli.errors import EXIT_OK, CliError
+from services.cli.hf_ledger import ServerLedger
 from services.hf_import import (
     CardError,
     ImportOptions,
@@ -97,7 +98,7 @@ def run_import(args: argparse.Namespace) -> int:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     effective_at = _time(args.effective_at) if args.effective_at else now
     base = server_url(args)
-    ledger = _ServerLedger(base)
+    ledger = ServerLedger(base)
     flags = f"--key {args.key}" + (f" --server {args.server}" if args.server else "")
     options = ImportOptions(args.base_model, tuple(args.training_run))
     plan = plan_import(
@@ -192,7 +193,7 @@ def _recorded_elsewhere(plan: ImportPlan) -> frozenset[str]:
     return frozenset(named - created)
 
 
-def _signer_problems(ledger: _ServerLedger, keyid: str) -> list[Problem]:
+def _signer_problems(ledger: ServerLedger, keyid: str) -> list[Problem]:
     signer = ledger.subject(keyid)
     state: Mapping[str, Any] = (signer or {}).get("state") or {}
     if signer is None or signer.get("kind") != "signer":
@@ -208,64 +209,6 @@ def _signer_problems(ledger: _ServerLedger, keyid: str) -> list[Problem]:
     if "publisher" not in (state.get("roles") or []):
         return [Problem("conflict", f"key {keyid} is enrolled without the publisher role")]
     return []
-
-
-class _ServerLedger:
-    """:class:`services.hf_import.LedgerFacts` answered by the server (each id asked once)."""
-
-    def __init__(self, base: str) -> None:
-        self._base = base
-        self._subjects: dict[str, Mapping[str, Any] | None] = {}
-        self._weights: dict[str, list[str]] | None = None
-
-    def subject(self, subject_id: str) -> Mapping[str, Any] | None:
-        if subject_id not in self._subjects:
-            response = request("GET", f"{self._base}/v1/subjects/{quote(subject_id)}")
-            if response.status_code == 404:
-                self._subjects[subject_id] = None
-            elif response.status_code == 200:
-                self._subjects[subject_id] = response.json()
-            else:
-                raise refused(response)
-        return self._subjects[subject_id]
-
-    def licence_id(self, licence_id: str) -> str | None:
-        response = request("GET", f"{self._base}/v1/licences/{quote(licence_id)}")
-        if response.status_code == 404:
-            return None
-        if response.status_code != 200:
-            raise refused(response)
-        spelled: str = response.json()["id"]
-        return spelled
-
-    def models_with_weights(self, uri: str) -> list[str]:
-        """Read by walking the model versions and their weights once per run (the API has no
-        lookup by URI): one request per model version and per weights artefact."""
-        if self._weights is None:
-            self._weights = {}
-            for model in self._model_ids():
-                state = (self.subject(model) or {}).get("state") or {}
-                for weights in (state.get("components") or {}).get("model-parameters", []):
-                    found = ((self.subject(weights) or {}).get("state") or {}).get("uri")
-                    if isinstance(found, str):
-                        self._weights.setdefault(found.casefold(), []).append(model)
-        return sorted(set(self._weights.get(uri.casefold(), [])))
-
-    def _model_ids(self) -> list[str]:
-        ids: list[str] = []
-        after: str | None = None
-        while True:
-            params: dict[str, str | int] = {"limit": 1000}
-            if after is not None:
-                params["after"] = after
-            response = request("GET", f"{self._base}/v1/models", params=params)
-            if response.status_code != 200:
-                raise refused(response)
-            page = response.json()
-            ids += [model["id"] for model in page["models"]]
-            after = page["next"]
-            if after is None:
-                return ids
 
 
 def _time(text: str) -> str:

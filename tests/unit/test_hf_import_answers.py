@@ -296,7 +296,8 @@ def test_next_steps_name_what_to_record_for_each_unknown() -> None:
 
 
 def test_nothing_unknown_means_no_steps() -> None:
-    answer = {"freedoms": {"use": {"blockers": [{"status": "restricted"}]}}}
+    restricted = {"blockers": [{"status": "restricted"}]}
+    answer = {"freedoms": dict.fromkeys(("use", "study", "modify", "share"), restricted)}
     assert next_steps(answer, ModelIds.parse("acme/m"), Commands()) == [
         "nothing is unknown: every freedom has an answer"
     ]
