@@ -20,10 +20,11 @@ from typing import Any
 from domain.fields import SUBJECT_ID
 from domain.rejections import Rejection
 from domain.statement import Statement, parse_statement
+from services.hf_base_model import find_base
 from services.hf_card import CardError as CardError
 from services.hf_card import HfCard as HfCard
 from services.hf_card import read_card as read_card
-from services.hf_card import show
+from services.hf_card_checks import already_recorded, recorded_elsewhere, table_notes
 from services.hf_card_licences import CustomLicence as CustomLicence
 from services.hf_card_licences import define_command as define_command
 from services.hf_card_licences import licence_ref as licence_ref
@@ -168,49 +169,15 @@ class _Planner:
     # -- fields ---------------------------------------------------------------------------
 
     def _report_table_rows(self) -> None:
-        """Name every present field the table drops, and each approximation once per row."""
-        approximated: dict[FieldMapping, list[str]] = {}
-        for key, value in self.meta.items():
-            row = row_for(key)
-            if row.status == "dropped":
-                self.dropped.append(f"{key}: {show(value)} — {row.note}")
-            elif row.status == "approximated":
-                approximated.setdefault(row, []).append(key)
-        other = any(v.strip().lower() == "other" for v in as_list(self.meta.get("license")))
-        for row, keys in approximated.items():
-            if row.card_field == "license_name" and not other:
-                continue  # ignored, and said so by the licence reading
-            shown = ", ".join(keys) if len(keys) > 1 else f"{keys[0]}: {show(self.meta[keys[0]])}"
-            self.warnings.append(f"approximated {shown} — {row.note}")
+        dropped, approximated = table_notes(self.meta)
+        self.dropped += dropped
+        self.warnings += approximated
 
     def _refuse_existing(self, subject_ids: Sequence[str]) -> None:
-        for subject_id in subject_ids:
-            found = self.ledger.subject(subject_id)
-            if found is not None:
-                self.problems.append(
-                    Problem(
-                        "conflict",
-                        f"{subject_id} is already recorded (a {found.get('kind')}); to import "
-                        f"another revision use --model {self.ids.hub_repo}@REVISION",
-                    )
-                )
+        self.problems += already_recorded(self.ledger, self.ids, subject_ids)
 
     def _refuse_duplicate(self) -> None:
-        """The same Hub repository (and revision) recorded as another model version would give
-        the same weights two answers: refuse, naming it."""
-        uri = self.ids.weights_uri
-        for model in self.ledger.models_with_weights(uri):
-            if model != self.ids.model:
-                self.problems.append(
-                    Problem(
-                        "conflict",
-                        f"{self.ids.hub_repo} is already recorded as model version {model} (its "
-                        f"weights have the URI {uri}); importing it again would make a second "
-                        "model version of the same weights. Import fine-tunes of it with "
-                        f"--base-model {model} (or let the import find it by its URI); to record "
-                        f"another revision use --model {self.ids.hub_repo}@REVISION",
-                    )
-                )
+        self.problems += recorded_elsewhere(self.ledger, self.ids)
 
     def _licences(self) -> list[tuple[str, str | None]]:
         reading = read_licence(self.meta, self.ledger, self._licence_uri(), self.ids.hub_url())
@@ -342,75 +309,10 @@ class _Planner:
         return runs
 
     def _base_model(self) -> str | None:
-        bases = as_list(self.meta.get("base_model"))
-        given = self.given.base_model
-        if given is not None:
-            if bases:
-                self.warnings.append(
-                    f"--base-model {given} is taken as the card's base_model {', '.join(bases)}"
-                )
-            self._check_base(given, given)
-            return given
-        if not bases:
-            return None
-        if len(bases) > 1:
-            self.warnings.append(
-                f"base_model lists {len(bases)} models (a merge): the ledger holds one, so "
-                f"{bases[0]} is kept and {', '.join(bases[1:])} dropped"
-            )
-        hub_id = bases[0].strip()
-        base = ledger_id(hub_id)
-        if SUBJECT_ID.fullmatch(base) is None:
-            self.problems.append(Problem("unmapped", f"base_model '{hub_id}' gives no ledger id"))
-            return None
-        if self.ledger.subject(base) is None:
-            found = self._base_by_uri(hub_id)
-            if found is not None:
-                return found
-        self._check_base(base, hub_id)
-        return base
-
-    def _base_by_uri(self, hub_id: str) -> str | None:
-        """The model version whose weights were recorded with the base's Hub URI."""
-        uri = f"{HUB}/{hub_id}"
-        matches = self.ledger.models_with_weights(uri)
-        if len(matches) == 1:
-            self.warnings.append(
-                f"base model {hub_id} is recorded as {matches[0]} (its weights have the URI "
-                f"{uri}): the fine-tune names it as its base"
-            )
-            return matches[0]
-        if matches:
-            self.problems.append(
-                Problem(
-                    "conflict",
-                    f"base model {hub_id} matches several model versions by its URI "
-                    f"({', '.join(matches)}): pass --base-model with the one it is",
-                )
-            )
-            return matches[0]
-        return None
-
-    def _check_base(self, base: str, hub_id: str) -> None:
-        found = self.ledger.subject(base)
-        if found is None:
-            self.problems.append(
-                Problem(
-                    "missing-base",
-                    f"base model {base} is not in the ledger; importing without it would hide "
-                    "the restrictions this model inherits. Record the base first: "
-                    f"provenance import-hf-card <its README.md> --model {hub_id} "
-                    f"{self.cli_flags}, then import this card again; or, if the base is "
-                    "recorded under another id, import with --base-model <that id>",
-                )
-            )
-        elif found.get("kind") != "model-version":
-            self.problems.append(
-                Problem(
-                    "conflict",
-                    f"base model {base} is recorded as a {found.get('kind')}, not a model version",
-                )
-            )
+        found = find_base(self.meta, self.given.base_model, self.ledger, self.cli_flags)
+        self.warnings += found.warnings
+        self.problems += found.problems
+        return found.base
 
     def _base_missing(self) -> bool:
         return any(problem.kind == "missing-base" for problem in self.problems)

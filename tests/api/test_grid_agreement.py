@@ -116,7 +116,7 @@ def _from_page(html: str) -> Cells:
 
 class _GridParser(HTMLParser):
     """The first ``table.grid`` of a model page: each row's artefact (``th``), component (first
-    ``td``) and the ``data-status`` of each ``td[data-freedom]``."""
+    ``td``) and the ``data-status`` of each ``td[data-cell-freedom]``."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -132,10 +132,10 @@ class _GridParser(HTMLParser):
             self._depth = 1
         elif self._depth == 1 and tag == "tr":
             self._row, self._statuses = [], {}
-        elif self._depth == 1 and tag in ("th", "td") and "data-freedom" not in attributes:
+        elif self._depth == 1 and tag in ("th", "td") and "data-cell-freedom" not in attributes:
             self._text = ""
         elif self._depth == 1 and tag == "td":
-            self._statuses[attributes["data-freedom"] or ""] = attributes["data-status"] or ""
+            self._statuses[attributes["data-cell-freedom"] or ""] = attributes["data-status"] or ""
 
     def handle_data(self, data: str) -> None:
         if self._text is not None:
