@@ -69,11 +69,17 @@ def read_card(raw: bytes) -> HfCard:
 
 
 def _check_types(metadata: Mapping[str, Any]) -> None:
-    for key in ("license", "license_name", "license_link", "model_name", "base_model_relation"):
+    for key in (
+        "license_name",
+        "license_link",
+        "model_name",
+        "base_model_relation",
+        "library_name",
+    ):
         value = metadata.get(key)
         if value is not None and not isinstance(value, str):
             raise CardError(f"field '{key}' must be a string, not {show(value)}")
-    for key in ("datasets", "base_model"):
+    for key in ("license", "datasets", "base_model"):
         value = metadata.get(key)
         if value is not None and not _str_or_strs(value):
             raise CardError(f"field '{key}' must be an id or a list of ids, not {show(value)}")

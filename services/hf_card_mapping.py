@@ -26,17 +26,24 @@ MAPPING: tuple[FieldMapping, ...] = (
         "`LicenceGranted.licence` on the weights and on the model card",
         "carried",
         "through the Hugging Face id map (`apache-2.0` → `Apache-2.0`, `llama2` → "
-        "`LicenseRef-Llama-2-Community`); the repo licence covers every file, the card included. "
-        "`unknown` → `NOASSERTION` (assessed unknown). An id the map does not hold (a family such "
-        "as `bsd` or `openrail`, or a licence the catalogue lacks) blocks a real import",
+        "`LicenseRef-Llama-2-Community`) or the catalogue's SPDX ids, any case, written as the "
+        "catalogue spells them; the repo licence covers every file, the card included. "
+        "`unknown` → `NOASSERTION` (assessed unknown). A list is a set of alternatives: one "
+        "grant each. An id that names no one licence the catalogue holds (a family such as "
+        "`bsd`, a licence such as `openrail++`) blocks a real import, which says what to change "
+        "in the card",
     ),
     FieldMapping(
         "license_name",
-        "`LicenceGranted.licence` = `LicenseRef-<Name>`",
+        "`LicenceGranted.licence`: the catalogue licence it names, else `LicenseRef-<Name>`",
         "approximated",
-        "with `license: other`: each word of the name capitalised, joined by `-` "
-        "(`microsoft-research-license` → `LicenseRef-Microsoft-Research-License`); its terms are "
-        "unknown until someone records a `LicenceDefined` for it (the command is printed)",
+        "with `license: other`: a Hugging Face licence name the catalogue holds "
+        "(`gemma-terms-of-use` → `LicenseRef-Gemma-Terms-of-Use`, `llama3`, `mrl`) or an SPDX "
+        "id is granted as that licence; otherwise each word of the name is capitalised and "
+        "joined by `-` (`microsoft-research-license` → `LicenseRef-Microsoft-Research-License`) "
+        "and looked up in the ledger, any case; an id the ledger does not define is assessed "
+        "unknown, and the import prints a `LicenceDefined` template whose terms are all `null` "
+        "(unknown) to fill in from the licence text",
     ),
     FieldMapping(
         "license_link",
@@ -70,18 +77,22 @@ MAPPING: tuple[FieldMapping, ...] = (
     ),
     FieldMapping(
         "(training run)",
-        "`TrainingRunRecorded`",
-        "dropped",
-        "a card lists datasets but describes no training run, so none is created: the model "
-        "does not meet OSAID data information until a run naming the datasets is recorded",
+        "`TrainingRunRecorded` `R/training`, in `ModelVersionReleased.training_runs`",
+        "approximated",
+        "the card's `datasets` are the datasets used to train the weights (the Hub shows them "
+        "so): one run names them and produced the weights; its code and hardware are not "
+        "stated, so none are named. A card without datasets gets no run: record one first and "
+        "import with `--training-run RUN`",
     ),
     FieldMapping(
         "base_model",
         "`ModelVersionReleased.base_model`",
         "carried",
-        "must be a model version in the ledger: a real import refuses while it is missing "
-        "(dropping it would hide inherited restrictions). A list (a merge): the first is kept, "
-        "the others are dropped and named",
+        "`--base-model LEDGER_ID` when given; else the ledger id written from the Hub id; else "
+        "the model version whose weights were recorded with that Hub repository's URI. Must be a "
+        "model version in the ledger: a real import refuses while it is missing (dropping it "
+        "would hide inherited restrictions). A list (a merge): the first is kept, the others "
+        "are dropped and named",
     ),
     FieldMapping(
         "base_model_relation",
@@ -92,10 +103,14 @@ MAPPING: tuple[FieldMapping, ...] = (
     ),
     FieldMapping(
         "library_name",
-        "none",
-        "dropped",
-        "names the library that loads the weights (e.g. `transformers`), not an artefact of "
-        "this model; record a `supporting-libraries` code artefact with its licence by hand",
+        "`ArtefactRegistered` (`code`) `hf-libraries/<name>` with its `LicenceGranted`, listed "
+        "as `inference-code` (and `model-architecture`)",
+        "approximated",
+        "the library that loads and runs the weights is the model's inference code, and the "
+        "code of its architecture where the library implements it (not when the card's tags "
+        "say `custom_code`); repository and licence from the table of known libraries (its "
+        "current licence; the version used is not stated). A library the table does not hold "
+        "is named and nothing is recorded",
     ),
     FieldMapping(
         "model_name",

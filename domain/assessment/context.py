@@ -10,6 +10,10 @@ from domain.assessment.policies import Policy
 from domain.assessment.world import ModelFacts, RunFacts, World
 from domain.licences.catalogue import LicenceCatalogue
 
+# A row of the freedoms × artefacts grid: (artefact id, component); the artefact is None for
+# a component the model does not record at all ("no inference-code is recorded").
+Row = tuple[str | None, str]
+
 
 @dataclass(frozen=True, slots=True)
 class ArtefactRef:

@@ -8,7 +8,7 @@ non-commercial terms — are always surfaced; whether they bind the weights is t
 
 from __future__ import annotations
 
-from domain.assessment.context import Context
+from domain.assessment.context import Context, Row
 from domain.assessment.licence_rules import Freedom
 from domain.assessment.licence_verdicts import Site, licence_verdict
 from domain.assessment.verdicts import (
@@ -30,47 +30,53 @@ _RIGHTS = {
 
 def data_information(context: Context) -> Verdict:
     """``granted`` when met; otherwise why not, as blockers on component ``datasets``."""
+    return all_of(verdict for _, verdict in data_information_parts(context))
+
+
+def data_information_parts(context: Context) -> list[tuple[Row, Verdict]]:
+    """Data information per training dataset (row ``(dataset, "datasets")``), or one part on
+    row ``(None, "datasets")`` when no run or no dataset is recorded."""
     model = context.model
     if not context.runs:
-        return blocked(
-            Status.UNKNOWN,
-            Blocker(
-                None,
-                "datasets",
-                None,
-                "no training run is recorded, so nothing is known of the training data",
-                (model.event_id,),
-            ),
-        )
-    if not context.training_datasets:
-        evidence = tuple(run.event_id for run in context.runs)
-        return blocked(
-            Status.UNKNOWN,
-            Blocker(None, "datasets", None, "the training runs name no dataset", evidence),
-        )
-    parts = [GRANTED]
-    for dataset in context.training_datasets:
-        artefact = context.world.artefacts.get(dataset)
-        if artefact is None:
-            naming = tuple(run.event_id for run in context.runs if dataset in run.datasets)
-            reason = "the training dataset is not recorded (as of the date asked)"
-            parts.append(
-                blocked(Status.UNKNOWN, Blocker(dataset, "datasets", None, reason, naming))
-            )
-        elif artefact.availability not in _DESCRIBED:
-            parts.append(
+        return [
+            (
+                (None, "datasets"),
                 blocked(
-                    Status.RESTRICTED,
+                    Status.UNKNOWN,
                     Blocker(
-                        dataset,
+                        None,
                         "datasets",
                         None,
-                        "training dataset is undisclosed: neither obtainable nor described",
-                        (artefact.event_id,),
+                        "no training run is recorded, so nothing is known of the training data",
+                        (model.event_id,),
                     ),
-                )
+                ),
             )
-    return all_of(parts)
+        ]
+    if not context.training_datasets:
+        evidence = tuple(run.event_id for run in context.runs)
+        reason = "the training runs name no dataset"
+        return [
+            (
+                (None, "datasets"),
+                blocked(Status.UNKNOWN, Blocker(None, "datasets", None, reason, evidence)),
+            )
+        ]
+    return [((d, "datasets"), _described(context, d)) for d in context.training_datasets]
+
+
+def _described(context: Context, dataset: str) -> Verdict:
+    artefact = context.world.artefacts.get(dataset)
+    if artefact is None:
+        naming = tuple(run.event_id for run in context.runs if dataset in run.datasets)
+        reason = "the training dataset is not recorded (as of the date asked)"
+        return blocked(Status.UNKNOWN, Blocker(dataset, "datasets", None, reason, naming))
+    if artefact.availability not in _DESCRIBED:
+        reason = "training dataset is undisclosed: neither obtainable nor described"
+        return blocked(
+            Status.RESTRICTED, Blocker(dataset, "datasets", None, reason, (artefact.event_id,))
+        )
+    return GRANTED
 
 
 def rights_findings(context: Context) -> list[Blocker]:
@@ -98,28 +104,30 @@ def terms_findings(context: Context) -> list[Blocker]:
     return list(dict.fromkeys(findings))
 
 
-def training_data_terms(context: Context, freedom: Freedom) -> Verdict:
-    """Under ``data-propagates``: the training data's licences and rights bind the weights."""
-    parts = [GRANTED]
+def training_data_terms(context: Context, freedom: Freedom) -> list[tuple[Row, Verdict]]:
+    """Under ``data-propagates``: the training data's licences and rights bind the weights,
+    one part per dataset of the lineage (row ``(dataset, "datasets")``)."""
+    rights: dict[str, list[Blocker]] = {}
+    for finding in rights_findings(context):
+        rights.setdefault(finding.artefact or "", []).append(finding)
+    parts: list[tuple[Row, Verdict]] = []
     for dataset in context.dataset_lineage:
+        verdicts = [GRANTED, *_data_licence_verdicts(context, dataset, freedom)]
         artefact = context.world.artefacts.get(dataset)
         if artefact is not None and not artefact.grants_in_force():
-            parts.append(
+            reason = (
+                "no licence is recorded for this training dataset, whose terms bind the "
+                "weights under this policy"
+            )
+            verdicts.append(
                 blocked(
                     Status.UNKNOWN,
-                    Blocker(
-                        dataset,
-                        "datasets",
-                        None,
-                        "no licence is recorded for this training dataset, whose terms bind "
-                        "the weights under this policy",
-                        (artefact.event_id,),
-                    ),
+                    Blocker(dataset, "datasets", None, reason, (artefact.event_id,)),
                 )
             )
-        parts += _data_licence_verdicts(context, dataset, freedom)
-    parts += [blocked(Status.RESTRICTED, finding) for finding in rights_findings(context)]
-    return all_of(parts)
+        verdicts += [blocked(Status.RESTRICTED, f) for f in rights.get(dataset, [])]
+        parts.append(((dataset, "datasets"), all_of(verdicts)))
+    return parts
 
 
 def _data_licence_verdicts(context: Context, dataset: str, freedom: Freedom) -> list[Verdict]:

@@ -9,16 +9,24 @@
 - **share**: redistribution rights on the parameters and on the code that is released.
 
 Under ``data-propagates`` the training data's terms also limit use, modify and share.
+
+A freedom is answered from parts, one per row of the freedoms × artefacts grid it rests on
+(an artefact under a component, a component not recorded, a training dataset, a hardware
+stack): the freedom's verdict is ``all_of`` the parts, and each row's own status is the status
+of its part. So the freedom's status is always the worst of its rows', and a row's status is
+never borrowed from another row.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from domain.assessment.artefact_verdicts import artefact_verdict
-from domain.assessment.context import ArtefactRef, Context
-from domain.assessment.data_information import data_information, training_data_terms
-from domain.assessment.hardware import limit_study_by_hardware
+from domain.assessment.context import ArtefactRef, Context, Row
+from domain.assessment.data_information import data_information_parts, training_data_terms
+from domain.assessment.hardware import hardware_parts
 from domain.assessment.licence_rules import Freedom
-from domain.assessment.verdicts import Blocker, Status, Verdict, all_of, blocked
+from domain.assessment.verdicts import Blocker, Status, Verdict, all_of, blocked, worse
 
 # Code each freedom needs; a missing one is a blocker. Share only needs rights over the code
 # that is released: a model released without training code can still be shared.
@@ -39,37 +47,54 @@ _LISTED_CODE = {
 _RELEASED = frozenset({"public", "gated", "on-request"})
 
 
+@dataclass(frozen=True, slots=True)
+class FreedomAnswer:
+    """A freedom's verdict and the status of every grid row it rests on (rows in the order
+    first met; a row met twice keeps the worse status)."""
+
+    verdict: Verdict
+    rows: dict[Row, Status]
+
+
+def freedom_answer(context: Context, freedom: Freedom) -> FreedomAnswer:
+    parts = _parts(context, freedom)
+    rows: dict[Row, Status] = {}
+    for row, verdict in parts:
+        rows[row] = worse(rows[row], verdict.status) if row in rows else verdict.status
+    return FreedomAnswer(all_of(verdict for _, verdict in parts), rows)
+
+
 def freedom_verdict(context: Context, freedom: Freedom) -> Verdict:
-    parts = [_artefacts(context, "model-parameters", context.parameters, freedom)]
-    parts += [
-        blocked(
-            Status.UNKNOWN,
-            Blocker(
-                base,
-                "model-parameters",
-                None,
-                f"base model {base} of {model.id} is not recorded (as of the date asked): the "
-                "restrictions its parameters pass on are unknown",
-                (model.event_id,),
-            ),
-        )
-        for model, base in context.missing_bases
-    ]
-    parts += [_artefacts(context, c, context.own(c), freedom) for c in _CODE[freedom]]
+    return freedom_answer(context, freedom).verdict
+
+
+def _parts(context: Context, freedom: Freedom) -> list[tuple[Row, Verdict]]:
+    parts = _artefacts(context, "model-parameters", context.parameters, freedom)
+    parts += [_missing_base(m.id, base, m.event_id) for m, base in context.missing_bases]
+    for component in _CODE[freedom]:
+        parts += _artefacts(context, component, context.own(component), freedom)
     for component in _LISTED_CODE[freedom]:
         refs = context.own(component)
         if freedom is Freedom.SHARE:
             refs = [r for r in refs if _released(context, r)]
         if refs:
-            parts.append(_artefacts(context, component, refs, freedom))
+            parts += _artefacts(context, component, refs, freedom)
     if freedom in (Freedom.STUDY, Freedom.MODIFY):
-        parts.append(data_information(context))
+        parts += data_information_parts(context)
     if context.policy.data_propagates and freedom is not Freedom.STUDY:
-        parts.append(training_data_terms(context, freedom))
-    verdict = all_of(parts)
+        parts += training_data_terms(context, freedom)
     if freedom is Freedom.STUDY and context.policy.hardware_counts:
-        verdict = limit_study_by_hardware(context, verdict)
-    return verdict
+        parts += hardware_parts(context)
+    return parts
+
+
+def _missing_base(model: str, base: str, event_id: str) -> tuple[Row, Verdict]:
+    reason = (
+        f"base model {base} of {model} is not recorded (as of the date asked): the "
+        "restrictions its parameters pass on are unknown"
+    )
+    blocker = Blocker(base, "model-parameters", None, reason, (event_id,))
+    return (base, "model-parameters"), blocked(Status.UNKNOWN, blocker)
 
 
 def _released(context: Context, ref: ArtefactRef) -> bool:
@@ -79,10 +104,9 @@ def _released(context: Context, ref: ArtefactRef) -> bool:
 
 def _artefacts(
     context: Context, component: str, refs: list[ArtefactRef], freedom: Freedom
-) -> Verdict:
+) -> list[tuple[Row, Verdict]]:
     if not refs:
         reason = f"no {component} is recorded for this model version"
-        return blocked(
-            Status.UNKNOWN, Blocker(None, component, None, reason, (context.model.event_id,))
-        )
-    return all_of(artefact_verdict(context, ref, freedom) for ref in refs)
+        blocker = Blocker(None, component, None, reason, (context.model.event_id,))
+        return [((None, component), blocked(Status.UNKNOWN, blocker))]
+    return [((ref.artefact, component), artefact_verdict(context, ref, freedom)) for ref in refs]

@@ -75,11 +75,13 @@ def _symbol(key: str, freedom: Freedom, catalogue: LicenceCatalogue, site: Site)
         ruling.status,
         frozenset(f"{key} on {where}: {condition}" for condition in ruling.conditions),
         tuple(
-            _blocker(evidence_site, key, f"{entry.name} ({entry.id}): {reason}")
+            _blocker(evidence_site, key, f"{entry.name} ({entry.id}): {reason}", ruling.status)
             for reason in ruling.reasons
         ),
     )
 
 
-def _blocker(site: Site, licence: str, reason: str) -> Blocker:
-    return Blocker(site.artefact, site.component, licence, site.prefix + reason, site.evidence)
+def _blocker(site: Site, licence: str, reason: str, status: Status = Status.UNKNOWN) -> Blocker:
+    return Blocker(
+        site.artefact, site.component, licence, site.prefix + reason, site.evidence, status
+    )

@@ -1,9 +1,16 @@
-"""OSAID 1.0 conformance, following the OSI checklist (openness-frameworks.md):
+"""OSAID 1.0 conformance, following the OSI checklist (openness-frameworks.md), read "where
+used" (``READING``):
 
 - **data-information**: as ``data_information`` (the training runs name datasets, every one
   public, gated, on-request or described);
-- **code**: data pre-processing, training, inference, supporting libraries and model
-  architecture are all released, obtainable, under OSI-approved licences;
+- **code**: the definition lists its code components "where used" and the checklist is "not an
+  operating manual", so a code component is met when an artefact recorded for it is released,
+  obtainable, under an OSI-approved licence — or, when none is recorded for it, when the code
+  that carries it is: supporting libraries (tokenizers, …) live in the training or inference
+  code's repository, the architecture in the inference (or training) code, data processing in
+  the training code. It is unmet when it is recorded as not obtainable or under a licence that
+  is not OSI-approved (the carrier never excuses a recorded problem), and when neither it nor
+  a carrier is released. Training and inference code have no carrier: they must be recorded;
 - **parameters**: the final parameters are released, obtainable, under OSI-approved terms —
   including every parameters artefact inherited from base models.
 """
@@ -17,6 +24,7 @@ from domain.assessment.data_information import data_information
 from domain.assessment.licence_classes import can_take_under, osi_approved
 from domain.assessment.verdicts import Status
 
+READING = "checklist-where-used"
 CODE_COMPONENTS = (
     "data-preprocessing-code",
     "training-code",
@@ -24,6 +32,12 @@ CODE_COMPONENTS = (
     "supporting-libraries",
     "model-architecture",
 )
+# The code that carries a component when the model records none of its own, in order.
+CARRIERS: dict[str, tuple[str, ...]] = {
+    "data-preprocessing-code": ("training-code",),
+    "supporting-libraries": ("training-code", "inference-code"),
+    "model-architecture": ("inference-code", "training-code"),
+}
 _OBTAINABLE = frozenset({"public", "gated"})
 
 
@@ -39,9 +53,24 @@ def osaid(context: Context) -> dict[str, Any]:
             )
         )
     for component in CODE_COMPONENTS:
-        unmet += _component(context, "code", component, context.own(component))
+        unmet += _code(context, component)
     unmet += _component(context, "parameters", "model-parameters", context.parameters)
-    return {"conformant": not unmet, "unmet": unmet}
+    return {"conformant": not unmet, "reading": READING, "unmet": unmet}
+
+
+def _code(context: Context, component: str) -> list[dict[str, Any]]:
+    if context.own(component) or component not in CARRIERS:
+        return _component(context, "code", component, context.own(component))
+    for carrier in CARRIERS[component]:
+        refs = context.own(carrier)
+        if refs and not any(_problem(context, ref) for ref in refs):
+            return []
+    carriers = " or ".join(CARRIERS[component])
+    reason = (
+        f"no {component} is released, and no {carriers} that would carry it is released "
+        "under an OSI-approved licence"
+    )
+    return [_unmet("code", reason, [])]
 
 
 def _component(

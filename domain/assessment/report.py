@@ -7,12 +7,11 @@ from typing import Any
 
 from domain.assessment.closure import closure
 from domain.assessment.context import Context
-from domain.assessment.freedoms import freedom_verdict
+from domain.assessment.freedoms import FreedomAnswer, freedom_answer
 from domain.assessment.licence_rules import Freedom
 from domain.assessment.mof import mof
 from domain.assessment.osaid import osaid
 from domain.assessment.policies import POLICIES
-from domain.assessment.verdicts import Verdict
 from domain.assessment.warnings import warnings
 from domain.assessment.world import Recorded, World
 from domain.canonical import canonical_json
@@ -49,7 +48,7 @@ def assess(
         "policy": policy,
         "as_of": {"position": as_of_position},
         "at": at,
-        "freedoms": {f.value: _freedom(freedom_verdict(context, f)) for f in Freedom},
+        "freedoms": {f.value: _freedom(freedom_answer(context, f)) for f in Freedom},
         "frameworks": {"osaid-1.0": osaid(context), "mof": mof(context)},
         "warnings": warnings(context, closure(world, model_id)),
     }
@@ -67,13 +66,22 @@ def answer(
     return canonical_json(assess(world, model_id, policy, position, at)), evidence
 
 
-def _freedom(verdict: Verdict) -> dict[str, Any]:
+def _freedom(answer: FreedomAnswer) -> dict[str, Any]:
+    """A freedom's §6 answer, plus ``artefacts``: the status of each row of the freedoms ×
+    artefacts grid the freedom rests on (``artefact`` null for a component not recorded), so
+    every reader shows a row's own status rather than the freedom's."""
+    verdict = answer.verdict
     blockers = sorted(
         (b.to_json() for b in verdict.blockers),
         key=lambda b: (b["artefact"] or "", b["component"] or "", b["licence"] or "", b["reason"]),
     )
+    rows = sorted(answer.rows.items(), key=lambda item: (item[0][0] or "", item[0][1]))
     return {
         "status": verdict.status.value,
         "conditions": sorted(verdict.conditions),
         "blockers": blockers,
+        "artefacts": [
+            {"artefact": artefact, "component": component, "status": status.value}
+            for (artefact, component), status in rows
+        ],
     }

@@ -3,13 +3,14 @@
 Statuses from most to least favourable: granted, conditional, restricted, unknown, denied.
 ``all_of`` (AND: every part is needed) keeps the least favourable status and every condition
 and blocker; ``best_of`` (OR, or several grants in force) keeps the most favourable
-alternative, as the user may pick it.
+alternative, as the user may pick it. Every blocker carries the status it imposes, so a
+reader never has to guess how bad one reason is from the freedom's overall status.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +37,7 @@ class Blocker:
     licence: str | None
     reason: str
     evidence: tuple[str, ...] = ()
+    status: Status = Status.UNKNOWN  # what this reason alone makes of the freedom
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +46,7 @@ class Blocker:
             "licence": self.licence,
             "reason": self.reason,
             "evidence": list(self.evidence),
+            "status": self.status.value,
         }
 
 
@@ -76,10 +79,12 @@ def best_of(verdicts: Iterable[Verdict]) -> Verdict:
 
 
 def at_best(verdict: Verdict, status: Status, blocker: Blocker) -> Verdict:
-    """Cap ``verdict`` at ``status`` and record why."""
+    """Cap ``verdict`` at ``status`` and record why (the blocker carries ``status``)."""
+    blocker = replace(blocker, status=status)
     blockers = verdict.blockers if blocker in verdict.blockers else (*verdict.blockers, blocker)
     return Verdict(worse(verdict.status, status), verdict.conditions, blockers)
 
 
 def blocked(status: Status, blocker: Blocker) -> Verdict:
-    return Verdict(status, frozenset(), (blocker,))
+    """A verdict of ``status`` for one reason, which carries that status."""
+    return Verdict(status, frozenset(), (replace(blocker, status=status),))

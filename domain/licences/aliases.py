@@ -1,13 +1,15 @@
-"""Other spellings of catalogue ids: ScanCode LicenseDB keys and Hugging Face card ids.
+"""Other spellings of catalogue ids: ScanCode LicenseDB keys, Hugging Face card ids and the
+``license_name`` values Hugging Face cards give with ``license: other``.
 
-Contract: every value of :data:`SCANCODE_ALIASES` and :data:`HUGGING_FACE_IDS` is an id the
-built-in catalogue defines (an SPDX licence id or a built-in ``LicenseRef-``). Only unambiguous
-names are mapped. A name that stands for a family of licences (``bsd``, ``cc``, ``gpl``,
-``lgpl``, ``gfdl``, ``openrail``), an unversioned id whose licence has versions (``odbl``,
-``odc-by``, ``pddl``, ``c-uda``), a placeholder (``other``, ``unknown``) or a licence the catalogue
-does not hold (``llama3.2``, ``openrail++``, ``openmdw-1.1``, ``deepfloyd-if-license``, …) is left
-out on purpose: guessing a version or a family member could call a licence open that is not,
-and an unmapped id is assessed as unknown, which is the safe answer.
+Contract: every value of :data:`SCANCODE_ALIASES`, :data:`HUGGING_FACE_IDS` and
+:data:`HUGGING_FACE_LICENSE_NAMES` is an id the built-in catalogue defines (an SPDX licence id
+or a built-in ``LicenseRef-``). Only unambiguous names are mapped. A name that stands for a
+family of licences (``bsd``, ``cc``, ``gpl``, ``lgpl``, ``gfdl``, ``openrail``), an unversioned
+id whose licence has versions (``odbl``, ``odc-by``, ``pddl``, ``c-uda``), a placeholder
+(``other``, ``unknown``) or a licence the catalogue does not hold (``llama3.2``, ``openrail++``,
+``openmdw-1.1``, ``deepfloyd-if-license``, …) is left out on purpose: guessing a version or a
+family member could call a licence open that is not, and an unmapped id is assessed as unknown,
+which is the safe answer.
 """
 
 from __future__ import annotations
@@ -102,6 +104,31 @@ HUGGING_FACE_IDS: Mapping[str, str] = MappingProxyType(
         "bigscience-bloom-rail-1.0": "LicenseRef-BigScience-BLOOM-RAIL-1.0",
     }
 )
+
+
+# ``license_name`` spellings cards use with ``license: other`` for a licence the catalogue
+# holds, each naming one licence text: Google's Gemma cards (``gemma-terms-of-use``) and
+# Mistral's research-licence cards (``mrl`` = MRL-0.1, the only MRL; licences.md §1.2). Meta's
+# Llama 3 cards give ``llama3``, a Hugging Face id already (:func:`from_license_name`).
+# Names used for several texts are left out and become ``LicenseRef-<Name>`` with unknown terms:
+# ``tongyi-qianwen`` (the Tongyi Qianwen agreement exists in several releases, and the catalogue
+# holds none), ``deepseek`` (the DeepSeek License Agreement, not in the catalogue),
+# ``microsoft-research-license`` (Microsoft uses it for different research licences), ``openrail``
+# and ``openrail++`` (a family, and OpenRAIL++-M, which the catalogue lacks).
+HUGGING_FACE_LICENSE_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "gemma-terms-of-use": "LicenseRef-Gemma-Terms-of-Use",
+        "mrl": "LicenseRef-Mistral-Research-0.1",
+    }
+)
+
+
+def from_license_name(license_name: str) -> str | None:
+    """The catalogue id for a card's ``license_name`` (given with ``license: other``), matched
+    case-insensitively: one of :data:`HUGGING_FACE_LICENSE_NAMES`, or a Hugging Face card id
+    used as a name (``llama3``, ``creativeml-openrail-m``); None otherwise."""
+    folded = license_name.strip().lower()
+    return HUGGING_FACE_LICENSE_NAMES.get(folded) or HUGGING_FACE_IDS.get(folded)
 
 
 def from_hugging_face(hf_id: str) -> str | None:

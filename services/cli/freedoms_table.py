@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.freedoms_grid import FREEDOMS, grid
+from services.freedoms_grid import FREEDOMS, Cell, grid
 
 _MARK = {
-    "ok": "ok",
     "na": "·",
     "granted": "ok",
     "conditional": "ok*",
@@ -25,7 +24,12 @@ def render(assessment: dict[str, Any], components: dict[str, list[str]]) -> str:
         lines.append(f"{label:<{width}}" + "".join(f"{cells[f]:<13}" for f in FREEDOMS))
     statuses = {f: assessment["freedoms"][f]["status"] for f in FREEDOMS}
     lines.append(f"{'= verdict':<{width}}" + "".join(f"{statuses[f]:<13}" for f in FREEDOMS))
-    lines += ["", "ok* = granted with conditions; capitals mark a blocking cell", ""]
+    lines += [
+        "",
+        "each cell is that artefact's own status for the freedom: ok = granted, ok* = granted "
+        "with conditions, capitals = it limits the freedom, · = not needed",
+        "",
+    ]
     lines += _blockers(assessment) + _conditions(assessment) + _frameworks(assessment)
     lines += _warnings(assessment)
     return "\n".join(lines)
@@ -43,12 +47,17 @@ def _rows(
     assessment: dict[str, Any], components: dict[str, list[str]]
 ) -> list[tuple[str, dict[str, str]]]:
     return [
-        (
-            f"{row.artefact} [{row.component}]",
-            {f: _MARK.get(cell.state, cell.state) for f, cell in row.cells.items()},
-        )
+        (f"{row.artefact} [{row.component}]", {f: mark(cell) for f, cell in row.cells.items()})
         for row in grid(assessment, components)
     ]
+
+
+def mark(cell: Cell) -> str:
+    """A cell as the table prints it: capitals for a cell with blockers (it limits the
+    freedom), ``ok``/``ok*`` for granted/conditional, ``·`` where the freedom does not need it."""
+    if cell.blockers:
+        return cell.state.upper()
+    return _MARK.get(cell.state, cell.state.upper())
 
 
 def _blockers(assessment: dict[str, Any]) -> list[str]:
@@ -56,7 +65,9 @@ def _blockers(assessment: dict[str, Any]) -> list[str]:
     for freedom in FREEDOMS:
         for blocker in assessment["freedoms"][freedom]["blockers"]:
             evidence = ", ".join(e[:12] for e in blocker["evidence"])
-            where = blocker["artefact"] or blocker["component"]
+            where = blocker["component"]
+            if blocker["artefact"]:
+                where = f"{blocker['artefact']} [{blocker['component']}]"
             licence = f" under {blocker['licence']}" if blocker["licence"] else ""
             lines.append(f"  {freedom}: {where}{licence}: {blocker['reason']}  [{evidence}]")
     return ["Blockers (evidence: event ids):", *lines, ""] if lines else []

@@ -1,11 +1,12 @@
 """``provenance import-hf-card``: sign and submit the events a Hugging Face model card implies.
 
 The mapping is :mod:`services.hf_import`; this command reads the card and the key, asks the
-server what the plan needs (the base model, datasets already recorded, ids in use, custom licences,
-the signer's enrolment), then either prints the plan (``--dry-run``: nothing recorded, exit 0) or
-posts every envelope as one all-or-nothing batch. A real import refuses (exit 2) while anything
-blocks it — a missing base model, a licence it cannot map, an id already in use — and records
-nothing.
+server what the plan needs (the base model, datasets and libraries already recorded, ids in use,
+the model versions recorded with the card's Hub URI, licences, the signer's enrolment), then
+either prints the plan (``--dry-run``: nothing recorded, exit 0) or posts every envelope as one
+all-or-nothing batch. A real import refuses (exit 2) while anything blocks it — a missing base
+model, a licence it cannot map, an id already in use — and records nothing. Every import ends
+with what to record next to turn each ``unknown`` into an answer (:mod:`services.hf_next_steps`).
 """
 
 from __future__ import annotations
@@ -24,16 +25,18 @@ from domain.envelope import STATEMENT_PAYLOAD_TYPE, keyid_for, sign_envelope
 from infra.keys import KeyFileError, load_private_key
 from services.cli.client import add_server_flag, refused, request, server_url
 from services.cli.errors import EXIT_OK, CliError
+from services.cli.hf_ledger import ServerLedger
 from services.hf_import import (
     CardError,
+    ImportOptions,
     ImportPlan,
     ModelIdError,
     ModelIds,
     Problem,
-    define_command,
     plan_import,
     read_card,
 )
+from services.hf_next_steps import Commands, next_steps, planned_assessment
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,6 +55,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     command.add_argument(
         "--effective-at",
         help="when the facts became true (default: now); YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.f]Z",
+    )
+    command.add_argument(
+        "--base-model",
+        metavar="LEDGER_ID",
+        help="the ledger id of the base model version (when it is recorded under another id "
+        "than the card's base_model gives)",
+    )
+    command.add_argument(
+        "--training-run",
+        action="append",
+        default=[],
+        metavar="RUN",
+        help="a recorded training run of this model (repeatable)",
     )
     command.add_argument(
         "--dry-run",
@@ -82,10 +98,17 @@ def run_import(args: argparse.Namespace) -> int:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     effective_at = _time(args.effective_at) if args.effective_at else now
     base = server_url(args)
-    ledger = _ServerLedger(base)
+    ledger = ServerLedger(base)
     flags = f"--key {args.key}" + (f" --server {args.server}" if args.server else "")
+    options = ImportOptions(args.base_model, tuple(args.training_run))
     plan = plan_import(
-        card, ids, effective_at=effective_at, issued_at=now, ledger=ledger, cli_flags=flags
+        card,
+        ids,
+        effective_at=effective_at,
+        issued_at=now,
+        ledger=ledger,
+        cli_flags=flags,
+        options=options,
     )
     keyid = keyid_for(key.public_key())
     problems = [*plan.problems, *_signer_problems(ledger, keyid)]
@@ -109,8 +132,13 @@ def run_import(args: argparse.Namespace) -> int:
         raise refused(response)
     for statement, event in zip(plan.statements, response.json()["events"], strict=True):
         print(f"{event['position']}\t{event['event_id']}\t{statement.type}\t{statement.subject}")
-    _notes(plan, args)
+    _notes(plan)
     _say(f"recorded {len(envelopes)} events for model version {ids.model}")
+    url = f"{base}/v1/models/{quote(ids.model, safe='/@+')}/freedoms"
+    answer = request("GET", url)
+    if answer.status_code != 200:
+        raise refused(answer)
+    _next(plan, answer.json(), args, frozenset())
     return EXIT_OK
 
 
@@ -128,23 +156,44 @@ def _dry_run(
         _say(f"{label}: {problem.message}")
     if problems:
         _say("a real import would refuse until the problems above are solved")
-    _notes(plan, args)
+    _notes(plan)
+    _next(plan, planned_assessment(plan), args, _recorded_elsewhere(plan))
     return EXIT_OK
 
 
-def _notes(plan: ImportPlan, args: argparse.Namespace) -> None:
+def _notes(plan: ImportPlan) -> None:
     for warning in plan.warnings:
         _say(f"warning: {warning}")
     for dropped in plan.dropped:
         _say(f"dropped: {dropped}")
-    for licence in plan.licences_to_define:
-        _say(
-            f"define {licence.id} (edit the terms to what the licence says, then run):\n"
-            f"  {define_command(licence, str(args.key), args.server)}"
-        )
 
 
-def _signer_problems(ledger: _ServerLedger, keyid: str) -> list[Problem]:
+def _next(
+    plan: ImportPlan, assessment: dict[str, Any], args: argparse.Namespace, known: frozenset[str]
+) -> None:
+    """What to record next, from the imported model's assessment."""
+    commands = Commands(str(args.key), args.server)
+    for step in next_steps(assessment, plan.ids, commands, plan.licences_to_define, known):
+        _say(f"next: {step}")
+
+
+def _recorded_elsewhere(plan: ImportPlan) -> frozenset[str]:
+    """Subjects the plan names that the ledger, not the plan, holds (a dry run's assessment
+    of the planned statements alone does not see them)."""
+    created = {s.subject for s in plan.statements if s.type != "LicenceGranted"}
+    named: set[str] = set()
+    for statement in plan.statements:
+        if statement.type == "ModelVersionReleased":
+            named.update(
+                a for artefacts in statement.data["components"].values() for a in artefacts
+            )
+            named.update(statement.data.get("training_runs", []))
+    if plan.base is not None:
+        named.add(plan.base)
+    return frozenset(named - created)
+
+
+def _signer_problems(ledger: ServerLedger, keyid: str) -> list[Problem]:
     signer = ledger.subject(keyid)
     state: Mapping[str, Any] = (signer or {}).get("state") or {}
     if signer is None or signer.get("kind") != "signer":
@@ -160,31 +209,6 @@ def _signer_problems(ledger: _ServerLedger, keyid: str) -> list[Problem]:
     if "publisher" not in (state.get("roles") or []):
         return [Problem("conflict", f"key {keyid} is enrolled without the publisher role")]
     return []
-
-
-class _ServerLedger:
-    """:class:`services.hf_import.LedgerFacts` answered by the server (each id asked once)."""
-
-    def __init__(self, base: str) -> None:
-        self._base = base
-        self._subjects: dict[str, Mapping[str, Any] | None] = {}
-
-    def subject(self, subject_id: str) -> Mapping[str, Any] | None:
-        if subject_id not in self._subjects:
-            response = request("GET", f"{self._base}/v1/subjects/{quote(subject_id)}")
-            if response.status_code == 404:
-                self._subjects[subject_id] = None
-            elif response.status_code == 200:
-                self._subjects[subject_id] = response.json()
-            else:
-                raise refused(response)
-        return self._subjects[subject_id]
-
-    def licence_known(self, licence_id: str) -> bool:
-        response = request("GET", f"{self._base}/v1/licences/{quote(licence_id)}")
-        if response.status_code not in (200, 404):
-            raise refused(response)
-        return response.status_code == 200
 
 
 def _time(text: str) -> str:

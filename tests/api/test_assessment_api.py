@@ -49,9 +49,19 @@ def test_freedoms_have_the_design_shape(client: TestClient, cast: Cast) -> None:
                 "denied",
                 "unknown",
             }
+            assert set(verdict) == {"status", "conditions", "blockers", "artefacts"}
             for blocker in verdict["blockers"]:
-                assert set(blocker) == {"artefact", "component", "licence", "reason", "evidence"}
+                assert set(blocker) == {
+                    "artefact",
+                    "component",
+                    "licence",
+                    "reason",
+                    "evidence",
+                    "status",
+                }
                 assert blocker["evidence"]
+            for row in verdict["artefacts"]:
+                assert set(row) == {"artefact", "component", "status"}
         osaid = document["frameworks"]["osaid-1.0"]
         assert isinstance(osaid["conformant"], bool)
         mof = document["frameworks"]["mof"]

@@ -12,6 +12,7 @@ from tests.e2e.test_cli_against_server import ok, provenance
 
 OLMO = next(e.model for e in EXAMPLES if e.name == "olmo-7b")
 LLAMA = next(e.model for e in EXAMPLES if e.name == "llama-2-7b")
+PYTHIA = next(e.model for e in EXAMPLES if e.name == "pythia-6.9b")
 
 
 def test_demo_then_freedoms_as_a_table_and_as_json(sqlite_server: ServerProcess) -> None:
@@ -37,7 +38,21 @@ def test_demo_then_freedoms_as_a_table_and_as_json(sqlite_server: ServerProcess)
 def test_require_exits_1_when_unmet(sqlite_server: ServerProcess) -> None:
     cwd, server = sqlite_server.workdir, ["--server", sqlite_server.url]
     ok(provenance("demo", *server, cwd=cwd))
-    assert provenance("freedoms", *server, OLMO, "--require", "osaid-1.0", cwd=cwd).returncode == 0
+    for open_science in (OLMO, PYTHIA):  # the MOT's Class I, the OSI's validation
+        met = provenance(
+            "freedoms",
+            *server,
+            open_science,
+            "--require",
+            "osaid-1.0",
+            "--require",
+            "mof:I",
+            cwd=cwd,
+        )
+        assert met.returncode == 0, met.stderr
+    unclassified = provenance("freedoms", *server, PHI_2, "--require", "mof:III", cwd=cwd)
+    assert unclassified.returncode == 1
+    assert "the model is MOF class none" in unclassified.stderr
     refused = provenance(
         "freedoms", *server, LLAMA, "--require", "use", "--require", "osaid-1.0", cwd=cwd
     )

@@ -95,6 +95,7 @@ def test_dry_run_prints_the_events_records_nothing_and_warns_about_a_missing_bas
         "LicenceGranted",
         "ArtefactRegistered",
         "ArtefactRegistered",
+        "TrainingRunRecorded",
         "ModelVersionReleased",
     ]
     assert statements[-1]["subject"] == ZEPHYR
@@ -102,6 +103,8 @@ def test_dry_run_prints_the_events_records_nothing_and_warns_about_a_missing_bas
     assert f"signed by {keyid}" in result.stderr
     assert f"warning: base model {MISTRAL} is not in the ledger" in result.stderr
     assert "dropped: tags:" in result.stderr
+    # what to record next: the code the card cannot give
+    assert "next: study/modify unknown: no training-code is recorded" in result.stderr
     assert log_length(sqlite_server) == before
     assert subject(sqlite_server, ZEPHYR).status_code == 404
 
@@ -128,7 +131,7 @@ def test_a_fine_tune_waits_for_its_base_then_records_base_model(
 
     tune = import_card(sqlite_server, "zephyr-7b-beta.md", ZEPHYR)
     assert tune.returncode == 0, tune.stderr
-    assert log_length(sqlite_server) == before + 5 + 7
+    assert log_length(sqlite_server) == before + 5 + 8
 
     model = subject(sqlite_server, ZEPHYR).json()
     assert model["kind"] == "model-version"
@@ -163,25 +166,38 @@ def test_license_other_is_granted_and_the_user_is_told_how_to_define_it(
     assert weights["state"]["licences"][0]["licence"] == licence
     assert httpx.get(f"{sqlite_server.url}/v1/licences/{licence}", timeout=10).status_code == 404
 
+    assert "next: use/study/modify/share unknown: " in result.stderr
     (command,) = [
         line.strip()
         for line in result.stderr.splitlines()
-        if line.strip().startswith("provenance sign")
+        if line.strip().startswith("provenance sign") and "--type LicenceDefined" in line
     ]
-    assert "--type LicenceDefined" in command
     assert f"--subject {licence}" in command
     assert f"provenance submit --server {sqlite_server.url} -" in command
-    defined = subprocess.run(
+    # the template's terms are unknown (null): unedited, it records nothing
+    unedited = _shell(command, sqlite_server)
+    assert unedited.returncode != 0
+    assert "must be true or false" in unedited.stderr
+    assert httpx.get(f"{sqlite_server.url}/v1/licences/{licence}", timeout=10).status_code == 404
+    # filled in from the licence text (non-commercial research), it defines the licence
+    filled = command.replace("null", "false").replace(
+        '"use_restricted": false', '"use_restricted": true'
+    )
+    defined = _shell(filled, sqlite_server)
+    assert defined.returncode == 0, defined.stderr
+    assert httpx.get(f"{sqlite_server.url}/v1/licences/{licence}", timeout=10).status_code == 200
+
+
+def _shell(command: str, server: ServerProcess) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         ["bash", "-c", f"set -o pipefail; {command}"],
-        cwd=sqlite_server.workdir,
+        cwd=server.workdir,
         env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert defined.returncode == 0, defined.stderr
-    assert httpx.get(f"{sqlite_server.url}/v1/licences/{licence}", timeout=10).status_code == 200
 
 
 def test_bad_input_exits_2_and_records_nothing(
@@ -200,9 +216,8 @@ def test_bad_input_exits_2_and_records_nothing(
     unknown.write_text("---\nlicense: openrail++\n---\n# A model under OpenRAIL++-M\n")
     refused = import_card(sqlite_server, unknown, "acme/openrail-model")
     assert_refused(refused)
-    assert "license 'openrail++' is a Hugging Face licence id the catalogue cannot map" in (
-        refused.stderr
-    )
+    assert "license 'openrail++' cannot be granted" in refused.stderr
+    assert "Fix: give the card `license: other`, `license_name: openrail++`" in refused.stderr
     dry = import_card(sqlite_server, unknown, "acme/openrail-model", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "could not map: license 'openrail++'" in dry.stderr

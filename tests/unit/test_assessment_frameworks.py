@@ -42,18 +42,88 @@ def osaid(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_fully_open_model_is_osaid_conformant() -> None:
-    """Rule 12: all code components, OSI licences, public data → conformant, nothing unmet."""
-    assert osaid(fully_open().assess()) == {"conformant": True, "unmet": []}
+    """Rule 12: all code components, OSI licences, public data → conformant, nothing unmet;
+    the answer names the reading it follows."""
+    assert osaid(fully_open().assess()) == {
+        "conformant": True,
+        "reading": "checklist-where-used",
+        "unmet": [],
+    }
 
 
 @pytest.mark.parametrize("component", OSAID_CODE)
-def test_every_code_component_is_required(component: str) -> None:
-    """Rule 12: each OSAID code component must be released (the checklist's 'all required')."""
-    result = osaid(fully_open(leave_out=component).assess())
+def test_a_code_component_not_recorded_is_carried_by_open_training_and_inference_code(
+    component: str,
+) -> None:
+    """Rule 12, "where used": supporting libraries, the architecture and data processing that
+    live inside the released (OSI-licensed) training or inference code need no artefact."""
+    assert osaid(fully_open(leave_out=component).assess())["conformant"] is True
+
+
+@pytest.mark.parametrize(
+    ("component", "without", "carried"),
+    [
+        ("data-preprocessing-code", "training_code", False),
+        ("supporting-libraries", "training_code", True),  # the inference code carries it
+        ("model-architecture", "inference_code", True),  # the training code carries it
+        ("model-architecture", "both", False),
+        ("supporting-libraries", "both", False),
+    ],
+)
+def test_without_a_released_carrier_an_unrecorded_component_is_unmet(
+    component: str, without: str, carried: bool
+) -> None:
+    """Rule 12: the carrier must itself be released under an OSI-approved licence."""
+    builder = open_model(
+        training_code=None if without in ("training_code", "both") else "Apache-2.0",
+        inference_code=None if without in ("inference_code", "both") else "Apache-2.0",
+    )
+    for other in OSAID_CODE:
+        if other != component:
+            builder.artefact(f"m/{other}", "code", other, licence="MIT")
+            builder.attach(MODEL, other, f"m/{other}")
+    unmet = [u for u in osaid(builder.assess())["unmet"] if component in u["reason"]]
+    if carried:
+        assert unmet == []
+        return
+    [entry] = unmet
+    assert entry["requirement"] == "code"
+    assert entry["reason"].startswith(f"no {component} is released, and no ")
+
+
+def test_a_carrier_under_a_licence_that_is_not_osi_approved_does_not_carry() -> None:
+    builder = open_model(
+        training_code="LicenseRef-Llama-2-Community", inference_code="CC-BY-NC-4.0"
+    )
+    reasons = [u["reason"] for u in osaid(builder.assess())["unmet"]]
+    assert any(r.startswith("no supporting-libraries is released, and no ") for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("availability", "licence", "problem"),
+    [
+        ("undisclosed", "MIT", "not obtainable (undisclosed)"),
+        ("described", "MIT", "not obtainable (described)"),
+        ("public", "CC-BY-NC-4.0", "not under an OSI-approved licence (CC-BY-NC-4.0)"),
+        ("public", None, "no licence in force"),
+    ],
+)
+def test_a_recorded_component_is_never_excused_by_its_carrier(
+    availability: str, licence: str | None, problem: str
+) -> None:
+    """Rule 12: recorded as not released, or under a licence that is not OSI-approved, is
+    unmet, even though the open training code would have carried it."""
+    builder = fully_open(leave_out="supporting-libraries")
+    builder.artefact("m/libs", "code", "supporting-libraries", availability, licence)
+    builder.attach(MODEL, "supporting-libraries", "m/libs")
+    result = osaid(builder.assess())
     assert result["conformant"] is False
     [unmet] = result["unmet"]
-    assert unmet["requirement"] == "code"
-    assert component in unmet["reason"]
+    assert unmet == {
+        "requirement": "code",
+        "reason": f"supporting-libraries m/libs: {problem}",
+        "artefacts": ["m/libs"],
+    }
 
 
 def test_weights_under_a_non_osi_licence_fail_parameters() -> None:
@@ -244,3 +314,65 @@ def test_an_unreleased_component_does_not_count(availability: str) -> None:
     """Rule 13: a component counts only if it is released; undisclosed weights are not."""
     result = mof_model(CLASS_III, model_parameters=availability)
     assert result["class"] is None
+
+
+def _with_second_artefact(component: str, licence: str | None, availability: str) -> LedgerBuilder:
+    """Every class open, plus a second artefact ``x/<component>-2`` under ``component``."""
+    builder = LedgerBuilder()
+    everything = CLASS_III + CLASS_II + CLASS_I
+    kind = KINDS[component]
+    for c in everything:
+        builder.artefact(f"x/{c}", KINDS[c], c, "public", OPEN[KINDS[c]])
+    builder.artefact(f"x/{component}-2", kind, component, availability, licence)
+    components = {c: [f"x/{c}"] for c in everything}
+    components[component].append(f"x/{component}-2")
+    builder.model("x@1", components)
+    return builder
+
+
+@pytest.mark.parametrize("component", ["evaluation-data", "data-card", "evaluation-code"])
+def test_one_open_artefact_under_a_component_is_enough(component: str) -> None:
+    """The tool scores one licence per component: beside an open evaluation set, a second one
+    under a licence that is not open does not undo the class."""
+    result = _with_second_artefact(component, "CC-BY-NC-4.0", "public").assess("x@1")
+    assert result["frameworks"]["mof"]["class"] == "I"
+
+
+def test_a_component_none_of_whose_artefacts_counts_names_each() -> None:
+    builder = LedgerBuilder()
+    for component in CLASS_III:
+        licence = "CC-BY-NC-4.0" if component == "data-card" else OPEN[KINDS[component]]
+        builder.artefact(f"x/{component}", KINDS[component], component, licence=licence)
+    builder.artefact("x/datasheet", "documentation", "data-card", "undisclosed", "CC-BY-4.0")
+    components = {c: [f"x/{c}"] for c in CLASS_III}
+    components["data-card"].append("x/datasheet")
+    builder.model("x@1", components)
+    result = builder.assess("x@1")["frameworks"]["mof"]
+    assert result["class"] is None
+    assert result["unmet"]["III"] == [
+        "data-card: x/data-card is not under an open licence (CC-BY-NC-4.0); "
+        "x/datasheet is not released (undisclosed)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("licence", "availability", "expected"),
+    [
+        (None, "public", "I"),  # an unlicensed dataset: the MOF paper accepts it
+        ("CDLA-Permissive-2.0", "gated", "I"),
+        ("CC-BY-NC-4.0", "public", "II"),  # a licence that is not open: the tool refuses it
+        ("CC-BY-4.0", "described", "II"),
+        ("NOASSERTION", "public", "II"),
+    ],
+)
+def test_every_training_dataset_must_count(
+    licence: str | None, availability: str, expected: str
+) -> None:
+    """``datasets`` are the training data as a whole: one dataset that does not count drops
+    class I, whatever the others; a released dataset with no licence of its own counts."""
+    result = _with_second_artefact("datasets", licence, availability).assess("x@1")
+    mof = result["frameworks"]["mof"]
+    assert mof["class"] == expected
+    if expected == "II":
+        [unmet] = mof["unmet"]["I"]
+        assert unmet.startswith("datasets: x/datasets-2 ")

