@@ -93,7 +93,7 @@ STORE_MODULES = (
     "eventsourcing.sqlite",
     "eventsourcing.popo",
 )
-STORE_ATTRIBUTES = {"recorder", "mapper", "repository"}
+STORE_ATTRIBUTES = {"recorder", "mapper"}
 OUTSIDE_INFRA = sorted((ROOT / "services").rglob("*.py"))  # bench/ measures the library itself
 
 
