@@ -24,10 +24,13 @@ class CanonicalFormError(ValueError):
     """The value has no RFC 8785 form (e.g. an integer beyond ±(2^53−1), NaN)."""
 
 
-def canonical_json(value: Any) -> bytes:
-    """The RFC 8785 bytes of a JSON value (dicts, lists, str, int, float, bool, None)."""
+def canonical_json(value: Any, plain: bool | None = None) -> bytes:
+    """The RFC 8785 bytes of a JSON value (dicts, lists, str, int, float, bool, None).
+
+    ``plain`` is whether the value has no floats, no integers beyond ±(2^53−1) and only ASCII
+    object keys, when the caller already knows it (:func:`parse_json`); else it is found out."""
     try:
-        plain = _is_plain(value)
+        plain = _is_plain(value) if plain is None else plain
     except RecursionError as error:
         raise CanonicalFormError("nested too deeply") from error
     if plain:
@@ -41,6 +44,41 @@ def canonical_json(value: Any) -> bytes:
         return bytes(rfc8785.dumps(value))
     except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError) as error:
         raise CanonicalFormError(str(error) or type(error).__name__) from error
+
+
+def parse_json(text: str) -> tuple[Any, bool]:
+    """Parse JSON text (refusing NaN and infinities with ValueError) and tell whether the value
+    is plain, as :func:`canonical_json` means it: found while parsing, which costs far less
+    than walking the value afterwards."""
+    plain = True
+
+    def on_float(literal: str) -> float:
+        nonlocal plain
+        plain = False
+        return float(literal)
+
+    def on_int(literal: str) -> int:
+        nonlocal plain
+        value = int(literal)
+        plain = plain and -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER
+        return value
+
+    def on_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal plain
+        plain = plain and all(key.isascii() for key, _ in pairs)
+        return dict(pairs)
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    value = json.loads(
+        text,
+        parse_float=on_float,
+        parse_int=on_int,
+        parse_constant=refuse,
+        object_pairs_hook=on_object,
+    )
+    return value, plain
 
 
 def _is_plain(value: Any) -> bool:

@@ -160,6 +160,22 @@ class MerkleTree:
             raise ValueError(f"leaf index {index} is outside 0..{size - 1} for tree size {size}")
         return self._path(index, size, 0)
 
+    def inclusion_proofs(self, indices: Sequence[int], size: int) -> list[list[bytes]]:
+        """:meth:`inclusion_proof` for each index, to the one tree ``size``: the hashes of the
+        incomplete subtrees on its right border are computed once for all of them (receipts
+        for a batch of leaves share them)."""
+        if not 0 < size <= self.size:
+            raise ValueError(f"tree size {size} is outside 1..{self.size}")
+        memo: dict[tuple[int, int], bytes] = {}
+        proofs = []
+        for index in indices:
+            if not 0 <= index < size:
+                raise ValueError(
+                    f"leaf index {index} is outside 0..{size - 1} for tree size {size}"
+                )
+            proofs.append(self._path(index, size, 0, memo))
+        return proofs
+
     def consistency_proof(self, old: int, new: int) -> list[bytes]:
         """PROOF(old, D[new]) of RFC 9162 §2.1.4.1; ``[]`` when old == new.
 
@@ -180,7 +196,13 @@ class MerkleTree:
             return path
         return [self._node(shift, (old - 1) >> shift), *path]
 
-    def _path(self, index: int, size: int, from_level: int) -> list[bytes]:
+    def _path(
+        self,
+        index: int,
+        size: int,
+        from_level: int,
+        memo: dict[tuple[int, int], bytes] | None = None,
+    ) -> list[bytes]:
         """The audit path of leaf ``index`` in tree ``size``, from ``from_level`` upwards.
 
         Below level ``inner`` the paths to ``index`` and to the last leaf differ, so every
@@ -188,15 +210,22 @@ class MerkleTree:
         node is on the right border and has a left sibling only where ``index`` has a 1 bit.
         """
         inner = (index ^ (size - 1)).bit_length()
-        path = [self._sibling(level, index, size) for level in range(from_level, inner)]
+        path = [self._sibling(level, index, size, memo) for level in range(from_level, inner)]
         for level in range(max(inner, from_level), size.bit_length()):
             if (index >> level) & 1:
                 path.append(self._node(level, (index >> level) ^ 1))
         return path
 
-    def _sibling(self, level: int, index: int, size: int) -> bytes:
+    def _sibling(
+        self, level: int, index: int, size: int, memo: dict[tuple[int, int], bytes] | None
+    ) -> bytes:
         sibling = (index >> level) ^ 1
-        return self._range_hash(sibling << level, min((sibling + 1) << level, size))
+        start, end = sibling << level, min((sibling + 1) << level, size)
+        if memo is None or end - start == 1 << level:  # a complete subtree is stored
+            return self._range_hash(start, end)
+        if (start, end) not in memo:
+            memo[(start, end)] = self._range_hash(start, end)
+        return memo[(start, end)]
 
     def _range_hash(self, start: int, end: int) -> bytes:
         """MTH(D[start:end]) for a non-empty range that starts at a multiple of its largest

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from domain.canonical import CanonicalFormError
+from domain.canonical import CanonicalFormError, parse_json
 from domain.canonical import canonical_json as jcs
 from domain.catalogue import EVENT_TYPES
 from domain.encoding import parse_utc_time
@@ -55,10 +55,10 @@ class Statement:
         return canonical_json(self.to_json())
 
 
-def canonical_json(value: Any) -> bytes:
+def canonical_json(value: Any, plain: bool | None = None) -> bytes:
     """RFC 8785 canonical JSON; refuses values JCS cannot represent (e.g. huge integers)."""
     try:
-        return jcs(value)
+        return jcs(value, plain)
     except CanonicalFormError as error:
         raise Rejection(
             RejectionKind.INVALID_STATEMENT, f"value has no RFC 8785 form: {error}"
@@ -80,8 +80,8 @@ _ENVELOPE_FIELDS = check_object(
 
 def parse_statement(payload: bytes) -> Statement:
     """Decode, canonical-check and validate a payload; raise :class:`Rejection` otherwise."""
-    document = _decode_json(payload)
-    if canonical_json(document) != payload:
+    document, plain = _decode_json(payload)
+    if canonical_json(document, plain) != payload:
         raise Rejection(
             RejectionKind.NON_CANONICAL_PAYLOAD,
             "payload is not the RFC 8785 canonical JSON of its statement "
@@ -127,12 +127,10 @@ def recorded_statement(payload: bytes) -> Statement:
     )
 
 
-def _decode_json(payload: bytes) -> Any:
-    def refuse_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not JSON")
-
+def _decode_json(payload: bytes) -> tuple[Any, bool]:
+    """The payload's JSON value, and whether it is plain (see ``domain.canonical``)."""
     try:
-        return json.loads(payload.decode("utf-8"), parse_constant=refuse_constant)
+        return parse_json(payload.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise Rejection(
             RejectionKind.INVALID_STATEMENT, f"payload is not UTF-8 JSON: {error}"

@@ -242,7 +242,7 @@ class LedgerView:
 
     def inclusion_proofs(self, leaf_indices: Sequence[int], size: int) -> list[list[bytes]]:
         with self._lock:
-            return [self._tree.inclusion_proof(i, size) for i in leaf_indices]
+            return self._tree.inclusion_proofs(leaf_indices, size)
 
     def consistency_proof(self, old: int, new: int) -> list[bytes]:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.canonical import CanonicalFormError, canonical_json
+from domain.canonical import CanonicalFormError, _is_plain, canonical_json, parse_json
 from domain.leaf import envelope_bytes
 
 json_scalars = (
@@ -91,3 +92,26 @@ def test_an_accepted_envelope_takes_the_fast_path() -> None:
     assert envelope_bytes({**envelope, "payloadType": 'a"b\\c\u00e9'}) == bytes(
         rfc8785.dumps({**envelope, "payloadType": 'a"b\\c\u00e9'})
     )
+
+
+@settings(max_examples=800, deadline=None)
+@given(json_values)
+def test_parsing_tells_plainness_as_the_walk_does(value: Any) -> None:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+        text.encode("utf-8")
+    except (ValueError, UnicodeEncodeError):
+        return  # NaN or a lone surrogate: not JSON text we could receive
+    parsed, plain = parse_json(text)
+    assert plain == _is_plain(parsed)
+    try:
+        expected = bytes(rfc8785.dumps(parsed))
+    except (rfc8785.CanonicalizationError, ValueError):
+        return
+    assert canonical_json(parsed, plain) == expected
+
+
+def test_parsing_refuses_what_json_does_not_have() -> None:
+    for text in ("NaN", "[Infinity]", '{"a": -Infinity}'):
+        with pytest.raises(ValueError, match="is not JSON"):
+            parse_json(text)

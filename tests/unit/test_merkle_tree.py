@@ -440,3 +440,11 @@ def test_big_tree_right_edge_matches_reference(big_tree: MerkleTree) -> None:
     # The last 2**k-aligned block plus its ragged tail, recomputed from scratch.
     tail = [index.to_bytes(32, "big") for index in range(BIG, BIG + 5)]
     assert big_tree.root(BIG + 5) == mth([big_tree.root(BIG), mth(tail)])
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 13, 37, 64, 70])
+def test_proofs_for_many_leaves_equal_each_proof(tree: MerkleTree, size: int) -> None:
+    indices = list(range(size))
+    assert tree.inclusion_proofs(indices, size) == [tree.inclusion_proof(i, size) for i in indices]
+    with pytest.raises(ValueError, match="outside"):
+        tree.inclusion_proofs([size], size)
