@@ -28,8 +28,8 @@ from bench.http_load import LoadResult, run_load
 from bench.synthetic import synthetic_model
 from infra.keys import load_private_key
 from infra.persistence import persistence_env
-from services.as_of import AsOf
 from services.ledger_services import open_ledger
+from services.read.as_of import AsOf
 from tests.builders import enrolment
 from tests.e2e.server import ServerProcess
 

@@ -15,17 +15,17 @@ from infra.assessment_store import assessment_store
 from infra.checkpoint_file import CheckpointFile
 from infra.event_log import EventLog
 from infra.settings import PROJECTION_MODES
-from services.as_of import AsOf
-from services.assessment_projection import AssessmentProjection
-from services.assessments import Assessments, check_policy
-from services.bundles import Bundles
-from services.head_answers import HeadAnswers, InlineAnswers, StoredAnswers
 from services.ledger_view import LedgerView, ModelSummary
-from services.projection_runners import InProcessRunner, LibraryRunner, ProjectionRunner
-from services.reads import LedgerReads
-from services.submission import Submission
-from services.transparency_log import TransparencyLog
-from services.verification import ParallelVerifier
+from services.projection.assessment_projection import AssessmentProjection
+from services.projection.runners import InProcessRunner, LibraryRunner, ProjectionRunner
+from services.read.as_of import AsOf
+from services.read.assessments import Assessments, check_policy
+from services.read.bundles import Bundles
+from services.read.head_answers import HeadAnswers, InlineAnswers, StoredAnswers
+from services.read.reads import LedgerReads
+from services.write.submission import Submission
+from services.write.transparency_log import TransparencyLog
+from services.write.verification import ParallelVerifier
 
 
 def utc_now() -> datetime:

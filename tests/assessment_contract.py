@@ -14,10 +14,10 @@ from domain.encoding import b64decode_strict
 from domain.envelope import parse_envelope
 from domain.rejections import Rejection, RejectionKind
 from infra.persistence import persistence_env
-from services.as_of import AsOf
-from services.demo import demo_envelopes, examples_directory, load_examples
+from services.demo.examples import demo_envelopes, examples_directory, load_examples
 from services.ledger_services import LedgerServices
-from services.projection_rebuild import rebuild_projections
+from services.projection.rebuild import rebuild_projections
+from services.read.as_of import AsOf
 from tests.backends import Backend
 from tests.builders import envelope
 

@@ -21,9 +21,9 @@ from domain.checkpoint import Checkpoint, CheckpointError, open_checkpoint, pars
 from domain.envelope import parse_envelope
 from domain.merkle import verify_consistency, verify_inclusion
 from domain.rejections import Rejection, RejectionKind
-from services.as_of import AsOf
 from services.ledger_services import LedgerServices
-from services.submission import BatchRejected, Recorded
+from services.read.as_of import AsOf
+from services.write.submission import BatchRejected, Recorded
 from tests.backends import ORIGIN, Backend
 from tests.builders import Cast, artefact, envelope, keyid
 from tests.rejection_cases import CASES, RejectionCase

@@ -22,8 +22,8 @@ from services.api.security_headers import SecurityHeaders
 from services.api.ui import routes as ui_routes
 from services.api.unexpected_failures import UnexpectedFailures
 from services.ledger_services import LedgerServices
-from services.submission import BatchRejected
-from services.transparency_log import LogUnsafe
+from services.write.submission import BatchRejected
+from services.write.transparency_log import LogUnsafe
 
 _log = logging.getLogger(__name__)
 

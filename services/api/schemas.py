@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from services.reads import LoggedEvent, SubjectReport
-from services.submission import Recorded
+from services.read.reads import LoggedEvent, SubjectReport
+from services.write.submission import Recorded
 
 
 class EnvelopeSignature(BaseModel):

@@ -36,7 +36,7 @@ from domain.merkle import MerkleTree, ProofError, leaf_hash, verify_consistency
 from domain.rejections import Rejection
 from infra.event_log import CommittedCheckpoint
 from services.audit.sources import AuditSource, LogEntry
-from services.verification import ParallelVerifier
+from services.write.verification import ParallelVerifier
 
 
 def _prefetched(pages: Iterator[list[LogEntry]]) -> Iterator[list[LogEntry]]:

@@ -11,7 +11,7 @@ from infra.keys import KeyFileError, load_private_key
 from infra.settings import DEFAULT_OPERATOR_KEY
 from services.cli.client import add_server_flag, refused, request, server_url
 from services.cli.errors import EXIT_OK, CliError
-from services.demo import demo_envelopes, examples_directory, load_examples
+from services.demo.examples import demo_envelopes, examples_directory, load_examples
 
 BATCH = 1000
 

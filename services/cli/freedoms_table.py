@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.freedoms_grid import FREEDOMS, Cell, grid
+from services.read.freedoms_grid import FREEDOMS, Cell, grid
 
 _MARK = {
     "na": "·",

@@ -1,12 +1,13 @@
 """``provenance import-hf-card``: sign and submit the events a Hugging Face model card implies.
 
-The mapping is :mod:`services.hf_import`; this command reads the card and the key, asks the
+The mapping is :mod:`services.hf_import.importer`; this command reads the card and the key, asks the
 server what the plan needs (the base model, datasets and libraries already recorded, ids in use,
 the model versions recorded with the card's Hub URI, licences, the signer's enrolment), then
 either prints the plan (``--dry-run``: nothing recorded, exit 0) or posts every envelope as one
 all-or-nothing batch. A real import refuses (exit 2) while anything blocks it — a missing base
 model, a licence it cannot map, an id already in use — and records nothing. Every import ends
-with what to record next to turn each ``unknown`` into an answer (:mod:`services.hf_next_steps`).
+with what to record next to turn each ``unknown`` into an answer
+(:mod:`services.hf_import.next_steps`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from infra.keys import KeyFileError, load_private_key
 from services.cli.client import add_server_flag, refused, request, server_url
 from services.cli.errors import EXIT_OK, CliError
 from services.cli.hf_ledger import ServerLedger
-from services.hf_import import (
+from services.hf_import.importer import (
     CardError,
     ImportOptions,
     ImportPlan,
@@ -36,7 +37,7 @@ from services.hf_import import (
     plan_import,
     read_card,
 )
-from services.hf_next_steps import Commands, next_steps, planned_assessment
+from services.hf_import.next_steps import Commands, next_steps, planned_assessment
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,4 +1,4 @@
-"""What the Hugging Face import asks the server (:class:`services.hf_import.LedgerFacts`).
+"""What the Hugging Face import asks the server (:class:`services.hf_import.importer.LedgerFacts`).
 
 Each subject is asked once. The model versions recorded with a Hub URI are found by reading the
 model list (``GET /v1/models``) and each one's weights — or, from a server without that list, by

@@ -13,7 +13,7 @@ from types import FrameType
 from infra.persistence import DatabaseUrlError, persistence_env, redact
 from infra.settings import Settings, SettingsError
 from services.cli.errors import EXIT_OK, CliError
-from services.projection_worker import run_projection_worker
+from services.projection.worker import run_projection_worker
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

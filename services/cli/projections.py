@@ -8,7 +8,7 @@ import os
 from infra.persistence import DatabaseUrlError, existing_ledger_env, redact
 from infra.settings import Settings, SettingsError
 from services.cli.errors import EXIT_OK, CliError
-from services.projection_rebuild import rebuild_projections
+from services.projection.rebuild import rebuild_projections
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -17,7 +17,7 @@ from services.bootstrap import build_services, describe_operator_keys, ensure_de
 from services.cli.demo import demo_documents
 from services.cli.errors import EXIT_OK, CliError
 from services.ledger_services import LedgerServices
-from services.submission import BatchRejected
+from services.write.submission import BatchRejected
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

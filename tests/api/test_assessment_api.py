@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from domain.canonical import canonical_json
-from services.demo import demo_envelopes
+from services.demo.examples import demo_envelopes
 from tests.api.conftest import post_all
 from tests.assessment_contract import EXAMPLES, MODELS, PHI_2
 from tests.builders import Cast

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from domain.assessment.policies import POLICIES
 from services.cli.freedoms_table import render
-from services.demo import demo_envelopes
-from services.freedoms_grid import FREEDOMS, NOT_NEEDED, row_label
+from services.demo.examples import demo_envelopes
+from services.read.freedoms_grid import FREEDOMS, NOT_NEEDED, row_label
 from tests.api.conftest import post_all
 from tests.assessment_contract import EXAMPLES, MODELS
 from tests.builders import Cast

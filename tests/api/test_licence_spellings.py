@@ -8,7 +8,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from services.demo import demo_envelopes
+from services.demo.examples import demo_envelopes
 from tests.api.conftest import log_length, post_all
 from tests.assessment_contract import EXAMPLES
 from tests.builders import Cast, enrolment, envelope

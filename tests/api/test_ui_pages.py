@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from services.demo import demo_envelopes
+from services.demo.examples import demo_envelopes
 from tests.api.conftest import post_all
 from tests.assessment_contract import EXAMPLES, MODELS, PHI_2
 from tests.builders import Cast, artefact, envelope

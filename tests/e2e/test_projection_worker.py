@@ -18,7 +18,7 @@ import pytest
 
 from domain.assessment.policies import POLICIES
 from infra.keys import load_private_key
-from services.demo import demo_envelopes
+from services.demo.examples import demo_envelopes
 from tests.assessment_contract import EXAMPLES, MODELS
 from tests.builders import envelope
 from tests.e2e.server import BIN, ServerProcess

@@ -16,7 +16,7 @@ from domain.encoding import b64decode_strict
 from domain.envelope import keyid_for, parse_envelope
 from domain.licences.spdx import spdx_entries
 from domain.statement import parse_statement
-from services.demo import (
+from services.demo.examples import (
     AUDITOR_ORGANISATION,
     Example,
     demo_envelopes,
@@ -25,7 +25,7 @@ from services.demo import (
     load_examples,
 )
 from services.ledger_services import LedgerServices, open_ledger
-from services.submission import BatchRejected
+from services.write.submission import BatchRejected
 
 EXAMPLE_FILES = sorted(examples_directory().glob("*.json"))
 REQUIRED_FILES = {"olmo-7b", "mistral-7b-v0.1", "llama-2-7b", "vicuna-7b-v1.5", "phi-2"}

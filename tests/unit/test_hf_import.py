@@ -14,7 +14,7 @@ import pytest
 
 from domain.rejections import Rejection
 from domain.statement import Statement, parse_statement
-from services.hf_import import (
+from services.hf_import.importer import (
     MAPPING,
     CardError,
     HfCard,
@@ -559,4 +559,6 @@ def test_the_readme_section_shows_the_table_from_the_code() -> None:
     for row in MAPPING:
         assert row.status in table
     section = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert table in section, "regenerate the table: services.hf_import.mapping_table_markdown()"
+    assert table in section, (
+        "regenerate the table: services.hf_import.importer.mapping_table_markdown()"
+    )

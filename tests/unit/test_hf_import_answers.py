@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from domain.statement import parse_statement
-from services.hf_import import ImportOptions, ImportPlan, ModelIds, plan_import
-from services.hf_libraries import LIBRARIES, libraries_table_markdown, library_for
-from services.hf_next_steps import Commands, next_steps, planned_assessment
+from services.hf_import.importer import ImportOptions, ImportPlan, ModelIds, plan_import
+from services.hf_import.libraries import LIBRARIES, libraries_table_markdown, library_for
+from services.hf_import.next_steps import Commands, next_steps, planned_assessment
 from tests.unit.test_hf_import import (
     ROOT,
     WHEN,

@@ -12,7 +12,7 @@ from eventsourcing.persistence import OperationalError, Tracking
 from domain.envelope import parse_envelope
 from domain.ledger import Ledger
 from infra.assessment_store import POPOAssessmentStore, StoredAssessment
-from services.assessment_projection import AssessmentProjection
+from services.projection.assessment_projection import AssessmentProjection
 from tests.builders import Cast
 
 

@@ -13,7 +13,7 @@ from domain.licences.catalogue import aliases_of
 from domain.licences.terms import LicenceEntry
 from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
-from services.as_of import parse_as_of
+from services.read.as_of import parse_as_of
 
 router = APIRouter(prefix="/v1", tags=["assessment"])
 

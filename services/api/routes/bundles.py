@@ -14,7 +14,7 @@ from domain.rejections import Rejection, RejectionKind
 from services.api.body import read_json
 from services.api.deps import Services
 from services.api.routes.assessments import AsOfQuery, AtQuery, PolicyQuery
-from services.as_of import parse_as_of
+from services.read.as_of import parse_as_of
 
 router = APIRouter(prefix="/v1", tags=["bundles"])
 

@@ -22,9 +22,9 @@ from services.api.schemas import (
     RecordedOut,
     recorded_json,
 )
-from services.as_of import MAX_POSITION
 from services.ledger_services import LedgerServices
-from services.submission import BatchError, BatchRejected, Recorded
+from services.read.as_of import MAX_POSITION
+from services.write.submission import BatchError, BatchRejected, Recorded
 
 router = APIRouter(prefix="/v1", tags=["events"])
 _ENVELOPE_DOC = request_body(EnvelopeBody)

@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from domain.assessment.policies import DEFAULT_POLICY
 from services.api.deps import Services
 from services.api.routes.assessments import AsOfQuery, AtQuery, PolicyQuery
-from services.as_of import parse_as_of
 from services.exports import FORMATS, bundle_url, export_format
+from services.read.as_of import parse_as_of
 
 router = APIRouter(prefix="/v1", tags=["exports"])
 

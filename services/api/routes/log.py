@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse
 
 from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
-from services.as_of import MAX_POSITION
+from services.read.as_of import MAX_POSITION
 
 router = APIRouter(prefix="/v1/log", tags=["log"])
 MAX_ENTRIES = 1000

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from services.api.deps import Services
 from services.api.schemas import SubjectOut
-from services.as_of import parse_as_of
+from services.read.as_of import parse_as_of
 
 router = APIRouter(prefix="/v1", tags=["subjects"])
 

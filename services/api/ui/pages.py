@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 from domain.encoding import b64decode_strict
 from services.api.ui.lineage import lineage
-from services.as_of import parse_as_of
-from services.freedoms_grid import FREEDOMS, grid
 from services.ledger_services import LedgerServices
+from services.read.as_of import parse_as_of
+from services.read.freedoms_grid import FREEDOMS, grid
 
 
 def model_list(services: LedgerServices) -> list[dict[str, Any]]:

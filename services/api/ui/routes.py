@@ -20,7 +20,7 @@ from domain.rejections import Rejection
 from services.api.deps import Services
 from services.api.problems import STATUS
 from services.api.ui.pages import event_page, model_list, model_page
-from services.freedoms_grid import FREEDOMS
+from services.read.freedoms_grid import FREEDOMS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"

@@ -20,7 +20,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import BaseProjectionRunner
 
 from infra.event_log import CommittedLeaf, EventLog, LedgerApplication
-from services.assessment_projection import AssessmentProjection
+from services.projection.assessment_projection import AssessmentProjection
 
 _POLL_SECONDS = 1.0
 RESTART_SECONDS = 1.0

@@ -17,8 +17,8 @@ from typing import Protocol
 
 from domain.licences.catalogue import LicenceCatalogue
 from infra.assessment_store import AssessmentStore
-from services.assessment_projection import AssessmentProjection
-from services.projection_runners import ProjectionRunner
+from services.projection.assessment_projection import AssessmentProjection
+from services.projection.runners import ProjectionRunner
 
 PROJECTION_WAIT_SECONDS = 5.0
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from services.hf_card import show
-from services.hf_card_mapping import FieldMapping, row_for
-from services.hf_plan import LedgerFacts, ModelIds, Problem, as_list
+from services.hf_import.card import show
+from services.hf_import.card_mapping import FieldMapping, row_for
+from services.hf_import.plan import LedgerFacts, ModelIds, Problem, as_list
 
 
 def table_notes(meta: Mapping[str, Any]) -> tuple[list[str], list[str]]:

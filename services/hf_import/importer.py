@@ -6,8 +6,8 @@ Pure mapping: :func:`read_card` parses a card with ``huggingface_hub``'s card cl
 ledger only through :class:`LedgerFacts` (the CLI answers from the server, tests from a dict).
 Every front-matter field is mapped by one row of :data:`MAPPING` — carried, approximated or
 dropped — and :func:`mapping_table_markdown` renders that table for the README. Licences are
-read by :mod:`services.hf_card_licences`, ``library_name`` through the table of known
-libraries (:mod:`services.hf_libraries`); the ids are :mod:`services.hf_plan`'s.
+read by :mod:`services.hf_import.card_licences`, ``library_name`` through the table of known
+libraries (:mod:`services.hf_import.libraries`); the ids are :mod:`services.hf_import.plan`'s.
 """
 
 from __future__ import annotations
@@ -20,29 +20,29 @@ from typing import Any
 from domain.fields import SUBJECT_ID
 from domain.rejections import Rejection
 from domain.statement import Statement, parse_statement
-from services.hf_base_model import find_base
-from services.hf_card import CardError as CardError
-from services.hf_card import HfCard as HfCard
-from services.hf_card import read_card as read_card
-from services.hf_card_checks import already_recorded, recorded_elsewhere, table_notes
-from services.hf_card_licences import CustomLicence as CustomLicence
-from services.hf_card_licences import define_command as define_command
-from services.hf_card_licences import licence_ref as licence_ref
-from services.hf_card_licences import map_hf_licence as map_hf_licence
-from services.hf_card_licences import read_licence
-from services.hf_card_mapping import MAPPING as MAPPING
-from services.hf_card_mapping import FieldMapping as FieldMapping
-from services.hf_card_mapping import mapping_table_markdown as mapping_table_markdown
-from services.hf_card_mapping import row_for as row_for
-from services.hf_libraries import ARCHITECTURE, INFERENCE, library_for
-from services.hf_plan import DATASET_PREFIX, HUB, as_list
-from services.hf_plan import ImportOptions as ImportOptions
-from services.hf_plan import ImportPlan as ImportPlan
-from services.hf_plan import LedgerFacts as LedgerFacts
-from services.hf_plan import ModelIdError as ModelIdError
-from services.hf_plan import ModelIds as ModelIds
-from services.hf_plan import Problem as Problem
-from services.hf_plan import ledger_id as ledger_id
+from services.hf_import.base_model import find_base
+from services.hf_import.card import CardError as CardError
+from services.hf_import.card import HfCard as HfCard
+from services.hf_import.card import read_card as read_card
+from services.hf_import.card_checks import already_recorded, recorded_elsewhere, table_notes
+from services.hf_import.card_licences import CustomLicence as CustomLicence
+from services.hf_import.card_licences import define_command as define_command
+from services.hf_import.card_licences import licence_ref as licence_ref
+from services.hf_import.card_licences import map_hf_licence as map_hf_licence
+from services.hf_import.card_licences import read_licence
+from services.hf_import.card_mapping import MAPPING as MAPPING
+from services.hf_import.card_mapping import FieldMapping as FieldMapping
+from services.hf_import.card_mapping import mapping_table_markdown as mapping_table_markdown
+from services.hf_import.card_mapping import row_for as row_for
+from services.hf_import.libraries import ARCHITECTURE, INFERENCE, library_for
+from services.hf_import.plan import DATASET_PREFIX, HUB, as_list
+from services.hf_import.plan import ImportOptions as ImportOptions
+from services.hf_import.plan import ImportPlan as ImportPlan
+from services.hf_import.plan import LedgerFacts as LedgerFacts
+from services.hf_import.plan import ModelIdError as ModelIdError
+from services.hf_import.plan import ModelIds as ModelIds
+from services.hf_import.plan import Problem as Problem
+from services.hf_import.plan import ledger_id as ledger_id
 
 _GATED_VALUES = frozenset({"true", "auto", "manual", "yes"})
 

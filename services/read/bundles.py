@@ -9,10 +9,10 @@ from typing import Any
 
 from domain.bundle.attestation import attestation_statement
 from domain.bundle.verify import BUNDLE_MEDIA_TYPE
-from services.as_of import AsOf
-from services.assessments import Assessments
-from services.reads import LedgerReads
-from services.transparency_log import TransparencyLog
+from services.read.as_of import AsOf
+from services.read.assessments import Assessments
+from services.read.reads import LedgerReads
+from services.write.transparency_log import TransparencyLog
 
 
 class Bundles:

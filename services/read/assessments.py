@@ -21,10 +21,10 @@ from domain.assessment.world import Recorded, World
 from domain.encoding import format_utc_time_compact
 from domain.licences.catalogue import LicenceCatalogue
 from domain.rejections import Rejection, RejectionKind
-from services.as_of import AsOf, parse_rfc3339
 from services.ledger_view import LeafRecord, LedgerView
-from services.reads import LedgerReads
-from services.recorded import recorded_from_leaf
+from services.read.as_of import AsOf, parse_rfc3339
+from services.read.reads import LedgerReads
+from services.read.recorded import recorded_from_leaf
 
 
 @dataclass(frozen=True, slots=True)

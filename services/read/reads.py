@@ -16,8 +16,8 @@ from domain.rejections import Rejection, RejectionKind
 from domain.statement import recorded_statement
 from domain.subject_view import SignedStatement, subject_state
 from infra.event_log import CommittedLeaf, EventLog
-from services.as_of import AsOf
 from services.ledger_view import LeafRecord, LedgerView
+from services.read.as_of import AsOf
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 
 from infra.assessment_store import assessment_store
 from infra.event_log import EventLog
-from services.assessment_projection import AssessmentProjection
-from services.projection_runners import feed_projection
+from services.projection.assessment_projection import AssessmentProjection
+from services.projection.runners import feed_projection
 
 
 def rebuild_projections(persistence: Mapping[str, str]) -> int:

@@ -85,7 +85,7 @@ class Example:
 
 def examples_directory() -> Path:
     """``<repo root>/examples``."""
-    return Path(__file__).parents[1] / "examples"
+    return Path(__file__).parents[2] / "examples"
 
 
 def load_examples(directory: Path) -> list[Example]:

@@ -1,5 +1,5 @@
-"""The plan of a Hugging Face card import (:mod:`services.hf_import`): the ledger ids it derives,
-what it asks of the ledger, and what it ends with.
+"""The plan of a Hugging Face card import (:mod:`services.hf_import.importer`): the ledger ids it
+derives, what it asks of the ledger, and what it ends with.
 
 Id scheme (``--model ID`` is the Hub repo id, optionally ``@REVISION``): ledger ids cannot hold
 ``_``, so every Hub id is written with ``_`` → ``+`` (lossless: Hub ids never contain ``+``).
@@ -21,7 +21,7 @@ from typing import Any, Literal, Protocol
 
 from domain.fields import SUBJECT_ID
 from domain.statement import Statement
-from services.hf_card_licences import CustomLicence
+from services.hf_import.card_licences import CustomLicence
 
 HUB = "https://huggingface.co"
 DATASET_PREFIX = "hf-datasets/"

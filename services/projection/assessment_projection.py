@@ -28,7 +28,7 @@ from domain.ledger import Ledger
 from domain.licences.catalogue import LicenceCatalogue, definition_key
 from infra.assessment_store import ASSESSMENTS, AssessmentStore, StoredAssessment
 from infra.event_log import APPENDED_TOPIC, CommittedLeaf, EventLog
-from services.recorded import recorded_from_event, recorded_from_leaf
+from services.read.recorded import recorded_from_event, recorded_from_leaf
 
 _log = logging.getLogger(__name__)
 

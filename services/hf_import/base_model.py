@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.fields import SUBJECT_ID
-from services.hf_plan import HUB, LedgerFacts, Problem, as_list, ledger_id
+from services.hf_import.plan import HUB, LedgerFacts, Problem, as_list, ledger_id
 
 
 @dataclass

@@ -34,8 +34,8 @@ from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
 from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
 from services.ledger_view import LeafRecord, LedgerView
-from services.transparency_log import TransparencyLog
-from services.verification import ParallelVerifier
+from services.write.transparency_log import TransparencyLog
+from services.write.verification import ParallelVerifier
 
 RETRY_BUDGET_SECONDS = 30.0
 MAX_GROUP_ENVELOPES = 5000

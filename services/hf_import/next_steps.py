@@ -19,8 +19,8 @@ from typing import Any
 
 from domain.assessment.report import assess
 from domain.assessment.world import Recorded, World
-from services.hf_card_licences import CustomLicence, define_command
-from services.hf_plan import ImportPlan, ModelIds
+from services.hf_import.card_licences import CustomLicence, define_command
+from services.hf_import.plan import ImportPlan, ModelIds
 
 _FREEDOMS = ("use", "study", "modify", "share")
 _PURPOSE = {

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from infra.assessment_store import assessment_store
 from infra.event_log import EventLog
-from services.assessment_projection import AssessmentProjection
-from services.projection_runners import LibraryRunner
+from services.projection.assessment_projection import AssessmentProjection
+from services.projection.runners import LibraryRunner
 
 REPORT_SECONDS = 5.0
 

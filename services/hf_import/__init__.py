@@ -1,0 +1,1 @@
+"""Importing Hugging Face model cards as ledger statements."""

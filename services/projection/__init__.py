@@ -1,0 +1,1 @@
+"""The assessment projection, its runners, rebuild and the worker process."""

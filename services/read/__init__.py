@@ -1,0 +1,1 @@
+"""The read path: log pages, subject states, assessments, grids and bundles."""

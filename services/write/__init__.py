@@ -1,0 +1,1 @@
+"""The write path: admission, signature checks and the signed log."""
