@@ -1,13 +1,13 @@
-"""Event catalogue v1 (DESIGN.md §3): the closed set of statement types and their data shapes.
+"""Event catalogue (DESIGN.md §3, §11.1): subject kinds, value sets and each statement type's
+data shape, declared as data.
 
-Shapes are declared as data (:class:`EventType`); who may sign and which references must
-exist are the admission rules in ``domain/admission.py``.
+The registry (``domain.statement_types``) pairs each shape with its type's admission rule and
+folds; nothing here is keyed by type name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -103,16 +103,7 @@ BUILT_IN_LICENCE_REFS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class EventType:
-    """A statement type: the shape of its ``data`` and the subject kind it creates, if any."""
-
-    name: str
-    data: Check
-    creates: SubjectKind | None = None
-
-
-def _artefact_registered(value: Any, path: str) -> None:
+def _artefact_registered_data(value: Any, path: str) -> None:
     check_object(
         (
             Field("kind", one_of(ARTEFACT_KINDS)),
@@ -147,112 +138,89 @@ _LAYER = check_object(
     )
 )
 
-_TYPES = (
-    EventType(
-        "SignerEnrolled",
-        check_object(
-            (
-                Field("public_key", ed25519_public_key),
-                Field("organisation", text),
-                Field("roles", list_of(one_of(ROLES), non_empty=True)),
-                Field("name", text),
-            )
-        ),
-        creates=SubjectKind.SIGNER,
-    ),
-    EventType(
-        "SignerRevoked",
-        check_object((Field("reason", text), Field("compromised_since", utc_time, required=False))),
-    ),
-    EventType("ArtefactRegistered", _artefact_registered, creates=SubjectKind.ARTEFACT),
-    EventType(
-        "LicenceGranted",
-        check_object((Field("licence", licence_expression), Field("uri", text, required=False))),
-    ),
-    EventType(
-        "LicenceWithdrawn",
-        check_object((Field("licence", licence_expression), Field("reason", text))),
-    ),
-    EventType(
-        "LicenceDefined",
-        check_object(
-            (Field("name", text), Field("uri", text), Field("terms", check_object(LICENCE_TERMS)))
-        ),
-        creates=SubjectKind.LICENCE,
-    ),
-    EventType(
-        "DataSourceAdded",
-        check_object(
-            (
-                Field("source", subject_id),
-                Field("name", text),
-                Field("uri", text, required=False),
-                Field("licence", licence_expression, required=False),
-                Field("rights", one_of(DATA_RIGHTS)),
-                Field("share", number_between(0, 1), required=False),
-            )
-        ),
-    ),
-    EventType(
-        "DatasetDerived",
-        check_object(
-            (
-                Field("from", list_of(subject_id, non_empty=True)),
-                Field("processing_code", subject_id, required=False),
-            )
-        ),
-    ),
-    EventType(
-        "HardwareStackDescribed",
-        check_object((Field("layers", list_of(_LAYER, unique=False)),)),
-    ),
-    EventType(
-        "TrainingRunRecorded",
-        check_object(
-            (
-                Field("code", list_of(subject_id)),
-                Field("datasets", list_of(subject_id)),
-                Field("hardware", list_of(subject_id)),
-                Field("produced", list_of(subject_id)),
-                Field("base_parameters", subject_id, required=False),
-                Field("started_at", utc_time, required=False),
-                Field("finished_at", utc_time, required=False),
-                Field("compute", json_object, required=False),
-            )
-        ),
-        creates=SubjectKind.TRAINING_RUN,
-    ),
-    EventType(
-        "ModelVersionReleased",
-        check_object(
-            (
-                Field("name", text),
-                Field("version", text),
-                Field("components", _components),
-                Field("training_runs", list_of(subject_id), required=False),
-                Field("base_model", subject_id, required=False),
-            )
-        ),
-        creates=SubjectKind.MODEL_VERSION,
-    ),
-    EventType(
-        "ComponentAttached",
-        check_object((Field("component", one_of(COMPONENTS)), Field("artefact", subject_id))),
-    ),
-    EventType(
-        "ClaimAsserted",
-        check_object(
-            (
-                Field("claim", subject_id),
-                Field("detail", any_text),
-                Field("evidence_uri", text, required=False),
-            )
-        ),
-    ),
-    EventType(
-        "ClaimRetracted",
-        check_object((Field("claim_event", sha256_hex), Field("reason", text))),
-    ),
+
+# --- the data shape of each statement type (the registry, domain.statement_types, pairs them) --
+
+SIGNER_ENROLLED: Check = check_object(
+    (
+        Field("public_key", ed25519_public_key),
+        Field("organisation", text),
+        Field("roles", list_of(one_of(ROLES), non_empty=True)),
+        Field("name", text),
+    )
 )
 
-EVENT_TYPES: Mapping[str, EventType] = {t.name: t for t in _TYPES}
+SIGNER_REVOKED: Check = check_object(
+    (Field("reason", text), Field("compromised_since", utc_time, required=False))
+)
+
+ARTEFACT_REGISTERED: Check = _artefact_registered_data
+
+LICENCE_GRANTED: Check = check_object(
+    (Field("licence", licence_expression), Field("uri", text, required=False))
+)
+
+LICENCE_WITHDRAWN: Check = check_object(
+    (Field("licence", licence_expression), Field("reason", text))
+)
+
+LICENCE_DEFINED: Check = check_object(
+    (Field("name", text), Field("uri", text), Field("terms", check_object(LICENCE_TERMS)))
+)
+
+DATA_SOURCE_ADDED: Check = check_object(
+    (
+        Field("source", subject_id),
+        Field("name", text),
+        Field("uri", text, required=False),
+        Field("licence", licence_expression, required=False),
+        Field("rights", one_of(DATA_RIGHTS)),
+        Field("share", number_between(0, 1), required=False),
+    )
+)
+
+DATASET_DERIVED: Check = check_object(
+    (
+        Field("from", list_of(subject_id, non_empty=True)),
+        Field("processing_code", subject_id, required=False),
+    )
+)
+
+HARDWARE_STACK_DESCRIBED: Check = check_object((Field("layers", list_of(_LAYER, unique=False)),))
+
+TRAINING_RUN_RECORDED: Check = check_object(
+    (
+        Field("code", list_of(subject_id)),
+        Field("datasets", list_of(subject_id)),
+        Field("hardware", list_of(subject_id)),
+        Field("produced", list_of(subject_id)),
+        Field("base_parameters", subject_id, required=False),
+        Field("started_at", utc_time, required=False),
+        Field("finished_at", utc_time, required=False),
+        Field("compute", json_object, required=False),
+    )
+)
+
+MODEL_VERSION_RELEASED: Check = check_object(
+    (
+        Field("name", text),
+        Field("version", text),
+        Field("components", _components),
+        Field("training_runs", list_of(subject_id), required=False),
+        Field("base_model", subject_id, required=False),
+    )
+)
+
+COMPONENT_ATTACHED: Check = check_object(
+    (Field("component", one_of(COMPONENTS)), Field("artefact", subject_id))
+)
+
+CLAIM_ASSERTED: Check = check_object(
+    (
+        Field("claim", subject_id),
+        Field("detail", any_text),
+        Field("evidence_uri", text, required=False),
+    )
+)
+
+CLAIM_RETRACTED: Check = check_object((Field("claim_event", sha256_hex), Field("reason", text)))

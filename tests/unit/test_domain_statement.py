@@ -10,11 +10,11 @@ import pytest
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.catalogue import EVENT_TYPES
 from domain.encoding import b64encode
 from domain.envelope import raw_public_key
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement, parse_statement
+from domain.statement_types import STATEMENT_TYPES
 from tests.rejection_cases import LICENCE_TERMS
 
 PUBLIC_KEY = b64encode(raw_public_key(Ed25519PrivateKey.generate().public_key()))
@@ -113,8 +113,8 @@ def _data_kind(type_: str, data: dict[str, Any]) -> RejectionKind:
 
 
 def test_the_table_covers_the_whole_catalogue() -> None:
-    assert set(REQUIRED) == set(EVENT_TYPES)
-    assert set(OPTIONAL) <= set(EVENT_TYPES)
+    assert set(REQUIRED) == set(STATEMENT_TYPES)
+    assert set(OPTIONAL) <= set(STATEMENT_TYPES)
 
 
 def test_canonical_statement_is_parsed_into_its_fields() -> None:
