@@ -278,3 +278,84 @@ def claim_retracted(state: LedgerState, statement: Statement, signer: SignerReco
         )
     if claim.retracted:
         raise Rejection(RejectionKind.CONFLICT, f"claim {claim.event_id} is already retracted")
+
+
+# --- catalogue v1.1 (DESIGN.md §11.1) --------------------------------------------------------
+
+
+def owned_model(state: LedgerState, statement: Statement, signer: SignerRecord) -> None:
+    """A statement about a model version by its owner organisation, naming recorded artefacts."""
+    subject = _existing(state, statement.subject, SubjectKind.MODEL_VERSION, "subject")
+    _require_owner(subject, signer, statement, operator_may=False)
+    for field in ("architecture_information", "usage_information"):
+        for index, artefact in enumerate(statement.data.get(field, ())):
+            _existing(state, artefact, SubjectKind.ARTEFACT, f"data.{field}[{index}]")
+
+
+def provider_described(state: LedgerState, statement: Statement, signer: SignerRecord) -> None:
+    organisation = statement.subject
+    if not any(s.organisation == organisation for s in state.signers.values()):
+        raise Rejection(
+            RejectionKind.DANGLING_REFERENCE,
+            f"subject: no key is enrolled for the organisation '{organisation}' "
+            "(write it exactly as in SignerEnrolled.organisation)",
+        )
+    _same_kind_if_recorded(state, statement, SubjectKind.PROVIDER)
+    if signer.has_role("operator"):
+        return
+    if signer.organisation != organisation:
+        raise Rejection(
+            RejectionKind.NOT_OWNER,
+            f"{statement.type} on '{organisation}' must be signed by a publisher of that "
+            f"organisation or an operator; {signer.keyid} belongs to '{signer.organisation}'",
+        )
+    _require_role(signer, "publisher", statement)
+
+
+def crawler_described(state: LedgerState, statement: Statement, signer: SignerRecord) -> None:
+    existing = _same_kind_if_recorded(state, statement, SubjectKind.CRAWLER)
+    if existing is None:
+        _require_role(signer, "publisher", statement)
+        return
+    _require_owner(existing, signer, statement, operator_may=False)
+
+
+def _same_kind_if_recorded(
+    state: LedgerState, statement: Statement, kind: SubjectKind
+) -> SubjectRecord | None:
+    """The subject's record if it is recorded (it must then be of ``kind``), else None."""
+    if statement.subject in state.signers:
+        raise Rejection(
+            RejectionKind.WRONG_SUBJECT_KIND,
+            f"subject: '{statement.subject}' is a signer, not {_article(kind)} {kind}",
+        )
+    existing = state.subjects.get(statement.subject)
+    if existing is not None and existing.kind is not kind:
+        raise Rejection(
+            RejectionKind.WRONG_SUBJECT_KIND,
+            f"subject: '{statement.subject}' is a {existing.kind}, not {_article(kind)} {kind}",
+        )
+    return existing
+
+
+def dataset_described(state: LedgerState, statement: Statement, signer: SignerRecord) -> None:
+    owned_artefact("dataset")(state, statement, signer)
+    data = statement.data
+    if "crawler" in data:
+        _existing(state, data["crawler"], SubjectKind.CRAWLER, "data.crawler")
+    for index, generator in enumerate(data.get("generator_models", ())):
+        if "model" in generator:
+            where = f"data.generator_models[{index}].model"
+            _existing(state, generator["model"], SubjectKind.MODEL_VERSION, where)
+
+
+def systemic_risk_designated(
+    state: LedgerState, statement: Statement, signer: SignerRecord
+) -> None:
+    if not (signer.has_role("operator") or signer.has_role("auditor")):
+        raise Rejection(
+            RejectionKind.MISSING_ROLE,
+            f"{statement.type} must be signed by an operator or an auditor key; "
+            f"{signer.keyid} has roles {sorted(signer.roles)}",
+        )
+    _existing(state, statement.subject, SubjectKind.MODEL_VERSION, "subject")

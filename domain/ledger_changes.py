@@ -52,6 +52,8 @@ def _create(state: LedgerState, statement: Statement, kind: SubjectKind, author:
             roles=frozenset(data["roles"]),
         )
     owner = data["organisation"] if kind is SubjectKind.SIGNER else state.organisation_of(author)
+    if kind is SubjectKind.PROVIDER:  # an organisation owns its own description
+        owner = statement.subject
     if kind is SubjectKind.LICENCE:
         first = state.licence_record(statement.subject)
         owner = first.owner if first is not None else owner

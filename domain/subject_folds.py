@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from domain.encoding import parse_utc_time
+
 if TYPE_CHECKING:
     from domain.statement import Statement
 
@@ -153,3 +155,35 @@ def claim_retracted(state: dict[str, Any], signed: SignedStatement) -> None:
                 "reason": signed.statement.data["reason"],
                 "event_id": signed.event_id,
             }
+
+
+# --- catalogue v1.1 (DESIGN.md §11.1): a later statement supersedes the earlier one whole -------
+
+
+def _in_force(current: Any, signed: SignedStatement) -> bool:
+    """Whether ``signed`` supersedes ``current``: no earlier one, or an ``effective_at`` not
+    before it (ties go to the later position: statements arrive in log order)."""
+    return current is None or signed.statement.effective_time >= parse_utc_time(
+        current["effective_at"]
+    )
+
+
+def superseding(key: str | None) -> Fold:
+    """A fold keeping the statement in force under ``state[key]`` (the whole state if None)."""
+
+    def fold(state: dict[str, Any], signed: SignedStatement) -> None:
+        value = {
+            **signed.statement.data,
+            "effective_at": signed.statement.effective_at,
+            "event_id": signed.event_id,
+        }
+        if key is None:
+            current = state if "event_id" in state else None
+            if _in_force(current, signed):
+                claims = state.get("claims", [])
+                state.clear()
+                state.update(value, claims=claims)
+        elif _in_force(state.get(key), signed):
+            state[key] = value
+
+    return fold

@@ -16,6 +16,7 @@ from domain.assessment.world_facts import (
     DataSource,
     DefinedLicence,
     Grant,
+    InForce,
     Layer,
     ModelFacts,
     Recorded,
@@ -30,6 +31,7 @@ __all__ = [
     "DataSource",
     "DefinedLicence",
     "Grant",
+    "InForce",
     "Layer",
     "ModelFacts",
     "Recorded",
@@ -48,6 +50,8 @@ class World:
         self.signers: dict[str, SignerFacts] = {}
         self.claims: dict[str, ClaimFacts] = {}
         self.licences: dict[str, DefinedLicence] = {}  # by definition key
+        self.providers: dict[str, InForce] = {}  # ProviderDescribed, by organisation
+        self.crawlers: dict[str, InForce] = {}  # CrawlerDescribed, by crawler id
         self.events: dict[str, Recorded] = {}
         self.by_subject: dict[str, list[Recorded]] = {}
 

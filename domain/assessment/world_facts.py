@@ -51,6 +51,19 @@ class Layer:
     licence: str
 
 
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """The statement of a superseding type (catalogue v1.1) in force: the latest
+    ``effective_at`` among those the world holds, ties to the later position."""
+
+    data: dict[str, Any]
+    event_id: str
+    effective: datetime
+
+    def superseded_by(self, effective: datetime) -> bool:
+        return effective >= self.effective
+
+
 @dataclass(slots=True)
 class ArtefactFacts:
     id: str
@@ -66,6 +79,7 @@ class ArtefactFacts:
     processing_code: dict[str, str] = field(default_factory=dict)  # artefact -> event id
     layers: list[Layer] = field(default_factory=list)
     layers_event: str | None = None
+    described: InForce | None = None  # DatasetDescribed
 
     def grants_in_force(self) -> list[Grant]:
         return [grant for grant in self.grants if grant.withdrawn_by is None]
@@ -80,6 +94,16 @@ class RunFacts:
     produced: list[str]
     base_parameters: str | None
     event_id: str
+    stage: str | None = None
+    compute: dict[str, Any] | None = None
+
+    @property
+    def flop(self) -> float | None:
+        """The run's compute in FLOP, if stated as a number (v1.1); else unknown."""
+        flop = (self.compute or {}).get("flop")
+        if isinstance(flop, int | float) and not isinstance(flop, bool):
+            return float(flop)
+        return None
 
 
 @dataclass(slots=True)
@@ -92,6 +116,10 @@ class ModelFacts:
     event_id: str
     components: dict[str, list[str]] = field(default_factory=dict)
     links: dict[tuple[str, str], str] = field(default_factory=dict)  # (component, artefact)
+    owner: str | None = None  # the organisation of the key that released it
+    described: InForce | None = None  # ModelVersionDescribed
+    distributed: InForce | None = None  # ModelVersionDistributed
+    designation: InForce | None = None  # SystemicRiskDesignated
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from domain.assessment.world_facts import (
     DataSource,
     DefinedLicence,
     Grant,
+    InForce,
     Layer,
     ModelFacts,
     Recorded,
@@ -164,3 +165,45 @@ def _link(model: ModelFacts, component: str, artefact: str, event_id: str) -> No
     if artefact not in artefacts:
         artefacts.append(artefact)
         model.links[(component, artefact)] = event_id
+
+
+# --- catalogue v1.1 (DESIGN.md §11.1): the statement in force supersedes the others whole -----
+
+
+def _in_force(current: InForce | None, rec: Recorded, data: Mapping[str, Any]) -> InForce | None:
+    """The new statement if it supersedes ``current`` (statements arrive in log order)."""
+    effective = rec.statement.effective_time
+    if current is None or current.superseded_by(effective):
+        return InForce(dict(data), rec.event_id, effective)
+    return None
+
+
+def model_described(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
+    if (model := world.models.get(subject)) and (new := _in_force(model.described, rec, data)):
+        model.described = new
+
+
+def model_distributed(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
+    if (model := world.models.get(subject)) and (new := _in_force(model.distributed, rec, data)):
+        model.distributed = new
+
+
+def systemic_risk(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
+    if (model := world.models.get(subject)) and (new := _in_force(model.designation, rec, data)):
+        model.designation = new
+
+
+def dataset_described(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
+    artefact = world.artefacts.get(subject)
+    if artefact is not None and (new := _in_force(artefact.described, rec, data)):
+        artefact.described = new
+
+
+def provider_described(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
+    if new := _in_force(world.providers.get(subject), rec, data):
+        world.providers[subject] = new
+
+
+def crawler_described(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
+    if new := _in_force(world.crawlers.get(subject), rec, data):
+        world.crawlers[subject] = new
