@@ -1,0 +1,61 @@
+"""Answers of the tlog-tiles read API: the signed checkpoint and tiles, with their caching.
+
+A full tile never changes (its hashes are roots of complete subtrees), so it is served as
+immutable for a year; a partial tile of a given width never changes either, but the spec lets a
+log drop it once the full tile exists, so it is cached briefly; the checkpoint changes with
+every write and is not cached without revalidation (c2sp.org/tlog-tiles; DESIGN.md §12).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.rejections import Rejection, RejectionKind
+from domain.tlog_tiles import EntryBundle, HashTile, TilePathError, parse_tile_path
+from services.tiles.source import TileSource
+from services.write.transparency_log import TransparencyLog
+
+FULL_TILE_CACHE = "public, max-age=31536000, immutable"
+PARTIAL_TILE_CACHE = "public, max-age=60"
+CHECKPOINT_CACHE = "no-cache"
+
+
+class InvalidTilePath(ValueError):
+    """The path is not a tile's one spelling in c2sp.org/tlog-tiles (a 400); says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class TileAnswer:
+    body: bytes
+    cache_control: str
+
+
+class TileReads:
+    def __init__(self, source: TileSource, log: TransparencyLog) -> None:
+        self._source = source
+        self._log = log
+
+    def checkpoint(self) -> str:
+        """The newest signed checkpoint note (:class:`LogUnsafe` while the log is halted)."""
+        return self._log.checkpoint()
+
+    def tile(self, path: str) -> TileAnswer:
+        """The tile or entry bundle at ``path`` (after ``tile/``). :class:`InvalidTilePath`
+        for a path that names no tile; a not-found :class:`Rejection` for one beyond the
+        tree."""
+        try:
+            tile = parse_tile_path(path)
+        except TilePathError as error:
+            raise InvalidTilePath(str(error)) from None
+        size = self._source.tree_size()
+        if tile.leaves_needed > size:
+            what = "entry bundle" if isinstance(tile, EntryBundle) else "tile"
+            raise Rejection(
+                RejectionKind.NOT_FOUND,
+                f"{what} {path} needs {tile.leaves_needed} entries; the log holds {size}",
+            )
+        if isinstance(tile, HashTile):
+            body = self._source.hash_tile(tile)
+        else:
+            body = self._source.entry_bundle(tile)
+        return TileAnswer(body, PARTIAL_TILE_CACHE if tile.partial else FULL_TILE_CACHE)
