@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.rejections import Rejection, RejectionKind
 from domain.tlog_tiles import EntryBundle, HashTile, TilePathError, parse_tile_path
 from services.tiles.source import TileSource
 from services.write.transparency_log import TransparencyLog
@@ -20,8 +19,16 @@ PARTIAL_TILE_CACHE = "public, max-age=60"
 CHECKPOINT_CACHE = "no-cache"
 
 
+NOT_YET_CACHE = "no-store"
+"""A 404 for a tile the tree does not cover yet: it will exist, so no cache may keep the 404."""
+
+
 class InvalidTilePath(ValueError):
     """The path is not a tile's one spelling in c2sp.org/tlog-tiles (a 400); says why."""
+
+
+class TileNotYet(LookupError):
+    """The tree does not cover the tile yet (a 404 no cache keeps); says how far it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +48,7 @@ class TileReads:
 
     def tile(self, path: str) -> TileAnswer:
         """The tile or entry bundle at ``path`` (after ``tile/``). :class:`InvalidTilePath`
-        for a path that names no tile; a not-found :class:`Rejection` for one beyond the
-        tree."""
+        for a path that names no tile; :class:`TileNotYet` for one beyond the tree."""
         try:
             tile = parse_tile_path(path)
         except TilePathError as error:
@@ -50,9 +56,8 @@ class TileReads:
         size = self._source.tree_size()
         if tile.leaves_needed > size:
             what = "entry bundle" if isinstance(tile, EntryBundle) else "tile"
-            raise Rejection(
-                RejectionKind.NOT_FOUND,
-                f"{what} {path} needs {tile.leaves_needed} entries; the log holds {size}",
+            raise TileNotYet(
+                f"{what} {path} needs {tile.leaves_needed} entries; the log holds {size}"
             )
         if isinstance(tile, HashTile):
             body = self._source.hash_tile(tile)

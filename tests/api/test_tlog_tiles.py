@@ -6,6 +6,7 @@ signed-note check for the checkpoint. The Go client's check is tests/interop/tes
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from domain.merkle import root_from_leaf_hashes
 from tests.api.conftest import post_all
 from tests.backends import ORIGIN
 from tests.builders import Cast, artefact, enrolment
+from tests.store_tampering import StoredEvents, statement, with_statement
 
 SIZE = 300  # one full tile of 256 leaves and a partial one of 44
 
@@ -119,6 +121,7 @@ def test_tiles_beyond_the_tree_are_not_found(
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"].endswith("/not-found")
     assert "300" in response.json()["detail"]
+    assert response.headers["cache-control"] == "no-store"  # it will exist: no cache keeps it
 
 
 @pytest.mark.parametrize(
@@ -135,3 +138,19 @@ def test_an_empty_log_serves_no_tile(client: TestClient) -> None:
     assert client.get("/tlog/tile/0/000.p/1").status_code == 404
     assert client.get("/tlog/tile/entries/000.p/1").status_code == 404
     assert client.get("/tlog/checkpoint").text.split("\n")[1] == "0"
+
+
+def test_a_stored_envelope_changed_behind_the_log_is_not_served(
+    client: TestClient,
+    documents: list[dict[str, Any]],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = StoredEvents(f"sqlite:///{tmp_path}/api.db")
+    position, state = store.appended()[3]
+    store.write(position, with_statement(state, {**statement(state), "subject": "acme/other"}))
+    refused = client.get("/tlog/tile/entries/000")
+    assert refused.status_code == 500  # never bytes that do not hash to the tile
+    assert refused.json()["type"].endswith("/internal-error")
+    assert "stored leaf 3 does not hash" in caplog.text
+    assert client.get("/tlog/tile/0/000").status_code == 200  # the tree itself is unchanged

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.checkpoint import vkey
 from infra.keys import load_private_key
+from tests.backends import fresh_postgres_database
 from tests.builders import artefact, enrolment
 from tests.e2e.server import ServerProcess
 
@@ -69,11 +70,19 @@ def go_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return binary
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    server = ServerProcess(tmp_path, "sqlite:///./ledger.db").start()
-    yield server
-    server.stop()
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerProcess]:
+    databases = (
+        fresh_postgres_database()
+        if request.param == "postgres"
+        else iter(["sqlite:///./ledger.db"])
+    )
+    server = ServerProcess(tmp_path, next(databases)).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        next(databases, None)  # drops the PostgreSQL database
 
 
 def _post(server: ServerProcess, documents: list[dict[str, Any]]) -> None:

@@ -4,11 +4,12 @@ bundles (DESIGN.md §12), beside the JSON proofs of ``/v1/log``."""
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 
+from domain.rejections import RejectionKind
 from services.api.deps import Services
 from services.api.problems import problem
-from services.tiles.reads import CHECKPOINT_CACHE, InvalidTilePath
+from services.tiles.reads import CHECKPOINT_CACHE, NOT_YET_CACHE, InvalidTilePath, TileNotYet
 
 router = APIRouter(prefix="/tlog", tags=["tlog-tiles"])
 _TILE = {
@@ -57,13 +58,13 @@ def tile(path: str, services: Services) -> Response:
     try:
         answer = services.tiles.tile(path)
     except InvalidTilePath as error:
-        return _invalid_path(str(error))
+        return problem("invalid-tile-path", str(error), 400)
+    except TileNotYet as error:
+        not_yet = problem(RejectionKind.NOT_FOUND, str(error))
+        not_yet.headers["Cache-Control"] = NOT_YET_CACHE
+        return not_yet
     return Response(
         answer.body,
         media_type="application/octet-stream",
         headers={"Cache-Control": answer.cache_control},
     )
-
-
-def _invalid_path(detail: str) -> JSONResponse:
-    return problem("invalid-tile-path", detail, 400)
