@@ -4,6 +4,8 @@ A full tile never changes (its hashes are roots of complete subtrees), so it is 
 immutable for a year; a partial tile of a given width never changes either, but the spec lets a
 log drop it once the full tile exists, so it is cached briefly; the checkpoint changes with
 every write and is not cached without revalidation (c2sp.org/tlog-tiles; DESIGN.md §12).
+Entry bundles "SHOULD be compressed at the HTTP layer": the route gzips them for clients that
+accept it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class TileNotYet(LookupError):
 class TileAnswer:
     body: bytes
     cache_control: str
+    compressible: bool  # entry bundles (JSON text) are; hash tiles (random bytes) are not
 
 
 class TileReads:
@@ -59,8 +62,7 @@ class TileReads:
             raise TileNotYet(
                 f"{what} {path} needs {tile.leaves_needed} entries; the log holds {size}"
             )
+        cache = PARTIAL_TILE_CACHE if tile.partial else FULL_TILE_CACHE
         if isinstance(tile, HashTile):
-            body = self._source.hash_tile(tile)
-        else:
-            body = self._source.entry_bundle(tile)
-        return TileAnswer(body, PARTIAL_TILE_CACHE if tile.partial else FULL_TILE_CACHE)
+            return TileAnswer(self._source.hash_tile(tile), cache, compressible=False)
+        return TileAnswer(self._source.entry_bundle(tile), cache, compressible=True)

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from domain.checkpoint import open_checkpoint, parse_vkey
 from domain.merkle import root_from_leaf_hashes
+from services.api.routes.tlog import accepts_gzip
 from tests.api.conftest import post_all
 from tests.backends import ORIGIN
 from tests.builders import Cast, artefact, enrolment
@@ -154,3 +155,38 @@ def test_a_stored_envelope_changed_behind_the_log_is_not_served(
     assert refused.json()["type"].endswith("/internal-error")
     assert "stored leaf 3 does not hash" in caplog.text
     assert client.get("/tlog/tile/0/000").status_code == 200  # the tree itself is unchanged
+
+
+def test_entry_bundles_are_gzipped_for_clients_that_accept_it(
+    client: TestClient, documents: list[dict[str, Any]]
+) -> None:
+    plain = client.get("/tlog/tile/entries/000", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.headers["vary"] == "Accept-Encoding"
+    zipped = client.get("/tlog/tile/entries/000", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) < len(plain.content) // 3
+    assert zipped.content == plain.content  # decoded by the client
+    again = client.get("/tlog/tile/entries/000", headers={"Accept-Encoding": "gzip"})
+    assert again.headers["content-length"] == zipped.headers["content-length"]
+    tile = client.get("/tlog/tile/0/000", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in tile.headers  # hashes do not compress
+
+
+@pytest.mark.parametrize(
+    ("header", "gzipped"),
+    [
+        ("gzip", True),
+        ("deflate, gzip;q=0.5", True),
+        ("*", True),
+        ("GZIP", True),
+        ("gzip;q=0", False),
+        ("*;q=0", False),
+        ("identity", False),
+        ("", False),
+        ("gzip;q=bogus", False),
+        ("br, *;q=0.1, gzip;q=0", False),
+    ],
+)
+def test_accept_encoding_is_read_with_its_q_values(header: str, gzipped: bool) -> None:
+    assert accepts_gzip(header) is gzipped

@@ -120,6 +120,7 @@ def test_go_client_verifies_checkpoint_tiles_and_entries(
     root = httpx.get(f"{server.url}/v1/log/proofs/inclusion", params={"index": 0}).json()["root"]
     assert (answer["origin"], answer["size"], answer["root"]) == (key["name"], 300, root)
     assert {"tile/0/000", "tile/0/001.p/44"} <= set(answer["tiles_fetched"])
+    assert answer["bundles_gzipped"] == [True] * 4  # Go's transport asked for gzip and decoded it
     for checked in answer["entries"]:
         assert bytes.fromhex(checked["entry_hex"]) == rfc8785.dumps(documents[checked["index"]])
         ours = httpx.get(

@@ -3,7 +3,9 @@ bundles (DESIGN.md §12), beside the JSON proofs of ``/v1/log``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import gzip
+
+from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from domain.rejections import RejectionKind
@@ -54,7 +56,7 @@ def checkpoint(services: Services) -> PlainTextResponse:
         "immutable; partial ones are cached briefly; a tile beyond the tree is a 404."
     ),
 )
-def tile(path: str, services: Services) -> Response:
+def tile(path: str, request: Request, services: Services) -> Response:
     try:
         answer = services.tiles.tile(path)
     except InvalidTilePath as error:
@@ -63,8 +65,25 @@ def tile(path: str, services: Services) -> Response:
         not_yet = problem(RejectionKind.NOT_FOUND, str(error))
         not_yet.headers["Cache-Control"] = NOT_YET_CACHE
         return not_yet
-    return Response(
-        answer.body,
-        media_type="application/octet-stream",
-        headers={"Cache-Control": answer.cache_control},
-    )
+    headers = {"Cache-Control": answer.cache_control}
+    body = answer.body
+    if answer.compressible:
+        headers["Vary"] = "Accept-Encoding"
+        if accepts_gzip(request.headers.get("accept-encoding", "")):
+            body = gzip.compress(body, mtime=0)  # the same bytes every time: cacheable
+            headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/octet-stream", headers=headers)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header accepts gzip (RFC 9110 §12.5.3): listed, or
+    ``*``, with a q-value above 0."""
+    accepted: dict[str, bool] = {}
+    for item in accept_encoding.split(","):
+        coding, *parameters = (part.strip() for part in item.split(";"))
+        weight = next((p[2:].strip() for p in parameters if p.lower().startswith("q=")), "1")
+        try:
+            accepted[coding.lower()] = float(weight) > 0
+        except ValueError:
+            accepted[coding.lower()] = False
+    return accepted.get("gzip", accepted.get("x-gzip", accepted.get("*", False)))

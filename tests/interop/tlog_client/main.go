@@ -42,6 +42,8 @@ type result struct {
 	Root    string         `json:"root"`
 	Tiles   []string       `json:"tiles_fetched"`
 	Entries []checkedEntry `json:"entries"`
+	// BundlesGzipped: for each entry, whether its bundle came gzip-encoded.
+	BundlesGzipped []bool `json:"bundles_gzipped"`
 }
 
 func fail(format string, args ...interface{}) {
@@ -49,7 +51,9 @@ func fail(format string, args ...interface{}) {
 	os.Exit(1)
 }
 
-func get(url string) ([]byte, http.Header) {
+// get fetches url with Go's default transport, which asks for gzip and decodes it itself
+// (then response.Uncompressed is true).
+func get(url string) ([]byte, http.Header, bool) {
 	response, err := http.Get(url)
 	if err != nil {
 		fail("GET %s: %v", url, err)
@@ -62,7 +66,7 @@ func get(url string) ([]byte, http.Header) {
 	if response.StatusCode != http.StatusOK {
 		fail("GET %s: status %d: %s", url, response.StatusCode, body)
 	}
-	return body, response.Header
+	return body, response.Header, response.Uncompressed
 }
 
 // c2spPath turns the Go checksum database's tile path (tile/8/<L>/<N>[.p/<W>], data tiles
@@ -83,7 +87,7 @@ func (r *tileReader) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
 	data := make([][]byte, len(tiles))
 	for i, t := range tiles {
 		path := c2spPath(t)
-		body, header := get(r.base + "/tlog/" + path)
+		body, header, _ := get(r.base + "/tlog/" + path)
 		if len(body) != t.W*tlog.HashSize {
 			return nil, fmt.Errorf("%s: %d bytes, want %d", path, len(body), t.W*tlog.HashSize)
 		}
@@ -143,7 +147,7 @@ func main() {
 		fail("verifier key: %v", err)
 	}
 
-	signed, header := get(base + "/tlog/checkpoint")
+	signed, header, _ := get(base + "/tlog/checkpoint")
 	if got := header.Get("Content-Type"); got != "text/plain; charset=utf-8" {
 		fail("checkpoint content type %q", got)
 	}
@@ -177,7 +181,8 @@ func main() {
 			width = 1 << height
 		}
 		bundleTile := tlog.Tile{H: height, L: -1, N: index >> height, W: int(width)}
-		bundle, _ := get(base + "/tlog/" + c2spPath(bundleTile))
+		bundle, _, gzipped := get(base + "/tlog/" + c2spPath(bundleTile))
+		out.BundlesGzipped = append(out.BundlesGzipped, gzipped)
 		all := entries(bundle)
 		if int64(len(all)) != width {
 			fail("%s holds %d entries, want %d", c2spPath(bundleTile), len(all), width)
