@@ -227,3 +227,24 @@ def test_entries_are_at_most_65535_bytes() -> None:
 def test_truncated_bundles_are_refused(body: bytes) -> None:
     with pytest.raises(ValueError, match="bundle"):
         split_entry_bundle(body)
+
+
+def test_every_right_edge_tile_of_the_spec_tree_of_70000_holds_its_subtree_roots() -> None:
+    leaves = [leaf_hash(i.to_bytes(4, "big")) for i in range(70_000)]
+    tree = MerkleTree()
+    for value in leaves:
+        tree.append(value)
+    full_level_1 = HashTile(1, 0)
+    for tile in [*tiles_of_tree(70_000), full_level_1]:
+        assert tile.leaves_needed <= tree.size
+        span = 1 << tile.height
+        hashes = split_hash_tile(
+            hash_tile_bytes(
+                tree.subtree_hashes(tile.height, tile.first_node, tile.first_node + tile.width)
+            )
+        )
+        assert len(hashes) == tile.width
+        for i in (0, tile.width - 1):  # the first and last hash, each from the leaves directly
+            start = (tile.first_node + i) * span
+            assert hashes[i] == root_from_leaf_hashes(leaves[start : start + span])
+    assert HashTile(2, 0, 1).leaves_needed == 65_536 <= tree.size < HashTile(1, 1, 18).leaves_needed
