@@ -1,9 +1,11 @@
 """Admission: whether the ledger, as it stands, accepts one envelope (DESIGN.md §2–§3).
 
 Checks run in this order, so a caller learns the most basic problem first:
-payload type (422) → every signature by a known key (401) → statement shape and data (422)
-→ signers not revoked (403) → the type's rules: role (403), subject and references (409/422),
-ownership (403). Authorization follows log order: it reads the state *when recorded*.
+size (413: the envelope's RFC 8785 bytes, the log's entry, must fit the 65,535 bytes a
+tlog-tiles entry bundle can carry) → payload type (422) → every signature by a known key (401)
+→ statement shape and data (422) → signers not revoked (403) → the type's rules: role (403),
+subject and references (409/422), ownership (403). Authorization follows log order: it reads
+the state *when recorded*.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from domain.catalogue import EVENT_TYPES, SubjectKind
 from domain.encoding import b64decode_strict
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope, keyid_for, signature_verifies
+from domain.leaf import envelope_bytes
 from domain.ledger_state import LedgerState, SignerRecord, SubjectRecord, same_licence
 from domain.licences.catalogue import built_in_id
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement, parse_statement
+from domain.tlog_tiles import MAX_ENTRY_SIZE
 
 Rule = Callable[[LedgerState, Statement, SignerRecord], None]
 Verify = Callable[[Ed25519PublicKey, Envelope, bytes], bool]
@@ -29,6 +33,12 @@ LICENCE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.-]+$")
 
 def admit(state: LedgerState, envelope: Envelope, verify: Verify = signature_verifies) -> Statement:
     """Return the envelope's statement if ``state`` accepts it; raise :class:`Rejection` if not."""
+    if (size := len(envelope_bytes(envelope.to_json()))) > MAX_ENTRY_SIZE:
+        raise Rejection(
+            RejectionKind.ENVELOPE_TOO_LARGE,
+            f"the envelope's RFC 8785 form is {size} bytes; a log entry may be at most "
+            f"{MAX_ENTRY_SIZE} (the uint16 length of a tlog-tiles entry bundle)",
+        )
     if envelope.payload_type != STATEMENT_PAYLOAD_TYPE:
         raise Rejection(
             RejectionKind.UNSUPPORTED_PAYLOAD_TYPE,

@@ -113,6 +113,26 @@ class TiledTree(MerkleTree):
         """The hashes of a stored tile as of this tree (partial at the edge)."""
         return self._tile(tile)
 
+    def subtree_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        """As :meth:`MerkleTree.subtree_hashes`; a run of one stored tile's hashes (what a
+        tlog-tiles hash tile is) is sliced from the tile, anything else computed."""
+        if level < 0 or not 0 <= start <= end or (end << level) > self.size:
+            raise ValueError(
+                f"subtrees {start}..{end - 1} of 2**{level} leaves are not all complete "
+                f"in a tree of {self.size}"
+            )
+        tile_level, height = divmod(level, TILE_HEIGHT)
+        if start == end:
+            return []
+        if height == 0 and start // TILE_WIDTH == (end - 1) // TILE_WIDTH:
+            hashes = self._tile((tile_level, start // TILE_WIDTH))
+            offset = start % TILE_WIDTH
+            return [
+                hashes[(offset + i) * HASH_SIZE : (offset + i + 1) * HASH_SIZE]
+                for i in range(end - start)
+            ]
+        return [self._node(level, index) for index in range(start, end)]
+
     # --- growing ---------------------------------------------------------------------------
 
     def append(self, leaf_hash: bytes) -> int:

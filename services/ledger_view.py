@@ -343,6 +343,11 @@ class LedgerView:
         with self._lock:
             return self._tree.tile(tile)
 
+    def subtree_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        """The hashes of the complete subtrees of 2**level leaves ``start..end-1`` (tiles)."""
+        with self._lock:
+            return self._tree.subtree_hashes(level, start, end)
+
     def inclusion_proof(self, leaf_index: int, size: int) -> list[bytes]:
         with self._lock:
             return self._tree.inclusion_proof(leaf_index, size)

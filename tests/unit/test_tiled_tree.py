@@ -95,3 +95,16 @@ def test_widths_and_missing_tiles() -> None:
     tree = TiledTree(300, {(0, 1): b"\x00" * 32 * 44, (1, 0): b"\x00" * 32}, lambda ids: {})
     with pytest.raises(MissingTile):
         tree.inclusion_proof(3, 300)
+
+
+def test_subtree_hashes_are_the_tiles() -> None:
+    store, reference = TileStore(), MerkleTree()
+    tree = TiledTree.empty(store.read)
+    hashes = [_leaf(i) for i in range(TILE_WIDTH * 3 + 9)]
+    _grow(tree, store, hashes)
+    for leaf in hashes:
+        reference.append(leaf)
+    for level, start, end in ((0, 0, 256), (0, 256, 300), (0, 768, 777), (8, 0, 3), (3, 5, 40)):
+        assert tree.subtree_hashes(level, start, end) == reference.subtree_hashes(level, start, end)
+    with pytest.raises(ValueError, match="not all complete"):
+        tree.subtree_hashes(8, 0, 4)
