@@ -26,6 +26,8 @@ from domain.merkle import MerkleTree
 from domain.statement import Statement, recorded_statement
 from infra.event_log import CommittedCheckpoint, CommittedLeaf, DamagedRow, EventLog
 
+ID_PREFIX_MIN = 12  # hex digits of an event id that name it when unique (DESIGN.md §4)
+
 
 @dataclass(frozen=True, slots=True)
 class LeafRecord:
@@ -57,6 +59,7 @@ class LedgerView:
         self._leaves: list[LeafRecord] = []
         self._tree = MerkleTree()  # RFC 9162 over the stored leaf hashes, grown as leaves arrive
         self._by_event_id: dict[str, int] = {}
+        self._by_id_head: dict[str, list[str]] = {}  # first 12 hex digits -> event ids
         self._by_subject: dict[str, list[int]] = {}
         self._models: dict[str, tuple[str, str]] = {}  # model version -> (name, version)
         self._checkpoint: CommittedCheckpoint | None = None  # the newest stored one
@@ -127,6 +130,7 @@ class LedgerView:
         self._leaves.append(record)
         self._tree.append(bytes.fromhex(leaf.leaf_hash))
         self._by_event_id[leaf.event_id] = leaf.leaf_index
+        self._by_id_head.setdefault(leaf.event_id[:ID_PREFIX_MIN], []).append(leaf.event_id)
         self._by_subject.setdefault(subject, []).append(leaf.leaf_index)
         self._position = max(self._position, leaf.position)
 
@@ -179,6 +183,15 @@ class LedgerView:
         """The leaf index that recorded the event ``event_id`` (None if not recorded)."""
         with self._lock:
             return self._by_event_id.get(event_id)
+
+    def event_ids_starting(self, prefix: str) -> list[str]:
+        """The recorded event ids that start with ``prefix`` (lowercase hex, at least
+        :data:`ID_PREFIX_MIN` digits; a shorter one matches nothing), sorted."""
+        if len(prefix) < ID_PREFIX_MIN:
+            return []
+        with self._lock:
+            candidates = self._by_id_head.get(prefix[:ID_PREFIX_MIN], ())
+            return sorted(i for i in candidates if i.startswith(prefix))
 
     def head_position(self) -> int:
         """The position of the last leaf (0 for an empty log)."""

@@ -107,3 +107,25 @@ class Problem(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+class Verdicts(BaseModel):
+    use: str = Field(description="granted, conditional, restricted, denied or unknown")
+    study: str
+    modify: str
+    share: str
+    osaid: bool = Field(description="conformant with OSAID 1.0")
+    mof: str | None = Field(description="Model Openness Framework class I, II, III or null")
+
+
+class ListedModelOut(BaseModel):
+    id: str
+    name: str
+    version: str
+    owner: str | None = Field(description="keyid of the signer that released it")
+    verdicts: Verdicts
+
+
+class ModelsPage(BaseModel):
+    models: list[ListedModelOut]
+    next: str | None = Field(description="the `after` of the next page; null at the end")

@@ -10,25 +10,24 @@ from domain.encoding import b64decode_strict
 from services.api.ui.lineage import lineage
 from services.ledger_services import LedgerServices
 from services.read.as_of import parse_as_of
-from services.read.freedoms_grid import FREEDOMS, grid
+from services.read.freedoms_grid import grid
+
+UI_PAGE = 50  # model versions per page of /ui
 
 
-def model_list(services: LedgerServices) -> list[dict[str, Any]]:
-    models = services.models()
-    rows = []
-    for model in models:
-        assessment = json.loads(services.freedoms(model.id, None, None, "default"))
-        rows.append(
-            {
-                "id": model.id,
-                "name": model.name,
-                "version": model.version,
-                "freedoms": {f: assessment["freedoms"][f]["status"] for f in FREEDOMS},
-                "osaid": assessment["frameworks"]["osaid-1.0"]["conformant"],
-                "mof": assessment["frameworks"]["mof"]["class"],
-            }
-        )
-    return rows
+def model_list(services: LedgerServices, query: str, after: str) -> dict[str, Any]:
+    """One page of the model versions matching ``query``, their verdicts, and the link to
+    the next page (None at the end)."""
+    page, next_after = services.models_page(query, after, UI_PAGE)
+    rows = [{**m.to_json(), "freedoms": m.verdicts()} for m in page]
+    params = {"q": query} if query else {}
+    return {
+        "models": rows,
+        "q": query,
+        "first_page": bool(after),
+        "first_url": "/ui" + (f"?{urlencode(params)}" if params else ""),
+        "next_url": f"/ui?{urlencode({**params, 'after': next_after})}" if next_after else None,
+    }
 
 
 def model_page(

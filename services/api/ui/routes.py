@@ -48,8 +48,14 @@ def home() -> RedirectResponse:
 
 
 @router.get("", response_class=HTMLResponse)
-def index(request: Request, services: Services) -> HTMLResponse:
-    return _render(request, "index.html", models=model_list(services))
+def index(
+    request: Request,
+    services: Services,
+    q: Annotated[str, Query(max_length=1000)] = "",
+    after: Annotated[str, Query(max_length=1000)] = "",
+) -> HTMLResponse:
+    """The model versions, 50 a page, those whose id or name contains ``q``."""
+    return _render(request, "index.html", **model_list(services, q.strip(), after))
 
 
 @router.get("/models/{model_id:path}", response_class=HTMLResponse)
@@ -64,7 +70,7 @@ def model(
     try:
         page = model_page(services, model_id, as_of or None, at or None, policy)
     except Rejection as rejection:
-        return _render(request, "error.html", STATUS[rejection.kind], message=rejection.detail)
+        return _refused(request, rejection)
     return _render(request, "model.html", **page)
 
 
@@ -73,8 +79,20 @@ def event(request: Request, event_id: str, services: Services) -> HTMLResponse:
     try:
         page = event_page(services, event_id)
     except Rejection as rejection:
-        return _render(request, "error.html", STATUS[rejection.kind], message=rejection.detail)
+        return _refused(request, rejection)
     return _render(request, "event.html", **page)
+
+
+def _refused(request: Request, rejection: Rejection) -> HTMLResponse:
+    """The error page: the reason, and links to the models or events it suggests."""
+    return _render(
+        request,
+        "error.html",
+        STATUS[rejection.kind],
+        message=rejection.detail,
+        suggestions=rejection.extensions.get("suggestions", []),
+        matches=rejection.extensions.get("matches", []),
+    )
 
 
 @router.post("/verify", response_class=HTMLResponse)
