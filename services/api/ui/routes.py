@@ -16,10 +16,11 @@ from starlette.types import Message
 
 from domain.assessment.policies import DEFAULT_POLICY, POLICIES
 from domain.bundle.verify import Verification, verify_bundle
-from domain.rejections import Rejection
+from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
 from services.api.problems import STATUS
 from services.api.ui.pages import event_page, model_list, model_page
+from services.read.as_of import MAX_POSITION
 from services.read.freedoms_grid import FREEDOMS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -66,9 +67,10 @@ def model(
     as_of: Annotated[str | None, Query()] = None,
     at: Annotated[str | None, Query()] = None,
     policy: Annotated[str, Query()] = DEFAULT_POLICY,
+    since: Annotated[str | None, Query()] = None,
 ) -> HTMLResponse:
     try:
-        page = model_page(services, model_id, as_of or None, at or None, policy)
+        page = model_page(services, model_id, as_of or None, at or None, policy, _position(since))
     except Rejection as rejection:
         return _refused(request, rejection)
     return _render(request, "model.html", **page)
@@ -81,6 +83,15 @@ def event(request: Request, event_id: str, services: Services) -> HTMLResponse:
     except Rejection as rejection:
         return _refused(request, rejection)
     return _render(request, "event.html", **page)
+
+
+def _position(text: str | None) -> int | None:
+    """``?since=``: empty means none; otherwise a log position (422 if not one)."""
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_POSITION:
+        raise Rejection(RejectionKind.INVALID_QUERY, f"since must be a log position, not '{text}'")
+    return int(text)
 
 
 def _refused(request: Request, rejection: Rejection) -> HTMLResponse:
