@@ -37,3 +37,21 @@ def test_an_unknown_model_id_says_what_was_meant(sqlite_server: ServerProcess) -
     assert missing.returncode == 2
     assert f"did you mean '{LLAMA}'?" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_freedoms_as_a_markdown_report(sqlite_server: ServerProcess) -> None:
+    cwd, server = sqlite_server.workdir, ["--server", sqlite_server.url]
+    ok(provenance("demo", *server, cwd=cwd))
+    report = ok(provenance("freedoms", *server, LLAMA, "--format", "markdown", cwd=cwd))
+    assert report.startswith(f"# Freedoms of Llama 2 7B 2023-07-18 (`{LLAMA}`)")
+    assert "| restricted |" in report
+    assert f"{sqlite_server.url}/v1/models/{LLAMA}/bundle?" in report
+    unmet = provenance(
+        "freedoms", *server, LLAMA, "--format", "markdown", "--require", "use", cwd=cwd
+    )
+    assert unmet.returncode == 1
+    assert unmet.stdout.startswith("# Freedoms of")
+    assert "requirement not met: use: restricted" in unmet.stderr
+    clash = provenance("freedoms", *server, LLAMA, "--json", "--format", "markdown", cwd=cwd)
+    assert clash.returncode == 2
+    assert "disagree" in clash.stderr

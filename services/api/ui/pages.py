@@ -68,6 +68,8 @@ def model_page(
         "policy": policy,
         "bundle_url": f"/v1/models/{model_id}/bundle" + (f"?{urlencode(query)}" if query else ""),
         "json_url": f"/v1/models/{model_id}/freedoms" + (f"?{urlencode(query)}" if query else ""),
+        "markdown_url": f"/v1/models/{model_id}/freedoms?"
+        + urlencode({**query, "format": "markdown"}),
     }
 
 
