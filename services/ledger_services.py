@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from domain.assessment.policies import DEFAULT_POLICY
 from domain.licences.catalogue import LicenceCatalogue
 from infra.assessment_store import assessment_store
 from infra.checkpoint_file import CheckpointFile
@@ -22,6 +24,7 @@ from services.read.as_of import AsOf
 from services.read.assessments import Assessments, check_policy
 from services.read.bundles import Bundles
 from services.read.head_answers import HeadAnswers, InlineAnswers, StoredAnswers
+from services.read.model_list import ListedModel, matching_models
 from services.read.reads import LedgerReads
 from services.tiles.reads import TileReads
 from services.tiles.source import ViewTiles
@@ -90,6 +93,19 @@ class LedgerServices:
         """Every model version recorded, by id."""
         self.view.catch_up()
         return self.view.models()
+
+    def models_page(
+        self, query: str = "", after: str = "", limit: int = 100
+    ) -> tuple[list[ListedModel], str | None]:
+        """The model versions whose id or name contains ``query`` (case-insensitive), by id,
+        after the id ``after``, at most ``limit``, each with its verdicts under the default
+        policy at the head; and the ``after`` of the next page (None at the end)."""
+        found = matching_models(self.models(), query, after)
+        page = [
+            ListedModel(m, json.loads(self.freedoms(m.id, None, None, DEFAULT_POLICY)))
+            for m in found[:limit]
+        ]
+        return page, (page[-1].summary.id if len(found) > limit else None)
 
     def close(self) -> None:
         self.answers.close(self.head_position)

@@ -47,6 +47,8 @@ from services.stored_state import (
 CACHED_LEAVES = 100_000
 INDEX_BATCH = 1000
 
+ID_PREFIX_MIN = 12  # hex digits of an event id that name it when unique (DESIGN.md §4)
+
 
 @dataclass(frozen=True, slots=True)
 class LeafRecord:
@@ -276,6 +278,14 @@ class LedgerView:
         found = self._index.leaves_by_event_id_prefix(prefix, limit)
         with self._lock:
             return [_indexed(leaf) for leaf in found if leaf.leaf_index < self.size]
+
+    def event_ids_starting(self, prefix: str) -> list[str]:
+        """The recorded event ids that start with ``prefix`` (lowercase hex, at least
+        :data:`ID_PREFIX_MIN` digits; a shorter one matches nothing), sorted (at most 20:
+        enough to say a prefix is ambiguous and show some of its matches)."""
+        if len(prefix) < ID_PREFIX_MIN:
+            return []
+        return [leaf.event_id for leaf in self.leaves_with_event_id_prefix(prefix, 20)]
 
     def head_position(self) -> int:
         """The position of the last leaf (0 for an empty log)."""

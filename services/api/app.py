@@ -23,6 +23,7 @@ from services.api.routes import (
     exports,
     health,
     log,
+    models,
     subjects,
     tlog,
 )
@@ -51,7 +52,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
         lifespan=lifespan,
     )
     app.state.services = services
-    for module in (events, subjects, assessments, bundles, exports, log, tlog, health):
+    for module in (events, subjects, models, assessments, bundles, exports, log, tlog, health):
         app.include_router(module.router)
     app.include_router(ui_routes.router)
     app.include_router(ui_routes.root)
@@ -66,7 +67,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
 def _install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Rejection)
     async def rejected(_: Request, error: Rejection) -> JSONResponse:
-        return problem(error.kind, error.detail)
+        return problem(error.kind, error.detail, extensions=error.extensions)
 
     @app.exception_handler(BatchRejected)
     async def batch_rejected(_: Request, error: BatchRejected) -> JSONResponse:
