@@ -1,9 +1,11 @@
 """Admission: whether the ledger, as it stands, accepts one envelope (DESIGN.md §2–§3).
 
 Checks run in this order, so a caller learns the most basic problem first:
-payload type (422) → every signature by a known key (401) → statement shape and data (422)
-→ signers not revoked (403) → the type's rules: role (403), subject and references (409/422),
-ownership (403). Authorization follows log order: it reads the state *when recorded*.
+size (413: the envelope's RFC 8785 bytes, the log's entry, must fit the 65,535 bytes a
+tlog-tiles entry bundle can carry) → payload type (422) → every signature by a known key (401)
+→ statement shape and data (422) → signers not revoked (403) → the type's rules: role (403),
+subject and references (409/422), ownership (403). Authorization follows log order: it reads
+the state *when recorded*.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from collections.abc import Callable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope, signature_verifies
+from domain.leaf import envelope_bytes
 from domain.ledger_state import LedgerState, SignerRecord
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement, parse_statement
 from domain.statement_types import statement_type
+from domain.tlog_tiles import MAX_ENTRY_SIZE
 
 Verify = Callable[[Ed25519PublicKey, Envelope, bytes], bool]
 """Checks one signature; callers may pass a memo of checks done ahead in parallel."""
@@ -24,6 +28,12 @@ Verify = Callable[[Ed25519PublicKey, Envelope, bytes], bool]
 
 def admit(state: LedgerState, envelope: Envelope, verify: Verify = signature_verifies) -> Statement:
     """Return the envelope's statement if ``state`` accepts it; raise :class:`Rejection` if not."""
+    if (size := len(envelope_bytes(envelope.to_json()))) > MAX_ENTRY_SIZE:
+        raise Rejection(
+            RejectionKind.ENVELOPE_TOO_LARGE,
+            f"the envelope's RFC 8785 form is {size} bytes; a log entry may be at most "
+            f"{MAX_ENTRY_SIZE} (the uint16 length of a tlog-tiles entry bundle)",
+        )
     if envelope.payload_type != STATEMENT_PAYLOAD_TYPE:
         raise Rejection(
             RejectionKind.UNSUPPORTED_PAYLOAD_TYPE,

@@ -6,7 +6,9 @@ The kinds are part of the external contract: the API turns each into an RFC 9457
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class RejectionKind(StrEnum):
@@ -36,9 +38,13 @@ class RejectionKind(StrEnum):
 
 
 class Rejection(Exception):
-    """An input the ledger refuses; nothing it carried is written."""
+    """An input the ledger refuses; nothing it carried is written. ``extensions`` are extra
+    members of the problem document (RFC 9457 §3.2), e.g. ``suggestions`` or ``matches``."""
 
-    def __init__(self, kind: RejectionKind, detail: str) -> None:
+    def __init__(
+        self, kind: RejectionKind, detail: str, extensions: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{kind}: {detail}")
         self.kind = kind
         self.detail = detail
+        self.extensions: dict[str, Any] = dict(extensions or {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from domain.assessment.policies import DEFAULT_POLICY
 from domain.licences.catalogue import LicenceCatalogue
 from infra.assessment_store import assessment_store
 from infra.checkpoint_file import CheckpointFile
@@ -22,7 +24,10 @@ from services.read.as_of import AsOf
 from services.read.assessments import Assessments, check_policy
 from services.read.bundles import Bundles
 from services.read.head_answers import HeadAnswers, InlineAnswers, StoredAnswers
+from services.read.model_list import ListedModel, matching_models
 from services.read.reads import LedgerReads
+from services.tiles.reads import TileReads
+from services.tiles.source import ViewTiles
 from services.write.submission import Submission
 from services.write.transparency_log import TransparencyLog
 from services.write.verification import ParallelVerifier
@@ -42,6 +47,7 @@ class LedgerServices:
     assessments: Assessments
     bundles: Bundles
     answers: HeadAnswers
+    tiles: TileReads
     origin: str
     operator_keys: tuple[Ed25519PublicKey, ...]
     verifier: ParallelVerifier
@@ -88,6 +94,19 @@ class LedgerServices:
         self.view.catch_up()
         return self.view.models()
 
+    def models_page(
+        self, query: str = "", after: str = "", limit: int = 100
+    ) -> tuple[list[ListedModel], str | None]:
+        """The model versions whose id or name contains ``query`` (case-insensitive), by id,
+        after the id ``after``, at most ``limit``, each with its verdicts under the default
+        policy at the head; and the ``after`` of the next page (None at the end)."""
+        found = matching_models(self.models(), query, after)
+        page = [
+            ListedModel(m, json.loads(self.freedoms(m.id, None, None, DEFAULT_POLICY)))
+            for m in found[:limit]
+        ]
+        return page, (page[-1].summary.id if len(found) > limit else None)
+
     def close(self) -> None:
         self.answers.close(self.head_position)
         self.verifier.close()
@@ -133,6 +152,7 @@ def open_ledger(
         assessments=assessments,
         bundles=Bundles(assessments, reads, log),
         answers=answers,
+        tiles=TileReads(ViewTiles(view, reads), log),
         origin=origin,
         operator_keys=tuple(operator_keys),
         verifier=verifier,

@@ -16,7 +16,17 @@ from starlette.exceptions import HTTPException
 from domain.rejections import Rejection, RejectionKind
 from services.api.openapi import document_models
 from services.api.problems import STATUS, problem, type_uri, unavailable
-from services.api.routes import assessments, bundles, events, exports, health, log, subjects
+from services.api.routes import (
+    assessments,
+    bundles,
+    events,
+    exports,
+    health,
+    log,
+    models,
+    subjects,
+    tlog,
+)
 from services.api.schemas import BatchBody, EnvelopeBody
 from services.api.security_headers import SecurityHeaders
 from services.api.ui import routes as ui_routes
@@ -42,7 +52,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
         lifespan=lifespan,
     )
     app.state.services = services
-    for module in (events, subjects, assessments, bundles, exports, log, health):
+    for module in (events, subjects, models, assessments, bundles, exports, log, tlog, health):
         app.include_router(module.router)
     app.include_router(ui_routes.router)
     app.include_router(ui_routes.root)
@@ -57,7 +67,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
 def _install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Rejection)
     async def rejected(_: Request, error: Rejection) -> JSONResponse:
-        return problem(error.kind, error.detail)
+        return problem(error.kind, error.detail, extensions=error.extensions)
 
     @app.exception_handler(BatchRejected)
     async def batch_rejected(_: Request, error: BatchRejected) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -61,9 +61,11 @@ def problem(
     detail: str,
     status: int | None = None,
     errors: Sequence[dict[str, Any]] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
     status = status or STATUS[RejectionKind(kind)]
     body: dict[str, Any] = {
+        **(extensions or {}),
         "type": type_uri(kind),
         "title": TITLES.get(status, "Error"),
         "status": status,

@@ -107,3 +107,50 @@ class Problem(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+class Verdicts(BaseModel):
+    use: str = Field(description="granted, conditional, restricted, denied or unknown")
+    study: str
+    modify: str
+    share: str
+    osaid: bool = Field(description="conformant with OSAID 1.0")
+    mof: str | None = Field(description="Model Openness Framework class I, II, III or null")
+
+
+class ListedModelOut(BaseModel):
+    id: str
+    name: str
+    version: str
+    owner: str | None = Field(description="keyid of the signer that released it")
+    verdicts: Verdicts
+
+
+class ModelsPage(BaseModel):
+    models: list[ListedModelOut]
+    next: str | None = Field(description="the `after` of the next page; null at the end")
+
+
+class ChangedEvent(BaseModel):
+    position: int
+    event_id: str
+    type: str
+    subject: str
+
+
+class FieldChange(BaseModel):
+    path: str = Field(description="JSON Pointer (RFC 6901) into the assessment")
+    old: Any = Field(description="the value at `from` (null: absent then)")
+    new: Any = Field(description="the value at `to` (null: absent now)")
+
+
+class ChangesOut(BaseModel):
+    model: str
+    from_: int = Field(alias="from", description="exclusive start position")
+    to: int = Field(description="inclusive end position")
+    at: str | None
+    policy: str
+    events: list[ChangedEvent] = Field(
+        description="the events in (from, to] the answer at `to` rests on, in log order"
+    )
+    changes: list[FieldChange] = Field(description="every field that differs, by path")

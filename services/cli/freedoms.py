@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from services.cli.client import add_server_flag, refused, request, server_url
-from services.cli.errors import EXIT_FAILED, EXIT_OK
+from services.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from services.cli.freedoms_table import render
 
 REQUIREMENTS = (
@@ -38,6 +38,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     freedoms.add_argument("--json", action="store_true", help="print the §6 JSON document")
     freedoms.add_argument(
+        "--format",
+        choices=("table", "json", "markdown"),
+        default=None,
+        help="table (default), json (as --json) or markdown (a report to hand on)",
+    )
+    freedoms.add_argument(
         "--require",
         action="append",
         default=[],
@@ -55,11 +61,19 @@ def run_freedoms(args: argparse.Namespace) -> int:
     if args.at:
         params["at"] = args.at
     url = f"{server_url(args)}/v1/models/{quote(args.model, safe='/@')}/freedoms"
+    chosen = args.format or ("json" if args.json else "table")
+    if args.json and chosen != "json":
+        raise CliError(f"--json and --format {chosen} disagree: give one")
     response = request("GET", url, params=params)
     if response.status_code != 200:
         raise refused(response)
     assessment = response.json()
-    if args.json:
+    if chosen == "markdown":
+        report = request("GET", url, params={**params, "format": "markdown"})
+        if report.status_code != 200:
+            raise refused(report)
+        sys.stdout.write(report.text)
+    elif chosen == "json":
         print(json.dumps(assessment, indent=2, sort_keys=True))
     else:
         subject = request("GET", f"{server_url(args)}/v1/subjects/{quote(args.model, safe='/@')}")

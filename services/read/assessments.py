@@ -21,6 +21,7 @@ from domain.assessment.world import Recorded, World
 from domain.encoding import format_utc_time_compact
 from domain.licences.catalogue import LicenceCatalogue
 from domain.rejections import Rejection, RejectionKind
+from domain.suggestions import did_you_mean, similar_names
 from services.ledger_view import LeafRecord, LedgerView
 from services.read.as_of import AsOf, parse_rfc3339
 from services.read.reads import LedgerReads
@@ -78,11 +79,18 @@ class Assessments:
         try:
             body, evidence = answer(world, model_id, policy, _at_text(at, moment))
         except UnknownModel:
-            when = " as of then" if as_of or at else ""
-            raise Rejection(
-                RejectionKind.NOT_FOUND, f"no model version '{model_id}'{when}"
-            ) from None
+            raise self.unknown_model(model_id, " as of then" if as_of or at else "") from None
         return Assessment(body, evidence, world)
+
+    def unknown_model(self, model_id: str, when: str = "") -> Rejection:
+        """The 404 for a model version not recorded (``when`` qualifies it, e.g. " as of
+        then"), naming the recorded ones it most resembles (``suggestions``)."""
+        suggestions = similar_names(model_id, (m.id for m in self._view.models()))
+        return Rejection(
+            RejectionKind.NOT_FOUND,
+            f"no model version '{model_id}'{when}{did_you_mean(suggestions)}",
+            {"suggestions": suggestions},
+        )
 
     def catalogue(self) -> LicenceCatalogue:
         """The catalogue with every ``LicenceDefined`` at the head, read from the events."""

@@ -6,6 +6,7 @@ acknowledged before it asked, whichever server process took it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +17,11 @@ from domain.rejections import Rejection, RejectionKind
 from domain.statement import recorded_statement
 from domain.subject_view import SignedStatement, subject_state
 from infra.event_log import CommittedLeaf, EventLog
-from services.ledger_view import LeafRecord, LedgerView
+from services.ledger_view import ID_PREFIX_MIN, LeafRecord, LedgerView
 from services.read.as_of import AsOf
+
+_HEX = re.compile(r"[0-9a-f]{1,64}", re.ASCII)
+_MATCHES_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +56,36 @@ class LedgerReads:
         return events, (events[-1].position if more else None)
 
     def event(self, event_id: str) -> LoggedEvent:
+        """The event ``event_id`` names: its full id or any unique prefix of at least 12 hex
+        digits (either case). 404 if none is recorded; 409 listing the matches if several."""
         self._view.catch_up()
-        leaf_index = self._view.leaf_of(event_id)
-        if leaf_index is None:
-            raise Rejection(RejectionKind.NOT_FOUND, f"no event {event_id} is recorded")
+        leaf_index = self._view.leaf_of(self.resolve_event_id(event_id))
+        assert leaf_index is not None
         return next(self.leaves([leaf_index]))
+
+    def resolve_event_id(self, event_id: str) -> str:
+        """The one recorded event id ``event_id`` names (see :meth:`event`)."""
+        wanted = event_id.lower()
+        if self._view.leaf_of(wanted) is not None:
+            return wanted
+        if not _HEX.fullmatch(wanted) or len(wanted) < ID_PREFIX_MIN:
+            raise Rejection(
+                RejectionKind.NOT_FOUND,
+                f"no event {event_id} is recorded (an event id is 64 hex digits; "
+                f"any unique prefix of at least {ID_PREFIX_MIN} names it)",
+            )
+        matches = self._view.event_ids_starting(wanted)
+        if not matches:
+            raise Rejection(RejectionKind.NOT_FOUND, f"no event {event_id} is recorded")
+        if len(matches) > 1:
+            shown = matches[:_MATCHES_SHOWN]
+            raise Rejection(
+                RejectionKind.CONFLICT,
+                f"the prefix {event_id} names {len(matches)} events: give more digits "
+                f"({', '.join(shown)}{', …' if len(matches) > len(shown) else ''})",
+                {"matches": shown},
+            )
+        return matches[0]
 
     def leaves(self, leaf_indices: Sequence[int]) -> Iterator[LoggedEvent]:
         """The recorded events at these leaf indices (ascending), read in contiguous runs."""

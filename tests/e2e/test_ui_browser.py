@@ -75,9 +75,10 @@ def test_an_auditor_walks_through_a_model(
     use_then = page.locator('[data-freedom="use"]').inner_text()
     assert use_now != use_then
     _shot(page, "03-phi-2-before-relicensing")
-    positions = page.get_by_label("As the ledger knew it at position")
-    options = positions.locator("option").all_inner_texts()
-    earliest = options[-1]
+    positions = page.get_by_label("As the ledger knew it")
+    last = positions.locator("option").last
+    earliest = last.get_attribute("value") or ""
+    assert "UTC · position " + earliest in last.inner_text()  # dated, not a bare position
     positions.select_option(earliest)  # submits on change (JavaScript)
     page.wait_for_url(f"**as_of={earliest}**")
     assert page.locator("#as-of-position").inner_text() == earliest

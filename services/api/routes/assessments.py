@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import json
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -13,7 +14,10 @@ from domain.licences.catalogue import aliases_of
 from domain.licences.terms import LicenceEntry
 from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
-from services.read.as_of import parse_as_of
+from services.exports.formats import bundle_url
+from services.ledger_services import LedgerServices
+from services.read.as_of import AsOf, parse_as_of
+from services.read.markdown_report import markdown_report
 
 router = APIRouter(prefix="/v1", tags=["assessment"])
 
@@ -25,19 +29,45 @@ PolicyQuery = Annotated[str, Query(description=f"one of {sorted(POLICIES)}")]
 @router.get("/models/{model_id:path}/freedoms", summary="What freedoms the model version confers")
 async def freedoms(
     model_id: str,
+    request: Request,
     services: Services,
     as_of: AsOfQuery = None,
     at: AtQuery = None,
     policy: PolicyQuery = DEFAULT_POLICY,
+    format: Annotated[
+        Literal["json", "markdown"],
+        Query(description="json (the §6 document) or markdown (a report to hand on)"),
+    ] = "json",
 ) -> Response:
     """The §6 assessment as RFC 8785 JSON; from the projection when no ``as_of``/``at`` is
-    asked, recomputed from the events otherwise (the bytes are the same at the head)."""
+    asked, recomputed from the events otherwise (the bytes are the same at the head). With
+    ``format=markdown``, the same assessment as a ``text/markdown`` report."""
+    if format == "markdown":
+        report = await run_in_threadpool(
+            _markdown, services, model_id, parse_as_of(as_of), at, policy, str(request.base_url)
+        )
+        return Response(report, media_type="text/markdown; charset=utf-8")
     if as_of is None and at is None:
         current = services.current_freedoms(model_id, policy)
         if current is not None:  # answered from memory, without leaving the event loop
             return Response(current, media_type="application/json")
     body = await run_in_threadpool(services.freedoms, model_id, parse_as_of(as_of), at, policy)
     return Response(body, media_type="application/json")
+
+
+def _markdown(
+    services: LedgerServices,
+    model_id: str,
+    as_of: AsOf | None,
+    at: str | None,
+    policy: str,
+    server: str,
+) -> str:
+    assessment = json.loads(services.freedoms(model_id, as_of, at, policy))
+    pinned = AsOf(position=assessment["as_of"]["position"])
+    components = services.reads.subject(model_id, pinned).state.get("components", {})
+    name = next((f"{m.name} {m.version}" for m in services.models() if m.id == model_id), "")
+    return markdown_report(assessment, components, bundle_url(server, model_id, assessment), name)
 
 
 @router.get("/licences", summary="The licence catalogue as the assessment sees it")

@@ -16,10 +16,11 @@ from starlette.types import Message
 
 from domain.assessment.policies import DEFAULT_POLICY, POLICIES
 from domain.bundle.verify import Verification, verify_bundle
-from domain.rejections import Rejection
+from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
 from services.api.problems import STATUS
 from services.api.ui.pages import event_page, model_list, model_page
+from services.read.as_of import MAX_POSITION
 from services.read.freedoms_grid import FREEDOMS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -48,8 +49,14 @@ def home() -> RedirectResponse:
 
 
 @router.get("", response_class=HTMLResponse)
-def index(request: Request, services: Services) -> HTMLResponse:
-    return _render(request, "index.html", models=model_list(services))
+def index(
+    request: Request,
+    services: Services,
+    q: Annotated[str, Query(max_length=1000)] = "",
+    after: Annotated[str, Query(max_length=1000)] = "",
+) -> HTMLResponse:
+    """The model versions, 50 a page, those whose id or name contains ``q``."""
+    return _render(request, "index.html", **model_list(services, q.strip(), after))
 
 
 @router.get("/models/{model_id:path}", response_class=HTMLResponse)
@@ -60,11 +67,12 @@ def model(
     as_of: Annotated[str | None, Query()] = None,
     at: Annotated[str | None, Query()] = None,
     policy: Annotated[str, Query()] = DEFAULT_POLICY,
+    since: Annotated[str | None, Query()] = None,
 ) -> HTMLResponse:
     try:
-        page = model_page(services, model_id, as_of or None, at or None, policy)
+        page = model_page(services, model_id, as_of or None, at or None, policy, _position(since))
     except Rejection as rejection:
-        return _render(request, "error.html", STATUS[rejection.kind], message=rejection.detail)
+        return _refused(request, rejection)
     return _render(request, "model.html", **page)
 
 
@@ -73,8 +81,29 @@ def event(request: Request, event_id: str, services: Services) -> HTMLResponse:
     try:
         page = event_page(services, event_id)
     except Rejection as rejection:
-        return _render(request, "error.html", STATUS[rejection.kind], message=rejection.detail)
+        return _refused(request, rejection)
     return _render(request, "event.html", **page)
+
+
+def _position(text: str | None) -> int | None:
+    """``?since=``: empty means none; otherwise a log position (422 if not one)."""
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_POSITION:
+        raise Rejection(RejectionKind.INVALID_QUERY, f"since must be a log position, not '{text}'")
+    return int(text)
+
+
+def _refused(request: Request, rejection: Rejection) -> HTMLResponse:
+    """The error page: the reason, and links to the models or events it suggests."""
+    return _render(
+        request,
+        "error.html",
+        STATUS[rejection.kind],
+        message=rejection.detail,
+        suggestions=rejection.extensions.get("suggestions", []),
+        matches=rejection.extensions.get("matches", []),
+    )
 
 
 @router.post("/verify", response_class=HTMLResponse)
