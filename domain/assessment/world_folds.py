@@ -58,6 +58,7 @@ def artefact_registered(world: World, rec: Recorded, subject: str, data: Mapping
         availability=data["availability"],
         digest=digest["sha256"] if digest else None,
         event_id=rec.event_id,
+        uri=data.get("uri"),
     )
 
 
