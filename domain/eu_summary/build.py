@@ -110,6 +110,7 @@ def training_summary(
         "3.2": _model_text(model, "illegal_content_measures", "measures"),
         "3.3": _model_text(model, "other_sources", "other", optional=True),
     }
+    _blank_unused(sections)
     return {
         "model": model_id,
         **_header(sections, positions, model_id, public_url),
@@ -512,13 +513,25 @@ def _header(
     }
 
 
+def _gate(number: str) -> str:
+    return "other_products" if number == "2.4" else "used"  # 2.4 asks twice
+
+
+def _blank_unused(sections: dict[str, dict[str, Field]]) -> None:
+    """A section answered "no": its conditional fields hold nothing and miss nothing."""
+    for number, fields in LAYOUT:
+        if sections[number].get(_gate(number), {}).get("value") is False:
+            for name, mark in fields:
+                if mark == CONDITIONAL:
+                    sections[number][name] = value(None)
+
+
 def _completeness(sections: dict[str, dict[str, Field]], provider: Any) -> dict[str, Any]:
     required = filled = 0
     gaps: list[str] = []
     established = provider is not None and bool(provider.data["established_in_eu"])
     for number, fields in LAYOUT:
-        gate = "other_products" if number == "2.4" else "used"  # 2.4 asks twice
-        used = sections[number].get(gate, {}).get("value")
+        used = sections[number].get(_gate(number), {}).get("value")
         for name, mark in fields:
             counts = (
                 mark == REQUIRED

@@ -5,7 +5,6 @@ subsection a table of its fields). Deterministic: the same JSON gives the same t
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
 
 PARTS = (
@@ -56,7 +55,7 @@ LABELS = {
 }
 
 
-def _text(field: dict[str, Any]) -> str:
+def field_text(field: dict[str, Any]) -> str:
     if "missing" in field:
         return f"MISSING: {field['missing']}"
     content = field["value"]
@@ -64,9 +63,30 @@ def _text(field: dict[str, Any]) -> str:
         return "—"
     if isinstance(content, bool):
         return "Yes" if content else "No"
-    if isinstance(content, str):
-        return content
-    return json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return _plain(content) or "—"
+
+
+def _plain(content: Any) -> str:
+    """A JSON value in plain words: lists joined, objects as 'key: value', numbers short."""
+    if content is None:
+        return ""
+    if isinstance(content, bool):
+        return "yes" if content else "no"
+    if isinstance(content, float):
+        return f"{content:,.0f}" if content.is_integer() and abs(content) < 1e15 else f"{content:g}"
+    if isinstance(content, list):
+        separator = "; " if any(isinstance(item, dict) for item in content) else ", "
+        return separator.join(_plain(item) for item in content)
+    if isinstance(content, dict):
+        parts = [
+            f"{key}: {_plain(item)}" for key, item in content.items() if item not in (None, "")
+        ]
+        return (
+            ", ".join(parts)
+            if all(not isinstance(v, dict) for v in content.values())
+            else "; ".join(parts)
+        )
+    return str(content)
 
 
 def _sections(summary: dict[str, Any], part: str) -> list[str]:
@@ -93,7 +113,7 @@ def markdown(summary: dict[str, Any]) -> str:
         for number in _sections(summary, part):
             lines += [f"### {number} {TITLES[number]}", "", "| Field | Answer |", "|---|---|"]
             for name, field in summary[number].items():
-                cell = _text(field).replace("|", "\\|").replace("\n", " ")
+                cell = field_text(field).replace("|", "\\|").replace("\n", " ")
                 lines.append(f"| {LABELS.get(name, name)} | {cell} |")
             lines.append("")
     return "\n".join(lines)
@@ -122,8 +142,7 @@ def html_page(summary: dict[str, Any], title_prefix: str = "") -> str:
             body.append('<table class="summary-section">')
             for name, field in summary[number].items():
                 css = ' class="missing"' if "missing" in field else ""
-                body.append(
-                    f"<tr{css}><th>{e(LABELS.get(name, name))}</th><td>{e(_text(field))}</td></tr>"
-                )
+                label, answer = e(LABELS.get(name, name)), e(field_text(field))
+                body.append(f"<tr{css}><th>{label}</th><td>{answer}</td></tr>")
             body.append("</table>")
     return "\n".join(body)
