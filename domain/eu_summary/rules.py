@@ -8,6 +8,7 @@ Facts: ``reference/eu-ai-act-training-summary.md`` §2 (the template's buckets; 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 
 # The template's unit per modality and its three buckets: (lower bound, upper bound, labels).
 # The middle bucket includes both its bounds.
@@ -78,7 +79,9 @@ def merged_domains(lists: Iterable[Iterable[tuple[str, float]]]) -> list[tuple[s
     for domains in lists:
         for domain, size in domains:
             merged[domain] = merged.get(domain, 0.0) + size
-    return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+    ranked = sorted(merged.items())  # by name, then (stable) by size, largest first:
+    ranked.sort(key=itemgetter(1), reverse=True)  # two C-level sorts, no key tuples
+    return ranked
 
 
 def domains_required(distinct: int, sme: bool) -> int:
