@@ -16,10 +16,18 @@ from domain.envelope import parse_envelope
 from services.ledger_services import LedgerServices
 from services.read.as_of import AsOf
 from tests.backends import Backend, fresh_postgres_database
-from tests.builders import Cast
+from tests.builders import Cast, envelope
 from tests.eu_scenario import BASE, TUNED, eu_documents
 
 URL = "http://ledger.example/"
+PROVIDER = {
+    "name": "Acme AI Ltd",
+    "contact": "eu-office@acme.example",
+    "established_in_eu": False,
+    "authorised_representative": {"name": "Acme EU BV", "contact": "rep@acme.eu"},
+    "sme": False,
+    "code_of_practice_signatory": True,
+}
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
@@ -66,4 +74,11 @@ def test_the_eu_answers_agree_with_recomputation_reopening_and_the_offline_verif
         assert result.valid, result.failures
     if store.reopenable:
         store.close_all()
-        assert _answers(store.open([cast.operator.public_key()])) == answers
+        reopened = store.open([cast.operator.public_key()])
+        assert _answers(reopened) == answers
+        # admission reads the stored state: the organisation is known, acme may supersede
+        provider = {**PROVIDER, "sme": True}
+        later = envelope(cast.acme, "ProviderDescribed", "acme", provider, nonce="sme")
+        reopened.submission.submit([parse_envelope(later)])
+        summary = reopened.eu_training_summary(BASE, None, None, URL)
+        assert summary["2.3"]["domains"]["value"]["listed"][-1]["domain"] == "site04.example"
