@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from domain.rejections import Rejection, RejectionKind
+from services.api.docs_pages import serve_docs
 from services.api.openapi import document_models
 from services.api.problems import STATUS, problem, type_uri, unavailable
 from services.api.routes import (
@@ -49,6 +50,8 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
         version="1",
         summary="Signed, verifiable facts about what freedoms an AI model version confers.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
     for module in (events, subjects, models, assessments, bundles, exports, log, health):
@@ -56,6 +59,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
     app.include_router(ui_routes.router)
     app.include_router(ui_routes.root)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")
+    serve_docs(app)
     _install_problem_handlers(app)
     app.add_middleware(UnexpectedFailures)
     app.add_middleware(SecurityHeaders)
