@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test lint unit bench-ingest bench-assess bench-audit clean
+.PHONY: run test lint unit bench-ingest bench-assess bench-audit bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench-assess: $(STAMP)
 
 bench-audit: $(STAMP)
 	$(BIN)/python -m bench.audit
+
+bench-scale: $(STAMP)  ## PostgreSQL ledgers of 10^4, 10^5, 10^6 events: start-up, memory, writes, proofs
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,13 +1,13 @@
-"""Event catalogue v1 (DESIGN.md §3): the closed set of statement types and their data shapes.
+"""Event catalogue (DESIGN.md §3, §11.1): subject kinds, value sets and each statement type's
+data shape, declared as data.
 
-Shapes are declared as data (:class:`EventType`); who may sign and which references must
-exist are the admission rules in ``domain/admission.py``.
+The registry (``domain.statement_types``) pairs each shape with its type's admission rule and
+folds; nothing here is keyed by type name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -24,10 +24,14 @@ from domain.fields import (
     list_of,
     number_between,
     one_of,
+    positive_number,
+    region,
+    rfc3339_date,
     sha256_hex,
     subject_id,
     text,
     utc_time,
+    year_month,
 )
 
 
@@ -37,6 +41,8 @@ class SubjectKind(StrEnum):
     LICENCE = "licence"
     TRAINING_RUN = "training-run"
     MODEL_VERSION = "model-version"
+    PROVIDER = "provider"  # an organisation, described for the EU AI Act (catalogue v1.1)
+    CRAWLER = "crawler"
 
 
 ROLES = frozenset({"publisher", "auditor", "operator"})
@@ -68,7 +74,54 @@ COMPONENTS = frozenset(
         "model-metadata",
     }
 )
+# --- catalogue v1.1 (DESIGN.md §11.1): the facts the EU AI Act needs ---------------------------
+MODALITIES = frozenset({"text", "code", "image", "audio", "speech", "video", "other"})
+DATASET_MODALITIES = frozenset({"text", "image", "audio", "video", "other"})
+SIZE_UNITS = frozenset({"tokens", "images", "hours", "bytes", "documents"})
+ACQUISITIONS = frozenset(
+    {"public-dataset", "licensed", "private", "crawled", "user-data", "synthetic", "other"}
+)
+PRICES = frozenset({"free", "paid"})
+PERSONAL_DATA_FOR_ACCESS = frozenset({"none", "security-only", "other"})
+MONETISATION = frozenset(
+    {
+        "dual-licensing",
+        "mandatory-paid-support",
+        "exclusive-paid-hosting",
+        "exclusive-ad-funded-hosting",
+    }
+)
+RUN_STAGES = frozenset(
+    {
+        "pre-training",
+        "mid-training",
+        "fine-tuning",
+        "alignment",
+        "synthetic-data-generation",
+        "other",
+    }
+)
+COMPUTE_METHODS = frozenset({"hardware", "architecture", "reported"})
+DESIGNATIONS = frozenset({"designated", "rebutted"})
+USER_DATA = frozenset({"model-interactions", "other-products"})
+RESTRICTION_KINDS = frozenset(
+    {
+        "non-commercial",
+        "research-only",
+        "field-of-use",
+        "output-use",
+        "territorial",
+        "separate-licence",
+    }
+)
+THRESHOLD_CONSEQUENCES = frozenset({"licence-required", "attribution"})
+MAX_DOMAINS = 1000
+
+_RESTRICTION = check_object(
+    (Field("kind", one_of(RESTRICTION_KINDS)), Field("safety_oriented", boolean))
+)
 # Permission flags a LicenceDefined statement states for its licence; the assessment reads them.
+# The last four (v1.1) are optional: absent means unknown.
 LICENCE_TERMS = (
     Field("use_restricted", boolean),
     Field("commercial_use", boolean),
@@ -82,6 +135,10 @@ LICENCE_TERMS = (
     Field("reverse_engineering_ban", boolean),
     Field("osi_approved", boolean),
     Field("mof_open", boolean),
+    Field("restrictions", list_of(_RESTRICTION), required=False),
+    Field("threshold_consequence", one_of(THRESHOLD_CONSEQUENCES), required=False),
+    Field("licensor_may_change", boolean, required=False),
+    Field("excluded_regions", list_of(region), required=False),
 )
 # Custom licence ids the built-in catalogue defines; only operators may redefine them.
 BUILT_IN_LICENCE_REFS = frozenset(
@@ -103,16 +160,7 @@ BUILT_IN_LICENCE_REFS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class EventType:
-    """A statement type: the shape of its ``data`` and the subject kind it creates, if any."""
-
-    name: str
-    data: Check
-    creates: SubjectKind | None = None
-
-
-def _artefact_registered(value: Any, path: str) -> None:
+def _artefact_registered_data(value: Any, path: str) -> None:
     check_object(
         (
             Field("kind", one_of(ARTEFACT_KINDS)),
@@ -128,6 +176,17 @@ def _artefact_registered(value: Any, path: str) -> None:
         raise invalid(f"{path}.component", "must be absent for hardware artefacts")
     if value["kind"] != "hardware" and "component" not in value:
         raise invalid(path, "missing required field 'component' (required unless kind is hardware)")
+
+
+def _compute(value: Any, path: str) -> None:
+    """v1.1 compute {flop >= 0, method}; a v1 object without a numeric ``flop`` stays valid
+    (it counts as unknown compute), so only a numeric ``flop`` and its ``method`` are checked."""
+    json_object(value, path)
+    flop = value.get("flop")
+    if isinstance(flop, int | float) and not isinstance(flop, bool):
+        number_between(0, 1e40)(flop, f"{path}.flop")
+        if "method" in value:
+            one_of(COMPUTE_METHODS)(value["method"], f"{path}.method")
 
 
 def _components(value: Any, path: str) -> None:
@@ -147,112 +206,226 @@ _LAYER = check_object(
     )
 )
 
-_TYPES = (
-    EventType(
-        "SignerEnrolled",
-        check_object(
-            (
-                Field("public_key", ed25519_public_key),
-                Field("organisation", text),
-                Field("roles", list_of(one_of(ROLES), non_empty=True)),
-                Field("name", text),
-            )
-        ),
-        creates=SubjectKind.SIGNER,
-    ),
-    EventType(
-        "SignerRevoked",
-        check_object((Field("reason", text), Field("compromised_since", utc_time, required=False))),
-    ),
-    EventType("ArtefactRegistered", _artefact_registered, creates=SubjectKind.ARTEFACT),
-    EventType(
-        "LicenceGranted",
-        check_object((Field("licence", licence_expression), Field("uri", text, required=False))),
-    ),
-    EventType(
-        "LicenceWithdrawn",
-        check_object((Field("licence", licence_expression), Field("reason", text))),
-    ),
-    EventType(
-        "LicenceDefined",
-        check_object(
-            (Field("name", text), Field("uri", text), Field("terms", check_object(LICENCE_TERMS)))
-        ),
-        creates=SubjectKind.LICENCE,
-    ),
-    EventType(
-        "DataSourceAdded",
-        check_object(
-            (
-                Field("source", subject_id),
-                Field("name", text),
-                Field("uri", text, required=False),
-                Field("licence", licence_expression, required=False),
-                Field("rights", one_of(DATA_RIGHTS)),
-                Field("share", number_between(0, 1), required=False),
-            )
-        ),
-    ),
-    EventType(
-        "DatasetDerived",
-        check_object(
-            (
-                Field("from", list_of(subject_id, non_empty=True)),
-                Field("processing_code", subject_id, required=False),
-            )
-        ),
-    ),
-    EventType(
-        "HardwareStackDescribed",
-        check_object((Field("layers", list_of(_LAYER, unique=False)),)),
-    ),
-    EventType(
-        "TrainingRunRecorded",
-        check_object(
-            (
-                Field("code", list_of(subject_id)),
-                Field("datasets", list_of(subject_id)),
-                Field("hardware", list_of(subject_id)),
-                Field("produced", list_of(subject_id)),
-                Field("base_parameters", subject_id, required=False),
-                Field("started_at", utc_time, required=False),
-                Field("finished_at", utc_time, required=False),
-                Field("compute", json_object, required=False),
-            )
-        ),
-        creates=SubjectKind.TRAINING_RUN,
-    ),
-    EventType(
-        "ModelVersionReleased",
-        check_object(
-            (
-                Field("name", text),
-                Field("version", text),
-                Field("components", _components),
-                Field("training_runs", list_of(subject_id), required=False),
-                Field("base_model", subject_id, required=False),
-            )
-        ),
-        creates=SubjectKind.MODEL_VERSION,
-    ),
-    EventType(
-        "ComponentAttached",
-        check_object((Field("component", one_of(COMPONENTS)), Field("artefact", subject_id))),
-    ),
-    EventType(
-        "ClaimAsserted",
-        check_object(
-            (
-                Field("claim", subject_id),
-                Field("detail", any_text),
-                Field("evidence_uri", text, required=False),
-            )
-        ),
-    ),
-    EventType(
-        "ClaimRetracted",
-        check_object((Field("claim_event", sha256_hex), Field("reason", text))),
-    ),
+
+# --- the data shape of each statement type (the registry, domain.statement_types, pairs them) --
+
+SIGNER_ENROLLED: Check = check_object(
+    (
+        Field("public_key", ed25519_public_key),
+        Field("organisation", text),
+        Field("roles", list_of(one_of(ROLES), non_empty=True)),
+        Field("name", text),
+    )
 )
 
-EVENT_TYPES: Mapping[str, EventType] = {t.name: t for t in _TYPES}
+SIGNER_REVOKED: Check = check_object(
+    (Field("reason", text), Field("compromised_since", utc_time, required=False))
+)
+
+ARTEFACT_REGISTERED: Check = _artefact_registered_data
+
+LICENCE_GRANTED: Check = check_object(
+    (Field("licence", licence_expression), Field("uri", text, required=False))
+)
+
+LICENCE_WITHDRAWN: Check = check_object(
+    (Field("licence", licence_expression), Field("reason", text))
+)
+
+LICENCE_DEFINED: Check = check_object(
+    (Field("name", text), Field("uri", text), Field("terms", check_object(LICENCE_TERMS)))
+)
+
+DATA_SOURCE_ADDED: Check = check_object(
+    (
+        Field("source", subject_id),
+        Field("name", text),
+        Field("uri", text, required=False),
+        Field("licence", licence_expression, required=False),
+        Field("rights", one_of(DATA_RIGHTS)),
+        Field("share", number_between(0, 1), required=False),
+    )
+)
+
+DATASET_DERIVED: Check = check_object(
+    (
+        Field("from", list_of(subject_id, non_empty=True)),
+        Field("processing_code", subject_id, required=False),
+    )
+)
+
+HARDWARE_STACK_DESCRIBED: Check = check_object((Field("layers", list_of(_LAYER, unique=False)),))
+
+TRAINING_RUN_RECORDED: Check = check_object(
+    (
+        Field("code", list_of(subject_id)),
+        Field("datasets", list_of(subject_id)),
+        Field("hardware", list_of(subject_id)),
+        Field("produced", list_of(subject_id)),
+        Field("base_parameters", subject_id, required=False),
+        Field("started_at", utc_time, required=False),
+        Field("finished_at", utc_time, required=False),
+        Field("compute", _compute, required=False),
+        Field("stage", one_of(RUN_STAGES), required=False),
+    )
+)
+
+MODEL_VERSION_RELEASED: Check = check_object(
+    (
+        Field("name", text),
+        Field("version", text),
+        Field("components", _components),
+        Field("training_runs", list_of(subject_id), required=False),
+        Field("base_model", subject_id, required=False),
+    )
+)
+
+COMPONENT_ATTACHED: Check = check_object(
+    (Field("component", one_of(COMPONENTS)), Field("artefact", subject_id))
+)
+
+CLAIM_ASSERTED: Check = check_object(
+    (
+        Field("claim", subject_id),
+        Field("detail", any_text),
+        Field("evidence_uri", text, required=False),
+    )
+)
+
+CLAIM_RETRACTED: Check = check_object((Field("claim_event", sha256_hex), Field("reason", text)))
+
+
+# --- catalogue v1.1 (DESIGN.md §11.1) --------------------------------------------------------
+
+
+def _modalities(value: Any, path: str) -> None:
+    check_object(
+        (
+            Field("input", list_of(one_of(MODALITIES))),
+            Field("output", list_of(one_of(MODALITIES), non_empty=True)),
+        )
+    )(value, path)
+
+
+MODEL_VERSION_DESCRIBED: Check = check_object(
+    (
+        Field("modalities", _modalities),
+        Field("architecture_information", list_of(subject_id), required=False),
+        Field("usage_information", list_of(subject_id), required=False),
+        Field("knowledge_cutoff", year_month, required=False),
+        Field("continuous_training", boolean, required=False),
+        Field("general_purpose", boolean, required=False),
+        Field("tdm_measures", text, required=False),
+        Field("illegal_content_measures", text, required=False),
+        Field("other_sources", text, required=False),
+    )
+)
+
+MODEL_VERSION_DISTRIBUTED: Check = check_object(
+    (
+        Field("price", one_of(PRICES)),
+        Field("personal_data_for_access", one_of(PERSONAL_DATA_FOR_ACCESS)),
+        Field("monetisation", list_of(one_of(MONETISATION))),
+        Field("excluded_regions", list_of(region), required=False),
+        Field("eu_placed_at", rfc3339_date, required=False),
+    )
+)
+
+PROVIDER_DESCRIBED: Check = check_object(
+    (
+        Field("name", text),
+        Field("contact", text),
+        Field("established_in_eu", boolean),
+        Field(
+            "authorised_representative",
+            check_object((Field("name", text), Field("contact", text))),
+            required=False,
+        ),
+        Field("sme", boolean),
+        Field("code_of_practice_signatory", boolean),
+        Field("copyright_policy_uri", text, required=False),
+    )
+)
+
+
+def _generator(value: Any, path: str) -> None:
+    check_object(
+        (
+            Field("model", subject_id, required=False),
+            Field("name", text, required=False),
+            Field("description", text, required=False),
+        )
+    )(value, path)
+    if ("model" in value) == ("name" in value):
+        raise invalid(path, "must name either 'model' (a model version id) or 'name', not both")
+
+
+def _dataset_described(value: Any, path: str) -> None:
+    check_object(
+        (
+            Field("modality", one_of(DATASET_MODALITIES)),
+            Field(
+                "size",
+                check_object((Field("value", positive_number), Field("unit", one_of(SIZE_UNITS)))),
+            ),
+            Field("acquisition", one_of(ACQUISITIONS)),
+            Field(
+                "collected",
+                check_object((Field("from", year_month), Field("to", year_month))),
+                required=False,
+            ),
+            Field("languages", list_of(text), required=False),
+            Field("content", text, required=False),
+            Field("publicly_known", boolean, required=False),
+            Field("crawler", subject_id, required=False),
+            Field("generator_models", list_of(_generator, non_empty=True), required=False),
+            Field("user_data", one_of(USER_DATA), required=False),
+            Field(
+                "domains",
+                list_of(
+                    check_object((Field("domain", text), Field("size", positive_number))),
+                ),
+                required=False,
+            ),
+            Field("domain_count", number_between(1, 10**12), required=False),
+            Field(
+                "domain_list",
+                check_object((Field("uri", text), Field("sha256", sha256_hex))),
+                required=False,
+            ),
+        )
+    )(value, path)
+    collected = value.get("collected")
+    if collected is not None and collected["from"] > collected["to"]:
+        raise invalid(f"{path}.collected", "'from' must not be after 'to'")
+    crawled = value["acquisition"] == "crawled"
+    if crawled and "crawler" not in value:
+        raise invalid(path, "a crawled dataset must name its recorded 'crawler'")
+    for field in ("domains", "domain_count", "domain_list"):
+        if field in value and not crawled:
+            raise invalid(f"{path}.{field}", "only a 'crawled' dataset lists domains")
+    if len(value.get("domains", ())) > MAX_DOMAINS:
+        raise invalid(f"{path}.domains", f"at most {MAX_DOMAINS} domains (link the full list)")
+    if "domain_count" in value and not isinstance(value["domain_count"], int):
+        raise invalid(f"{path}.domain_count", "must be a whole number")
+
+
+DATASET_DESCRIBED: Check = _dataset_described
+
+CRAWLER_DESCRIBED: Check = check_object(
+    (
+        Field("name", text),
+        Field("user_agent", text, required=False),
+        Field("purposes", list_of(text)),
+        Field("behaviour", text, required=False),
+        Field("opt_out_protocols", list_of(text)),
+    )
+)
+
+SYSTEMIC_RISK_DESIGNATED: Check = check_object(
+    (
+        Field("status", one_of(DESIGNATIONS)),
+        Field("decided_at", rfc3339_date),
+        Field("reference", text),
+    )
+)

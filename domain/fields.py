@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from domain.encoding import EncodingError, b64decode_strict, is_sha256_hex, parse_utc_time
@@ -20,6 +21,9 @@ from domain.rejections import Rejection, RejectionKind
 Check = Callable[[Any, str], None]
 
 SUBJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$")
+YEAR_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+REGION = re.compile(r"^([A-Z]{2}|EU)$")
 
 
 def invalid(path: str, reason: str) -> Rejection:
@@ -110,6 +114,33 @@ def number_between(low: float, high: float) -> Check:
             raise invalid(path, f"must be a number from {low} to {high}")
 
     return check
+
+
+def positive_number(value: Any, path: str) -> None:
+    """A finite number greater than zero."""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not is_number or not math.isfinite(value) or value <= 0:
+        raise invalid(path, "must be a number greater than 0")
+
+
+def year_month(value: Any, path: str) -> None:
+    if not isinstance(value, str) or YEAR_MONTH.fullmatch(value) is None:
+        raise invalid(path, "must be a month written YYYY-MM")
+
+
+def rfc3339_date(value: Any, path: str) -> None:
+    """A calendar date ``YYYY-MM-DD`` (RFC 3339 full-date) that exists."""
+    if not isinstance(value, str) or DATE.fullmatch(value) is None:
+        raise invalid(path, "must be a date written YYYY-MM-DD")
+    try:
+        date.fromisoformat(value)
+    except ValueError as error:
+        raise invalid(path, f"is not a calendar date: {error}") from error
+
+
+def region(value: Any, path: str) -> None:
+    if not isinstance(value, str) or REGION.fullmatch(value) is None:
+        raise invalid(path, "must be an ISO 3166-1 alpha-2 code (e.g. 'US') or 'EU'")
 
 
 def boolean(value: Any, path: str) -> None:

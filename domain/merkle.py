@@ -149,6 +149,20 @@ class MerkleTree:
             raise ValueError(f"leaf index {index} is outside 0..{self.size - 1}")
         return self._node(0, index)
 
+    def subtree_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        """MTH(D[i * 2**level : (i + 1) * 2**level]) for i in ``start..end-1``: the stored hashes
+        of complete subtrees of 2**level leaves (level 0 = leaf hashes). Raises ValueError
+        unless 0 <= start <= end and every one of them is complete in this tree."""
+        if level < 0 or not 0 <= start <= end or (end << level) > self.size:
+            raise ValueError(
+                f"subtrees {start}..{end - 1} of 2**{level} leaves are not all complete "
+                f"in a tree of {self.size}"
+            )
+        if start == end:
+            return []
+        stored = self._levels[level]
+        return [bytes(stored[i * HASH_SIZE : (i + 1) * HASH_SIZE]) for i in range(start, end)]
+
     def inclusion_proof(self, index: int, size: int) -> list[bytes]:
         """PATH(index, D[size]) of RFC 9162 §2.1.3.1: sibling hashes ordered leaf to root.
 

@@ -7,177 +7,20 @@ them ``as_of`` a position or recorded time is the caller's job. The shape per ki
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from domain.catalogue import SubjectKind
-from domain.statement import Statement
+from domain.statement_types import statement_type
+from domain.subject_folds import SignedStatement
 
-
-@dataclass(frozen=True, slots=True)
-class SignedStatement:
-    """A recorded statement with the facts the fold needs about its recording."""
-
-    statement: Statement
-    event_id: str
-    author: str
-
-
-Fold = Callable[[dict[str, Any], SignedStatement], None]
+__all__ = ["SignedStatement", "subject_state"]
 
 
 def subject_state(kind: SubjectKind, statements: Iterable[SignedStatement]) -> dict[str, Any]:
     state: dict[str, Any] = {"claims": []}
     for signed in statements:
-        _FOLDS[signed.statement.type](state, signed)
+        statement_type(signed.statement.type).view(state, signed)
     if kind is SubjectKind.ARTEFACT:
         state.setdefault("licences", [])
     return state
-
-
-def _signer_enrolled(state: dict[str, Any], signed: SignedStatement) -> None:
-    state.update(signed.statement.data)
-    state["revoked"] = None
-
-
-def _signer_revoked(state: dict[str, Any], signed: SignedStatement) -> None:
-    data = signed.statement.data
-    state["revoked"] = {
-        "reason": data["reason"],
-        "compromised_since": data.get("compromised_since"),
-        "effective_at": signed.statement.effective_at,
-        "event_id": signed.event_id,
-    }
-
-
-def _artefact_registered(state: dict[str, Any], signed: SignedStatement) -> None:
-    data = signed.statement.data
-    state.update(
-        {
-            "kind": data["kind"],
-            "component": data.get("component"),
-            "name": data["name"],
-            "version": data.get("version"),
-            "digest": data.get("digest"),
-            "uri": data.get("uri"),
-            "availability": data["availability"],
-            "licences": [],
-        }
-    )
-    if data["kind"] == "dataset":
-        state.update({"data_sources": [], "derived_from": [], "processing_code": []})
-    if data["kind"] == "hardware":
-        state["layers"] = []
-
-
-def _licence_granted(state: dict[str, Any], signed: SignedStatement) -> None:
-    state["licences"].append(
-        {
-            "licence": signed.statement.data["licence"],
-            "uri": signed.statement.data.get("uri"),
-            "effective_at": signed.statement.effective_at,
-            "event_id": signed.event_id,
-            "withdrawn": None,
-        }
-    )
-
-
-def _licence_withdrawn(state: dict[str, Any], signed: SignedStatement) -> None:
-    licence = signed.statement.data["licence"]
-    for grant in state["licences"]:
-        if grant["licence"] == licence and grant["withdrawn"] is None:
-            grant["withdrawn"] = {
-                "reason": signed.statement.data["reason"],
-                "effective_at": signed.statement.effective_at,
-                "event_id": signed.event_id,
-            }
-            return
-
-
-def _licence_defined(state: dict[str, Any], signed: SignedStatement) -> None:
-    state.update(signed.statement.data)
-
-
-def _data_source_added(state: dict[str, Any], signed: SignedStatement) -> None:
-    source = {"event_id": signed.event_id, "effective_at": signed.statement.effective_at}
-    source.update(signed.statement.data)
-    others = [s for s in state["data_sources"] if s["source"] != source["source"]]
-    state["data_sources"] = [*others, source]
-
-
-def _dataset_derived(state: dict[str, Any], signed: SignedStatement) -> None:
-    data = signed.statement.data
-    state["derived_from"] = list(dict.fromkeys([*state["derived_from"], *data["from"]]))
-    if "processing_code" in data:
-        state["processing_code"] = list(
-            dict.fromkeys([*state["processing_code"], data["processing_code"]])
-        )
-
-
-def _hardware_described(state: dict[str, Any], signed: SignedStatement) -> None:
-    state["layers"] = list(signed.statement.data["layers"])
-    state["layers_event_id"] = signed.event_id
-
-
-def _training_run(state: dict[str, Any], signed: SignedStatement) -> None:
-    data = signed.statement.data
-    state.update(
-        {"base_parameters": None, "started_at": None, "finished_at": None, "compute": None}
-    )
-    state.update(data)
-
-
-def _model_released(state: dict[str, Any], signed: SignedStatement) -> None:
-    data = signed.statement.data
-    state.update({"training_runs": [], "base_model": None})
-    state.update(data)
-    state["components"] = {name: list(ids) for name, ids in data["components"].items()}
-
-
-def _component_attached(state: dict[str, Any], signed: SignedStatement) -> None:
-    data = signed.statement.data
-    artefacts = state["components"].setdefault(data["component"], [])
-    if data["artefact"] not in artefacts:
-        artefacts.append(data["artefact"])
-
-
-def _claim_asserted(state: dict[str, Any], signed: SignedStatement) -> None:
-    data = signed.statement.data
-    state["claims"].append(
-        {
-            "event_id": signed.event_id,
-            "claim": data["claim"],
-            "detail": data["detail"],
-            "evidence_uri": data.get("evidence_uri"),
-            "signer": signed.author,
-            "retracted": None,
-        }
-    )
-
-
-def _claim_retracted(state: dict[str, Any], signed: SignedStatement) -> None:
-    for claim in state["claims"]:
-        if claim["event_id"] == signed.statement.data["claim_event"]:
-            claim["retracted"] = {
-                "reason": signed.statement.data["reason"],
-                "event_id": signed.event_id,
-            }
-
-
-_FOLDS: dict[str, Fold] = {
-    "SignerEnrolled": _signer_enrolled,
-    "SignerRevoked": _signer_revoked,
-    "ArtefactRegistered": _artefact_registered,
-    "LicenceGranted": _licence_granted,
-    "LicenceWithdrawn": _licence_withdrawn,
-    "LicenceDefined": _licence_defined,
-    "DataSourceAdded": _data_source_added,
-    "DatasetDerived": _dataset_derived,
-    "HardwareStackDescribed": _hardware_described,
-    "TrainingRunRecorded": _training_run,
-    "ModelVersionReleased": _model_released,
-    "ComponentAttached": _component_attached,
-    "ClaimAsserted": _claim_asserted,
-    "ClaimRetracted": _claim_retracted,
-}

@@ -29,8 +29,11 @@ from eventsourcing.popo import POPOFactory
 from eventsourcing.utils import get_topic
 
 from domain.checkpoint_log import CHECKPOINT_LOG_ID, CheckpointLog
+from domain.encoding import format_utc_time
 from domain.ledger import LEDGER_ID, Ledger
 from domain.log_keys import KEYRING_ID, LogKeyring, LogKeyUse
+from domain.tiled_tree import TileId
+from infra.ledger_index import IndexChanges, IndexedLeaf, LedgerIndex
 from infra.ledger_recorders import POPOLedgerRecorder
 
 PAGE = 1000
@@ -104,6 +107,7 @@ class NewLeaf:
     event_id: str
     envelope: dict[str, Any]
     leaf_hash: bytes
+    subject: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +153,12 @@ class EventLog:
     def name(self) -> str:
         """The application name tracking records use."""
         return self._app.name
+
+    @property
+    def index(self) -> LedgerIndex:
+        """The rows kept beside the log in its transactions (``infra.ledger_index``)."""
+        index: LedgerIndex = self._app.recorder.index  # type: ignore[attr-defined]
+        return index
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -199,6 +209,19 @@ class EventLog:
             return 0
         event = self._app.mapper.to_domain_event(last)
         return event.leaf_index + 1 if isinstance(event, Ledger.StatementAppended) else 0
+
+    def latest_checkpoint(self) -> CommittedCheckpoint | None:
+        """The newest signed checkpoint stored with the log (two queries)."""
+        (last,) = self._app.recorder.select_events(CHECKPOINT_LOG_ID, desc=True, limit=1) or (None,)
+        if last is None:
+            return None
+        reader: _RowReader = self._app.recorder  # type: ignore[assignment]
+        version = last.originator_version
+        found = [
+            self._decode(s, p)
+            for p, s in reader.select_rows(CHECKPOINT_LOG_ID, version - 1, version)
+        ]
+        return next((c for c in found if isinstance(c, CommittedCheckpoint)), None)
 
     def checkpoints(self) -> list[CommittedCheckpoint]:
         """Every signed checkpoint stored with the log, in order."""
@@ -255,32 +278,79 @@ class EventLog:
     # --- writing -------------------------------------------------------------------------------
 
     def append(
-        self, leaves: Sequence[NewLeaf], at_size: int, signed: SignedTree, recorded_at: datetime
+        self,
+        leaves: Sequence[NewLeaf],
+        at_size: int,
+        signed: SignedTree,
+        recorded_at: datetime,
+        *,
+        state: Mapping[str, str] | None = None,
+        tiles: Mapping[TileId, bytes] | None = None,
     ) -> tuple[list[CommittedLeaf], CommittedCheckpoint]:
         """Append ``leaves`` as leaves ``at_size``… with the checkpoint of the tree they make,
-        in one transaction; :class:`LogMoved` if the log is not ``at_size`` leaves long.
-        ``recorded_at`` never goes back (a slow clock is clamped forward)."""
+        their index rows, the ``tiles`` they change and the admission ``state`` rows they
+        change, in one transaction; :class:`LogMoved` if the log is not ``at_size`` leaves
+        long. ``recorded_at`` never goes back (a slow clock is clamped forward)."""
         with self._lock:
+            if self._ledger is None or self._ledger.size != at_size:
+                self._load_heads()
             ledger = copy.deepcopy(self._ledger) if self._ledger else Ledger(self._origin)
             head = copy.deepcopy(self._signed) if self._signed else CheckpointLog()
-        if ledger.size != at_size:
+        if ledger.size != at_size or head.tree_size > signed.size:
+            with self._lock:
+                self._ledger = None  # read the heads again before the next append
             raise LogMoved(f"the log holds {ledger.size} leaves, not {at_size}")
         for leaf in leaves:
             ledger.append_statement(leaf.event_id, leaf.envelope, leaf.leaf_hash.hex(), recorded_at)
         head.record(signed.size, signed.root, signed.note)
+        assert ledger.last_recorded_at is not None or not leaves
+        when = format_utc_time(ledger.last_recorded_at) if ledger.last_recorded_at else ""
+        index = IndexChanges(
+            [
+                IndexedLeaf(at_size + i, 0, leaf.event_id, when, leaf.subject)
+                for i, leaf in enumerate(leaves)
+            ],
+            tiles or {},
+            state or {},
+        )
         try:
-            recordings = self._app.save(ledger, head)
+            recordings = self._app.save(ledger, head, index=index)
         except IntegrityError as error:
+            with self._lock:
+                self._ledger = None  # read the heads again before the next append
             raise LogMoved(str(error)) from error
         committed = [self._committed(r.domain_event, r.notification.id) for r in recordings]
         checkpoint = next(c for c in committed if isinstance(c, CommittedCheckpoint))
         return [leaf for leaf in committed if isinstance(leaf, CommittedLeaf)], checkpoint
 
+    def _load_heads(self) -> None:
+        """Read the heads of the ledger and checkpoint streams from their first and last
+        events (a constant number of queries, whatever the log's length)."""
+        recorder = self._app.recorder
+        for stream in (LEDGER_ID, CHECKPOINT_LOG_ID):
+            first = recorder.select_events(stream, lte=1)
+            last = recorder.select_events(stream, desc=True, limit=1)
+            if not first:
+                continue
+            created: Any = self._app.mapper.to_domain_event(first[0])
+            aggregate: Any = created.mutate(None)
+            if last and last[0].originator_version > 1:
+                event: Any = self._app.mapper.to_domain_event(last[0])
+                aggregate.version = event.originator_version - 1
+                event.mutate(aggregate)
+            if stream == LEDGER_ID:
+                self._ledger = aggregate
+            else:
+                self._signed = aggregate
+
     def record_checkpoint(self, signed: SignedTree) -> None:
         """Store a signed checkpoint on its own (a tree written before checkpoints were
         stored); :class:`LogMoved` if another writer changed the log meanwhile."""
         with self._lock:
+            self._load_heads()
             head = copy.deepcopy(self._signed) if self._signed else CheckpointLog()
+        if head.tree_size > signed.size:
+            raise LogMoved(f"a checkpoint of {head.tree_size} entries is stored already")
         head.record(signed.size, signed.root, signed.note)
         try:
             recordings = self._app.save(head)

@@ -13,16 +13,17 @@ the database is unreachable (``infra.bounded_postgres``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
 from infra.bounded_postgres import bounded, gate_of
 from infra.ddl_lock import with_ddl_lock
+from infra.ledger_index import DuplicateLeaf, IndexChanges, SqlIndex, index_ddl, leaf_positions
 
 
 class ArrayInsertRecorder(PostgresApplicationRecorder):
@@ -55,6 +56,13 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
                 channel=Identifier(self.channel_name),
             )
         )
+        bare = self.events_table_name.removesuffix("events")
+        prefix = f'"{self.datastore.schema}".{bare}'
+        self.sql_create_statements += [
+            SQL(statement).format()
+            for statement in index_ddl(prefix, "BYTEA", f"{bare}leaves_subject")
+        ]
+        self.index = SqlIndex(prefix, self._read, self._write, placeholder="%s")
         self._invoke = SQL("SELECT * FROM {schema}.{function}(%b, %b, %b, %b)").format(
             schema=schema, function=Identifier(self._function)
         )
@@ -94,12 +102,30 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
 
     @bounded
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        """Insert the events and the index rows ``index`` names, in one transaction."""
         arrays = (
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
             [e.topic for e in stored_events],
             [e.state for e in stored_events],
         )
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        index: IndexChanges | None = kwargs.get("index")
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             curs.execute(self._invoke, arrays, prepare=True)
-            return [row[self._function] for row in curs.fetchall()]
+            ids = [row[self._function] for row in curs.fetchall()]
+            if index is not None:
+                self.index.write_with(curs, index, leaf_positions(stored_events, ids))
+            return ids
+
+    @bounded
+    def _read(self, query: Callable[[Any], Any]) -> Any:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            return query(curs)
+
+    @bounded
+    def _write(self, changes: IndexChanges) -> None:
+        try:
+            with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as c:
+                self.index.write_with(c, changes, {})
+        except IntegrityError as error:
+            raise DuplicateLeaf(str(error)) from error

@@ -26,6 +26,8 @@ from services.read.bundles import Bundles
 from services.read.head_answers import HeadAnswers, InlineAnswers, StoredAnswers
 from services.read.model_list import ListedModel, matching_models
 from services.read.reads import LedgerReads
+from services.tiles.reads import TileReads
+from services.tiles.source import ViewTiles
 from services.write.submission import Submission
 from services.write.transparency_log import TransparencyLog
 from services.write.verification import ParallelVerifier
@@ -45,6 +47,7 @@ class LedgerServices:
     assessments: Assessments
     bundles: Bundles
     answers: HeadAnswers
+    tiles: TileReads
     origin: str
     operator_keys: tuple[Ed25519PublicKey, ...]
     verifier: ParallelVerifier
@@ -149,6 +152,7 @@ def open_ledger(
         assessments=assessments,
         bundles=Bundles(assessments, reads, log),
         answers=answers,
+        tiles=TileReads(ViewTiles(view, reads), log),
         origin=origin,
         operator_keys=tuple(operator_keys),
         verifier=verifier,

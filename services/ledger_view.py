@@ -1,9 +1,17 @@
 """The in-process view of the committed log: admission state, the Merkle tree and indices.
 
+The view opens in constant time from the ledger index (``infra.ledger_index``): the number of
+indexed leaves, the tree's right edge (a few tiles) and the newest stored checkpoint; it never
+replays the log (a ledger written before the index is indexed once, then checked against its
+last signed checkpoint). Everything else — leaves, tiles, admission state — is read on demand
+through bounded caches, so memory does not grow with the log (DESIGN.md §12, issue 13).
+
 Every process keeps one :class:`LedgerView` and brings it up to date from the event log
 (:meth:`LedgerView.catch_up`), so several server processes over one PostgreSQL database each
-see every other's writes. Applying is idempotent by leaf index, so the writer's own commits
-(:meth:`LedgerView.adopt_commit`) and a concurrent catch-up never apply a leaf twice.
+see every other's writes: another process's leaves grow the tree's edge in memory and drop the
+state values they changed from the caches. Applying is idempotent by leaf index, so the
+writer's own commits (:meth:`LedgerView.adopt_commit`) and a concurrent catch-up never apply a
+leaf twice.
 
 The view is closed: its lock is its own and callers ask it questions (each answered under the
 lock, so consistent). Admission, which must see one state throughout, runs inside
@@ -12,7 +20,9 @@ lock, so consistent). Admission, which must see one state throughout, runs insid
 
 from __future__ import annotations
 
+import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,9 +32,20 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from domain.encoding import b64decode_strict, format_utc_time
 from domain.ledger_state import LedgerState, SignerRecord, SubjectRecord
 from domain.licences.catalogue import definition_key
-from domain.merkle import MerkleTree
 from domain.statement import Statement, recorded_statement
+from domain.tiled_tree import TiledTree, TileId, TreeGrowth, edge_ids
 from infra.event_log import CommittedCheckpoint, CommittedLeaf, DamagedRow, EventLog
+from infra.ledger_index import DuplicateLeaf, IndexChanges, IndexedLeaf
+from services.stored_state import (
+    MODELS,
+    forget_changed_by,
+    prefetch,
+    state_changes,
+    stored_state,
+)
+
+CACHED_LEAVES = 100_000
+INDEX_BATCH = 1000
 
 ID_PREFIX_MIN = 12  # hex digits of an event id that name it when unique (DESIGN.md §4)
 
@@ -55,27 +76,82 @@ class LedgerView:
         self.log = log
         self.operator_keys = tuple(operator_keys)
         self._lock = threading.RLock()
-        self._state = LedgerState.with_operators(operator_keys)
-        self._leaves: list[LeafRecord] = []
-        self._tree = MerkleTree()  # RFC 9162 over the stored leaf hashes, grown as leaves arrive
-        self._by_event_id: dict[str, int] = {}
-        self._by_id_head: dict[str, list[str]] = {}  # first 12 hex digits -> event ids
-        self._by_subject: dict[str, list[int]] = {}
-        self._models: dict[str, tuple[str, str]] = {}  # model version -> (name, version)
+        self._index = log.index
+        operators = LedgerState.with_operators(operator_keys).signers
+        self._state = stored_state(self._index, operators)
+        self._tree = TiledTree.empty(self._index.tiles)
+        self._leaves: OrderedDict[int, LeafRecord] = OrderedDict()  # a bounded cache
         self._checkpoint: CommittedCheckpoint | None = None  # the newest stored one
         self._diverged: str | None = None  # why the stored tree contradicts a stored checkpoint
         self._position = 0  # the last position read from the log
+        self._opened = False
 
     # --- bringing it up to date ------------------------------------------------------------
+
+    def _open(self) -> None:
+        """Start from the index: its size, the tree's right edge and the newest checkpoint
+        (indexing first whatever the log holds beyond the index)."""
+        if self.log.stored_size() > self._index.indexed_size():
+            self._index_log()
+        size = self._index.indexed_size()
+        self._tree = TiledTree(size, self._index.tiles(edge_ids(size)), self._index.tiles)
+        if size:
+            (last,) = self._index.leaves(size - 1, size - 1)
+            self._position = last.position
+        checkpoint = self.log.latest_checkpoint()
+        if checkpoint is not None:
+            self._position = max(self._position, checkpoint.position)
+            self._adopt_checkpoint(checkpoint)
+        self._opened = True
+
+    def _index_log(self) -> None:
+        """Index a log written before the index (or by a process that did not index): fold
+        its leaves in batches, each written in one transaction; another process indexing
+        meanwhile makes a batch fail, and this one starts again from where that one got."""
+        while True:
+            size = self._index.indexed_size()
+            self._state = stored_state(self._index, self._state_operators())
+            tree = TiledTree(size, self._index.tiles(edge_ids(size)), self._index.tiles)
+            leaves = self.log.leaves(size, size + INDEX_BATCH - 1)
+            if not leaves:
+                return
+            draft = self._state.draft()
+            statements = []
+            for leaf in leaves:
+                statement = recorded_statement(b64decode_strict(leaf.envelope["payload"]))
+                draft.apply(statement, leaf.envelope["signatures"][0]["keyid"], leaf.event_id)
+                statements.append(statement)
+            growth = tree.grown([bytes.fromhex(leaf.leaf_hash) for leaf in leaves])
+            rows = [
+                IndexedLeaf(
+                    leaf.leaf_index,
+                    leaf.position,
+                    leaf.event_id,
+                    format_utc_time(leaf.recorded_at),
+                    statement.subject,
+                )
+                for leaf, statement in zip(leaves, statements, strict=True)
+            ]
+            try:
+                self._index.write(
+                    IndexChanges(rows, growth.tiles, state_changes(draft, statements))
+                )
+            except DuplicateLeaf:
+                continue
+
+    def _state_operators(self) -> dict[str, SignerRecord]:
+        return dict(LedgerState.with_operators(self.operator_keys).signers)
 
     def catch_up(self) -> None:
         """Apply everything committed after the last position this view has read."""
         with self._lock:
+            if not self._opened:
+                self._open()
             while True:
                 page = self.log.committed_after(self._position)
                 for item in page.items:
                     if isinstance(item, CommittedLeaf):
-                        self._apply_leaf(item, None)
+                        self._apply_leaf(item)
                     elif isinstance(item, CommittedCheckpoint):
                         self._adopt_checkpoint(item)
                     elif isinstance(item, DamagedRow):
@@ -83,56 +159,43 @@ class LedgerView:
                 self._position = max(self._position, page.last)
                 if not page.full:
                     break
-            if self._checkpoint is not None and self._checkpoint.tree_size:
-                self._check_stored(self._checkpoint)
 
     def adopt_commit(
         self,
         draft: LedgerState,
         committed: Sequence[tuple[CommittedLeaf, Statement]],
         checkpoint: CommittedCheckpoint,
+        growth: TreeGrowth,
     ) -> None:
         """Adopt a commit this process just made: the admission draft it was admitted on (a
-        ``draft()`` of this view's state, so the statements' effects are not folded again),
-        its leaves and its checkpoint. If a concurrent catch-up got there first, the leaves
-        are applied one by one instead."""
+        ``draft()`` of this view's state), its leaves, its checkpoint and the tree's growth.
+        If a concurrent catch-up got there first, nothing is left to do."""
         with self._lock:
             first = committed[0][0].leaf_index if committed else self.size
             if self.size == first:
                 self._state.absorb(draft)
+                self._tree.adopt(growth)
                 for leaf, statement in committed:
-                    self._index_leaf(leaf, statement)
-            else:
-                for leaf, statement in committed:
-                    self._apply_leaf(leaf, statement)
+                    self._remember(_record(leaf, statement.subject))
+                    self._position = max(self._position, leaf.position)
             if self._checkpoint is None or checkpoint.tree_size > self._checkpoint.tree_size:
                 self._checkpoint = checkpoint
 
-    def _apply_leaf(self, leaf: CommittedLeaf, statement: Statement | None) -> None:
+    def _apply_leaf(self, leaf: CommittedLeaf) -> None:
+        """A leaf another process wrote (its index rows are stored with it)."""
         if leaf.leaf_index != self.size:
             return  # already applied (or a gap, which the audit reports)
-        if statement is None:
-            statement = recorded_statement(b64decode_strict(leaf.envelope["payload"]))
-        self._state.apply(statement, leaf.envelope["signatures"][0]["keyid"], leaf.event_id)
-        self._index_leaf(leaf, statement)
-
-    def _index_leaf(self, leaf: CommittedLeaf, statement: Statement) -> None:
-        subject = statement.subject
-        if statement.type == "ModelVersionReleased":
-            self._models[subject] = (statement.data["name"], statement.data["version"])
-        record = LeafRecord(
-            leaf.leaf_index,
-            leaf.position,
-            leaf.event_id,
-            format_utc_time(leaf.recorded_at),
-            subject,
-        )
-        self._leaves.append(record)
-        self._tree.append(bytes.fromhex(leaf.leaf_hash))
-        self._by_event_id[leaf.event_id] = leaf.leaf_index
-        self._by_id_head.setdefault(leaf.event_id[:ID_PREFIX_MIN], []).append(leaf.event_id)
-        self._by_subject.setdefault(subject, []).append(leaf.leaf_index)
+        statement = recorded_statement(b64decode_strict(leaf.envelope["payload"]))
+        forget_changed_by(self._state, statement, leaf.event_id)
+        self._tree.adopt(self._tree.grown([bytes.fromhex(leaf.leaf_hash)]))
+        self._remember(_record(leaf, statement.subject))
         self._position = max(self._position, leaf.position)
+
+    def _remember(self, leaf: LeafRecord) -> None:
+        self._leaves[leaf.leaf_index] = leaf
+        self._leaves.move_to_end(leaf.leaf_index)
+        while len(self._leaves) > CACHED_LEAVES:
+            self._leaves.popitem(last=False)
 
     def _adopt_checkpoint(self, checkpoint: CommittedCheckpoint) -> None:
         if self._checkpoint is None or checkpoint.tree_size >= self._checkpoint.tree_size:
@@ -143,7 +206,7 @@ class LedgerView:
         """The leaves read so far must hash to a stored checkpoint's root: a stored tree that
         does not is not safe to extend."""
         size = checkpoint.tree_size
-        if size > self._tree.size:  # its leaves arrive with the next page
+        if not size or size > self._tree.size:  # its leaves arrive with the next page
             return
         if self._tree.root(size).hex() != checkpoint.root and self._diverged is None:
             self._diverged = (
@@ -155,7 +218,7 @@ class LedgerView:
 
     @property
     def size(self) -> int:
-        return len(self._leaves)
+        return self._tree.size
 
     @property
     def diverged(self) -> str | None:
@@ -167,47 +230,81 @@ class LedgerView:
         with self._lock:
             yield self._state, self.size
 
+    def prefetch(
+        self, subjects: Sequence[str], references: Sequence[str], keyids: Sequence[str]
+    ) -> None:
+        """Read ahead the state that admitting statements about ``subjects`` naming
+        ``references``, signed by ``keyids``, will ask for (a few queries)."""
+        prefetch(self._state, subjects, references, keyids)
+
+    def recorded(self, event_ids: Sequence[str]) -> dict[str, LeafRecord]:
+        """The leaves that recorded any of ``event_ids`` (one query)."""
+        found = self._index.leaves_by_event_id(list(dict.fromkeys(event_ids)))
+        with self._lock:
+            size = self.size
+        return {leaf.event_id: _indexed(leaf) for leaf in found if leaf.leaf_index < size}
+
     def signer(self, keyid: str) -> SignerRecord | None:
         with self._lock:
-            return self._state.signers.get(keyid)
+            found: SignerRecord | None = self._state.signers.get(keyid)
+            return found
 
     def subject(self, subject_id: str) -> SubjectRecord | None:
         with self._lock:
-            return self._state.subjects.get(subject_id)
+            found: SubjectRecord | None = self._state.subjects.get(subject_id)
+            return found
 
     def leaf(self, leaf_index: int) -> LeafRecord:
         with self._lock:
-            return self._leaves[leaf_index]
+            if not 0 <= leaf_index < self.size:
+                raise IndexError(f"leaf {leaf_index} is outside 0..{self.size - 1}")
+            cached = self._leaves.get(leaf_index)
+            if cached is not None:
+                return cached
+        (found,) = self._index.leaves(leaf_index, leaf_index)
+        record = _indexed(found)
+        with self._lock:
+            self._remember(record)
+        return record
 
     def leaf_of(self, event_id: str) -> int | None:
         """The leaf index that recorded the event ``event_id`` (None if not recorded)."""
+        found = self._index.leaves_by_event_id([event_id])
         with self._lock:
-            return self._by_event_id.get(event_id)
+            return found[0].leaf_index if found and found[0].leaf_index < self.size else None
+
+    def leaves_with_event_id_prefix(self, prefix: str, limit: int) -> list[LeafRecord]:
+        """Leaves whose event id starts with ``prefix`` (at most ``limit``, by event id)."""
+        found = self._index.leaves_by_event_id_prefix(prefix, limit)
+        with self._lock:
+            return [_indexed(leaf) for leaf in found if leaf.leaf_index < self.size]
 
     def event_ids_starting(self, prefix: str) -> list[str]:
         """The recorded event ids that start with ``prefix`` (lowercase hex, at least
-        :data:`ID_PREFIX_MIN` digits; a shorter one matches nothing), sorted."""
+        :data:`ID_PREFIX_MIN` digits; a shorter one matches nothing), sorted (at most 20:
+        enough to say a prefix is ambiguous and show some of its matches)."""
         if len(prefix) < ID_PREFIX_MIN:
             return []
-        with self._lock:
-            candidates = self._by_id_head.get(prefix[:ID_PREFIX_MIN], ())
-            return sorted(i for i in candidates if i.startswith(prefix))
+        return [leaf.event_id for leaf in self.leaves_with_event_id_prefix(prefix, 20)]
 
     def head_position(self) -> int:
         """The position of the last leaf (0 for an empty log)."""
         with self._lock:
-            return self._leaves[-1].position if self._leaves else 0
+            size = self.size
+        return self.leaf(size - 1).position if size else 0
 
     def leaves_of(
         self, subjects: Iterable[str], visible: Callable[[LeafRecord], bool] = lambda leaf: True
     ) -> list[LeafRecord]:
         """The leaves of these subjects that pass ``visible``, in log order; a licence id
         stands for its definitions under every spelling."""
+        subjects = list(subjects)
         with self._lock:
             spellings = self._state.licences
             names = {n for s in subjects for n in (s, *spellings.get(definition_key(s), ()))}
-            found = sorted(i for name in names for i in self._by_subject.get(name, ()))
-            return [leaf for i in found if visible(leaf := self._leaves[i])]
+            size = self.size
+        found = self._index.leaves_of(sorted(names))
+        return [leaf for row in found if row.leaf_index < size and visible(leaf := _indexed(row))]
 
     def licence_spellings(self) -> set[str]:
         """Every subject a licence definition was recorded under."""
@@ -215,14 +312,16 @@ class LedgerView:
             return {s for names in self._state.licences.values() for s in names}
 
     def models(self) -> list[ModelSummary]:
-        with self._lock:
-            return [
-                ModelSummary(model, name, version, self._owner(model))
-                for model, (name, version) in sorted(self._models.items())
-            ]
+        stored = self._index.state_with_prefix(MODELS)
+        summaries = []
+        for key, text in stored.items():
+            model = key[len(MODELS) :]
+            name, version = json.loads(text)
+            summaries.append(ModelSummary(model, name, version, self._owner(model)))
+        return summaries
 
     def _owner(self, subject: str) -> str | None:
-        record = self._state.subjects.get(subject)
+        record = self.subject(subject)
         return record.owner if record is not None else None
 
     def checkpoint(self) -> CommittedCheckpoint | None:
@@ -235,11 +334,11 @@ class LedgerView:
         with self._lock:
             return self._tree.root(size)
 
-    def root_after(self, leaf_hashes: Sequence[bytes], at_size: int) -> bytes | None:
-        """The root of the tree with ``leaf_hashes`` appended, if it holds ``at_size`` leaves
-        (None when it moved on)."""
+    def grow(self, leaf_hashes: Sequence[bytes], at_size: int) -> TreeGrowth | None:
+        """The tree with ``leaf_hashes`` appended (its root and the tiles to store), if it
+        holds ``at_size`` leaves (None when it moved on)."""
         with self._lock:
-            return self._tree.root_after(leaf_hashes) if self.size == at_size else None
+            return self._tree.grown(leaf_hashes) if self.size == at_size else None
 
     def root_if_within(self, size: int) -> bytes | None:
         with self._lock:
@@ -248,6 +347,16 @@ class LedgerView:
     def leaf_hash(self, leaf_index: int) -> bytes:
         with self._lock:
             return self._tree.leaf(leaf_index)
+
+    def tile(self, tile: TileId) -> bytes:
+        """A tile's hashes as of the current tree (partial at the right edge)."""
+        with self._lock:
+            return self._tree.tile(tile)
+
+    def subtree_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        """The hashes of the complete subtrees of 2**level leaves ``start..end-1`` (tiles)."""
+        with self._lock:
+            return self._tree.subtree_hashes(level, start, end)
 
     def inclusion_proof(self, leaf_index: int, size: int) -> list[bytes]:
         with self._lock:
@@ -260,3 +369,13 @@ class LedgerView:
     def consistency_proof(self, old: int, new: int) -> list[bytes]:
         with self._lock:
             return self._tree.consistency_proof(old, new)
+
+
+def _record(leaf: CommittedLeaf, subject: str) -> LeafRecord:
+    return LeafRecord(
+        leaf.leaf_index, leaf.position, leaf.event_id, format_utc_time(leaf.recorded_at), subject
+    )
+
+
+def _indexed(leaf: IndexedLeaf) -> LeafRecord:
+    return LeafRecord(leaf.leaf_index, leaf.position, leaf.event_id, leaf.recorded_at, leaf.subject)

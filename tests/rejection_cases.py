@@ -246,6 +246,79 @@ CASES = (
         ),
         RejectionKind.SUBJECT_EXISTS,
     ),
+    # catalogue v1.1 (DESIGN.md §11.1)
+    RejectionCase(
+        "v1.1: an unknown size unit",
+        _small(
+            lambda c: envelope(
+                c.acme,
+                "DatasetDescribed",
+                "acme/x/data",
+                {
+                    "modality": "text",
+                    "size": {"value": 5, "unit": "pages"},
+                    "acquisition": "public-dataset",
+                },
+            )
+        ),
+        RejectionKind.INVALID_STATEMENT,
+    ),
+    RejectionCase(
+        "v1.1: a negative dataset size",
+        _small(
+            lambda c: envelope(
+                c.acme,
+                "DatasetDescribed",
+                "acme/x/data",
+                {
+                    "modality": "text",
+                    "size": {"value": -1, "unit": "tokens"},
+                    "acquisition": "public-dataset",
+                },
+            )
+        ),
+        RejectionKind.INVALID_STATEMENT,
+    ),
+    RejectionCase(
+        "v1.1: a crawled dataset without its crawler",
+        _small(
+            lambda c: envelope(
+                c.acme,
+                "DatasetDescribed",
+                "acme/x/data",
+                {
+                    "modality": "text",
+                    "size": {"value": 1, "unit": "tokens"},
+                    "acquisition": "crawled",
+                },
+            )
+        ),
+        RejectionKind.INVALID_STATEMENT,
+    ),
+    RejectionCase(
+        "v1.1: another organisation describes the model",
+        _small(
+            lambda c: envelope(
+                c.globex,
+                "ModelVersionDistributed",
+                "acme/x@1",
+                {"price": "free", "personal_data_for_access": "none", "monetisation": []},
+            )
+        ),
+        RejectionKind.NOT_OWNER,
+    ),
+    RejectionCase(
+        "v1.1: a publisher designates systemic risk",
+        _small(
+            lambda c: envelope(
+                c.acme,
+                "SystemicRiskDesignated",
+                "acme/x@1",
+                {"status": "rebutted", "decided_at": "2026-01-01", "reference": "https://e.eu"},
+            )
+        ),
+        RejectionKind.MISSING_ROLE,
+    ),
     RejectionCase(
         "unsupported payload type",
         _enrolled(

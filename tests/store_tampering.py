@@ -72,6 +72,15 @@ class StoredEvents:
                 self._q(f"UPDATE {table} SET body = ? WHERE model = ?"), (body, model)
             )
 
+    def set_indexed_event_id(self, old: str, new: str) -> None:
+        """Change an event id in the ledger index too (as if the index had been rebuilt from
+        tampered events)."""
+        table = "ledger_leaves" if self.sqlite else "provenanceledger_leaves"
+        with self._connection() as connection:
+            connection.execute(
+                self._q(f"UPDATE {table} SET event_id = ? WHERE event_id = ?"), (new, old)
+            )
+
     def delete_checkpoints(self) -> None:
         """Delete the signed checkpoints stored with the log."""
         with self._connection() as connection:

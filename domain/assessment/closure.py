@@ -1,14 +1,16 @@
 """Which subjects and statements one model version's assessment rests on.
 
-The closure of a model is: the model and its base models (any depth); their component
-artefacts and training runs; the runs' code, datasets, hardware, produced and base
-parameters; every dataset's lineage (``DatasetDerived`` parents and processing code); the
-``LicenceDefined`` statements of every licence id those artefacts, data sources and hardware
-layers name, under any spelling of it (ids compare case-insensitively; an alias shares its
-target's definitions, ``domain.licences.catalogue.definition_key``); claims on any of these
-subjects; and the enrolment and revocation of every key that signed any of it, back to the
-operator keys. A provenance bundle carries exactly these statements, and the assessment reads
-nothing else, so it can be recomputed from the bundle.
+The closure of a model is: the model and its base models (any depth), their owners'
+``ProviderDescribed`` and the architecture and usage information their descriptions name;
+their component artefacts and training runs; the runs' code, datasets, hardware, produced and
+base parameters; every dataset's lineage (``DatasetDerived`` parents and processing code) and
+the crawlers their descriptions name; the ``LicenceDefined`` statements of every licence id
+those artefacts, data sources and hardware layers name, under any spelling of it (ids compare
+case-insensitively; an alias shares its target's definitions,
+``domain.licences.catalogue.definition_key``); claims on any of these subjects; and the
+enrolment and revocation of every key that signed any of it, back to the operator keys.
+A provenance bundle carries exactly these statements, and the assessment reads nothing else,
+so it can be recomputed from the bundle.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ def closure_subjects(world: World, model_id: str) -> set[str]:
     while model is not None and model.id not in models:
         models.append(model.id)
         subjects.update(a for artefacts in model.components.values() for a in artefacts)
+        if model.owner is not None:
+            subjects.add(model.owner)  # its ProviderDescribed (EU AI Act, §11)
+        if model.described is not None:
+            subjects.update(model.described.data.get("architecture_information", ()))
+            subjects.update(model.described.data.get("usage_information", ()))
         for run_id in model.training_runs:
             subjects.add(run_id)
             run = world.runs.get(run_id)
@@ -49,6 +56,7 @@ def closure_subjects(world: World, model_id: str) -> set[str]:
             subjects.add(model.base_model)
         model = world.models.get(model.base_model) if model.base_model else None
     subjects |= _lineage(world, subjects)
+    subjects |= _crawlers(world, subjects)
     named = _licences_named(world, subjects)
     subjects |= named  # their LicenceDefined statements, under these or other spellings:
     for key in {definition_key(i) for i in named}:
@@ -69,6 +77,17 @@ def _lineage(world: World, subjects: Iterable[str]) -> set[str]:
                 found.add(parent)
                 pending.append(parent)
     return found
+
+
+def _crawlers(world: World, subjects: Iterable[str]) -> set[str]:
+    """The crawlers the datasets' descriptions in force name."""
+    crawlers = set()
+    for subject in subjects:
+        artefact = world.artefacts.get(subject)
+        described = artefact.described if artefact is not None else None
+        if described is not None and (crawler := described.data.get("crawler")):
+            crawlers.add(crawler)
+    return crawlers
 
 
 def _licences_named(world: World, subjects: Iterable[str]) -> set[str]:

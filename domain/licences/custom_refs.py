@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from domain.licences.terms import FREE, LicenceEntry, LicenceKind, LicenceTerms
+from domain.licences.terms import FREE, LicenceEntry, LicenceKind, LicenceTerms, Restriction
 
 # The shape shared by AI model licences (licences.md §1.3: Use R, Modify Y, Share C+R): every
 # freedom granted, but bound by field-of-use limits, with notices to keep.
@@ -42,6 +42,20 @@ _OPENRAIL_NOTE = (
 )
 _LLAMA_MAU = 700_000_000  # licences.md §1.4 Llama 2 §2 (kept in Llama 3 and 3.1)
 
+# What the EU AI Act's open-source test reads (DESIGN.md §11.1; eu-ai-act-open-source.md §2):
+# the kind of each restriction, whether crossing the user threshold needs another licence, and
+# whether the licensor may change the terms unilaterally (an acceptable-use policy "updated
+# from time to time", a right to restrict usage remotely).
+_AUP = Restriction("field-of-use", safety_oriented=False)
+_OUTPUTS = Restriction("output-use", safety_oriented=False)
+_LLAMA_EU = {
+    "user_threshold": _LLAMA_MAU,
+    "threshold_consequence": "licence-required",
+    "licensor_may_change": True,
+    "excluded_regions": (),
+}
+_RAIL_EU = {"restrictions": (_AUP,), "excluded_regions": ()}
+
 
 @dataclass(frozen=True, slots=True)
 class Custom:
@@ -62,7 +76,7 @@ CUSTOM: tuple[Custom, ...] = (
         "Acceptable Use Policy; licensees with over 700 million monthly active users need a "
         "separate licence from Meta; outputs may not be used to improve other LLMs. "
         "Redistribution needs a copy of the agreement and a Notice file.",
-        {"user_threshold": _LLAMA_MAU},
+        {**_LLAMA_EU, "restrictions": (_AUP, _OUTPUTS)},
     ),
     # licences.md §1.3 Llama 3 row; §1.4 "As Llama 2 plus ..."
     Custom(
@@ -72,7 +86,7 @@ CUSTOM: tuple[Custom, ...] = (
         "Acceptable Use Policy; licensees with over 700 million monthly active users need a "
         "separate licence from Meta; outputs may not be used to improve other LLMs; display "
         '"Built with Meta Llama 3" and start derived model names with "Llama 3".',
-        {"user_threshold": _LLAMA_MAU},
+        {**_LLAMA_EU, "restrictions": (_AUP, _OUTPUTS)},
     ),
     # licences.md §1.3 Llama 3.1 row; §1.4 Llama 3.1 (output clause gone, name prefix)
     Custom(
@@ -82,7 +96,7 @@ CUSTOM: tuple[Custom, ...] = (
         "Acceptable Use Policy; licensees with over 700 million monthly active users need a "
         "separate licence from Meta; any distributed model trained on the materials or their "
         'outputs must have a name starting with "Llama"; display "Built with Llama".',
-        {"user_threshold": _LLAMA_MAU},
+        {**_LLAMA_EU, "restrictions": (_AUP,)},
     ),
     # licences.md §1.3 Gemma row; §1.4 Gemma (commercial allowed, no MAU threshold)
     Custom(
@@ -92,7 +106,7 @@ CUSTOM: tuple[Custom, ...] = (
         "Prohibited Use Policy that must be passed on to derivatives (distilled models "
         "included) as an enforceable provision; Google may restrict usage remotely. "
         "Commercial use allowed, no user threshold.",
-        {},
+        {"restrictions": (_AUP,), "licensor_may_change": True, "excluded_regions": ()},
     ),
     # licences.md §1.3 BLOOM RAIL row; §1.4 (13 restrictions)
     Custom(
@@ -102,7 +116,7 @@ CUSTOM: tuple[Custom, ...] = (
         "Thirteen use-based restrictions (among them undisclosed machine-generated text and "
         "impersonation) that must be passed on to derivatives; the training data is not "
         "licensed. Commercial use allowed.",
-        {},
+        {**_RAIL_EU, "licensor_may_change": False},
     ),
     # licences.md §1.3 OpenRAIL-M rows; §1.4 OpenRAIL-M family ¶4, ¶5, ¶7
     Custom(
@@ -110,21 +124,21 @@ CUSTOM: tuple[Custom, ...] = (
         "BigScience OpenRAIL-M License",
         "https://www.licenses.ai/blog/2022/8/26/bigscience-open-rail-m-license",
         _OPENRAIL_NOTE,
-        {},
+        {**_RAIL_EU, "licensor_may_change": True},
     ),
     Custom(
         "LicenseRef-CreativeML-OpenRAIL-M",
         "CreativeML Open RAIL-M License",
         "https://github.com/CompVis/stable-diffusion/blob/main/LICENSE",
         _OPENRAIL_NOTE,
-        {},
+        {**_RAIL_EU, "licensor_may_change": True},
     ),
     Custom(
         "LicenseRef-BigCode-OpenRAIL-M-1.0",
         "BigCode OpenRAIL-M License v1",
         "https://www.bigcode-project.org/docs/pages/bigcode-openrail",
         _OPENRAIL_NOTE,
-        {},
+        {**_RAIL_EU, "licensor_may_change": True},
     ),
     # licences.md §1.3 Falcon row (commercial "restricted"); §1.4: AUP, no "hosting use"
     Custom(
@@ -134,7 +148,12 @@ CUSTOM: tuple[Custom, ...] = (
         "Acceptable Use Policy that may be updated from time to time; commercial use only "
         'under very restrictive conditions that exclude any "hosting use", so commercial '
         "use is assessed as not granted.",
-        {"commercial_use": False},
+        {
+            "commercial_use": False,
+            "restrictions": (_AUP, Restriction("separate-licence", safety_oriented=False)),
+            "licensor_may_change": True,
+            "excluded_regions": (),
+        },
     ),
     # licences.md §1.3 Mistral row; §1.4: §3.2 research purposes only
     Custom(
@@ -143,7 +162,11 @@ CUSTOM: tuple[Custom, ...] = (
         "https://mistral.ai/licenses/MRL-0.1.md",
         "Research purposes only (§3.2): any other use of the models, derivatives or outputs "
         "needs a separate licence from Mistral AI.",
-        {"commercial_use": False},
+        {
+            "commercial_use": False,
+            "restrictions": (Restriction("research-only", safety_oriented=False),),
+            "excluded_regions": (),
+        },
     ),
     # licences.md §1.3 MSR row (Modify/Share "?"); §1.4: clause text not retrieved
     Custom(
@@ -158,6 +181,10 @@ CUSTOM: tuple[Custom, ...] = (
             "modification": False,
             "redistribution": False,
             "redistribution_modified": False,
+            "restrictions": (
+                Restriction("non-commercial", safety_oriented=False),
+                Restriction("research-only", safety_oriented=False),
+            ),
         },
     ),
     # licences.md §1.3 NVIDIA row (Study N, Modify N, Share R/N); §1.4 NVIDIA CUDA EULA

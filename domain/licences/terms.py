@@ -13,6 +13,22 @@ from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
+class Restriction:
+    """A restriction a licence imposes (catalogue v1.1), and whether it is a proportionate,
+    safety-oriented one (the EU AI Act guidelines' ¶84 reading)."""
+
+    kind: str  # non-commercial, research-only, field-of-use, output-use, territorial, ...
+    safety_oriented: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "safety_oriented": self.safety_oriented}
+
+
+# The v1.1 terms: optional, absent (None) = unknown; answers leave them out when unknown.
+EU_TERMS = ("restrictions", "threshold_consequence", "licensor_may_change", "excluded_regions")
+
+
+@dataclass(frozen=True, slots=True)
 class LicenceTerms:
     use_restricted: bool  # field-of-use limits or an acceptable-use policy
     commercial_use: bool
@@ -26,14 +42,34 @@ class LicenceTerms:
     osi_approved: bool
     mof_open: bool  # counts as an open licence for the Model Openness Framework
     user_threshold: int | None = None  # users above this many need another licence
+    restrictions: tuple[Restriction, ...] | None = None
+    threshold_consequence: str | None = None  # licence-required or attribution
+    licensor_may_change: bool | None = None  # the licensor may change the terms unilaterally
+    excluded_regions: tuple[str, ...] | None = None  # ISO 3166-1 alpha-2 codes or EU
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> LicenceTerms:
         values: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls)}
+        if values["restrictions"] is not None:
+            values["restrictions"] = tuple(
+                Restriction(r["kind"], r["safety_oriented"]) for r in values["restrictions"]
+            )
+        if values["excluded_regions"] is not None:
+            values["excluded_regions"] = tuple(values["excluded_regions"])
         return cls(**values)
 
     def to_json(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        document: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in EU_TERMS and value is None:
+                continue
+            if f.name == "restrictions":
+                value = [r.to_json() for r in value]
+            elif f.name == "excluded_regions":
+                value = list(value)
+            document[f.name] = value
+        return document
 
 
 FREE = LicenceTerms(

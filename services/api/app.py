@@ -26,6 +26,7 @@ from services.api.routes import (
     log,
     models,
     subjects,
+    tlog,
 )
 from services.api.schemas import BatchBody, EnvelopeBody
 from services.api.security_headers import SecurityHeaders
@@ -54,7 +55,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
         redoc_url=None,
     )
     app.state.services = services
-    for module in (events, subjects, models, assessments, bundles, exports, log, health):
+    for module in (events, subjects, models, assessments, bundles, exports, log, tlog, health):
         app.include_router(module.router)
     app.include_router(ui_routes.router)
     app.include_router(ui_routes.root)

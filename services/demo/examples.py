@@ -27,12 +27,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.catalogue import EVENT_TYPES
 from domain.encoding import EncodingError, b64encode, parse_utc_time
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, keyid_for, raw_public_key, sign_envelope
 from domain.fields import SUBJECT_ID
 from domain.rejections import Rejection
 from domain.statement import Statement
+from domain.statement_types import STATEMENT_TYPES
 
 OPERATOR = "operator"
 AUDITOR = "auditor"
@@ -187,7 +187,7 @@ def _statement(item: Any, where: str, signers: set[str]) -> ExampleStatement:
             f"of this file ({sorted(signers - {OPERATOR, AUDITOR})})"
         )
     type_ = _string(item["type"], f"{where}.type")
-    if type_ not in EVENT_TYPES:
+    if type_ not in STATEMENT_TYPES:
         raise _Invalid(f"{where}.type '{type_}' is not in the event catalogue")
     if type_ in GENERATED_TYPES:
         raise _Invalid(f"{where}.type '{type_}': enrolments are made by the demo loader itself")
@@ -199,7 +199,7 @@ def _statement(item: Any, where: str, signers: set[str]) -> ExampleStatement:
         raise _Invalid(f"{where}.effective_at: {error}") from None
     data = item["data"]
     try:
-        EVENT_TYPES[type_].data(data, f"{where}.data")
+        STATEMENT_TYPES[type_].schema(data, f"{where}.data")
     except Rejection as error:
         raise _Invalid(error.detail) from None
     note = item.get("note")

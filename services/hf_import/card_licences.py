@@ -30,12 +30,15 @@ from typing import Any, Protocol
 
 from domain.licences.aliases import from_hugging_face, from_license_name
 from domain.licences.catalogue import LicenceCatalogue
-from domain.licences.terms import LicenceKind, LicenceTerms
+from domain.licences.terms import EU_TERMS, LicenceKind, LicenceTerms
 
 # The permission flags a LicenceDefined states (LicenceTerms), all unknown: the definer reads
-# the licence and replaces each null with true or false.
+# the licence and replaces each null with true or false. The optional ones (the user
+# threshold, the EU AI Act terms of catalogue v1.1) are left for the definer to add.
 TERMS_TEMPLATE: dict[str, None] = {
-    name: None for name in LicenceTerms.__dataclass_fields__ if name != "user_threshold"
+    name: None
+    for name in LicenceTerms.__dataclass_fields__
+    if name != "user_threshold" and name not in EU_TERMS
 }
 # Hugging Face ids that stand for a family of licences, or for a licence without its version
 # (licences.md §5), with the card change that names one licence.

@@ -19,6 +19,7 @@ order. Answers are given only after the commit (durable acknowledgement).
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -34,6 +35,7 @@ from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
 from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
 from services.ledger_view import LeafRecord, LedgerView
+from services.stored_state import referenced, state_changes
 from services.write.transparency_log import TransparencyLog
 from services.write.verification import ParallelVerifier
 
@@ -68,6 +70,7 @@ class Recorded:
 class _Request:
     envelopes: Sequence[Envelope]
     verify: Verify
+    recorded: dict[str, LeafRecord] = field(default_factory=dict)  # already in the log
     # For each envelope: ("new", index into the group's new envelopes) or ("recorded", leaf).
     plan: list[tuple[str, int]] = field(default_factory=list)
     result: list[Recorded] | None = None
@@ -149,6 +152,7 @@ class Submission:
             for request in requests:  # each attempt admits against the head it sees
                 request.plan.clear()
                 request.error = None
+            self._read_ahead(requests)
             with self._view.admitting() as (state, at_size):  # one consistent head
                 group = self._admit(requests, state)
             if not refreshed and _refused_by_state(requests):
@@ -175,6 +179,29 @@ class Submission:
             if not request.finished:
                 request.error = Rejection(RejectionKind.CONFLICT, "the ledger is too busy; retry")
 
+    def _read_ahead(self, requests: list[_Request]) -> None:
+        """Read, in a few queries, what admitting these requests will look up: which of
+        their envelopes are recorded already and the state their statements name."""
+        envelopes = [envelope for request in requests for envelope in request.envelopes]
+        recorded = self._view.recorded([envelope.event_id for envelope in envelopes])
+        for request in requests:
+            request.recorded = {
+                e.event_id: recorded[e.event_id]
+                for e in request.envelopes
+                if e.event_id in recorded
+            }
+        subjects: list[str] = []
+        references: list[str] = []
+        for envelope in envelopes:
+            try:
+                document = json.loads(envelope.payload)
+                subjects.append(str(document["subject"]))
+                references += referenced(document["data"])
+            except (ValueError, TypeError, KeyError, AttributeError):
+                continue  # admission says what is wrong with it
+        keyids = [signature.keyid for envelope in envelopes for signature in envelope.signatures]
+        self._view.prefetch(subjects, references, keyids)
+
     def _admit(self, requests: list[_Request], state: LedgerState) -> _Group:
         group = _Group(state.draft(), [])
         for request in requests:
@@ -199,9 +226,9 @@ class Submission:
         for index, envelope in enumerate(request.envelopes):
             event_id = envelope.event_id
             try:
-                if (recorded := self._view.leaf_of(event_id)) is not None:
+                if (recorded := request.recorded.get(event_id)) is not None:
                     self._check_repeat(layer, envelope, verify)
-                    request.plan.append(("recorded", recorded))
+                    request.plan.append(("recorded", recorded.leaf_index))
                 elif event_id in group.new_ids:
                     request.plan.append(("new", group.new_ids[event_id]))
                 elif event_id in mine:
@@ -231,17 +258,25 @@ class Submission:
         out)."""
         documents = [envelope.to_json() for envelope, _ in group.new]
         new = [
-            NewLeaf(envelope.event_id, document, envelope_leaf_hash(document))
-            for (envelope, _), document in zip(group.new, documents, strict=True)
+            NewLeaf(envelope.event_id, document, envelope_leaf_hash(document), statement.subject)
+            for (envelope, statement), document in zip(group.new, documents, strict=True)
         ]
-        root = self._view.root_after([leaf.leaf_hash for leaf in new], at_size)
-        if root is None:  # a catch-up moved the view: the append would conflict anyway
+        growth = self._view.grow([leaf.leaf_hash for leaf in new], at_size)
+        if growth is None:  # a catch-up moved the view: the append would conflict anyway
             raise LogMoved("the view moved on")
         size = at_size + len(new)
-        signed = SignedTree(size, root, self._log.sign_tree(size, root))
-        leaves, checkpoint = self._events.append(new, at_size, signed, self._clock())
+        signed = SignedTree(size, growth.root, self._log.sign_tree(size, growth.root))
         statements = [statement for _, statement in group.new]
-        self._view.adopt_commit(group.draft, list(zip(leaves, statements, strict=True)), checkpoint)
+        leaves, checkpoint = self._events.append(
+            new,
+            at_size,
+            signed,
+            self._clock(),
+            state=state_changes(group.draft, statements),
+            tiles=growth.tiles,
+        )
+        committed = list(zip(leaves, statements, strict=True))
+        self._view.adopt_commit(group.draft, committed, checkpoint, growth)
         return [self._view.leaf(i) for i in range(at_size, size)]
 
     def _answer(self, group: _Group, leaves: list[LeafRecord]) -> None:

@@ -205,8 +205,13 @@ def test_a_changed_event_id_and_the_payload_recorded_again_both_fail(
     assert "is not the SHA-256 of its payload" in tampered.stdout
     backend = Backend("db", demo_database)
     ledger = backend.open([operator.public_key()])
+    (kept,) = ledger.submission.submit([parse_envelope(original)])
+    assert not kept.created  # the index written with the leaf still knows its real id
+    backend.close_all()
+    events.set_indexed_event_id(original_id := kept.leaf.event_id, "f" * 64)
+    ledger = backend.open([operator.public_key()])
     (again,) = ledger.submission.submit([parse_envelope(original)])
-    assert again.created  # the server no longer knows the payload under its real id
+    assert again.created, original_id  # an index rebuilt from the tampered row forgot it
     backend.close_all()
     both = _audit_alone(demo_database, operator_path)
     assert both.returncode == 1

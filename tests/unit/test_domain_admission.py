@@ -17,8 +17,10 @@ from domain.admission import admit
 from domain.catalogue import BUILT_IN_LICENCE_REFS, SubjectKind
 from domain.encoding import b64encode
 from domain.envelope import parse_envelope, raw_public_key
+from domain.leaf import envelope_bytes
 from domain.ledger_state import LedgerState
 from domain.rejections import Rejection, RejectionKind
+from domain.tlog_tiles import MAX_ENTRY_SIZE
 from tests.builders import Cast, artefact, enrolment, envelope, keyid
 from tests.rejection_cases import CASES, LICENCE_TERMS, RejectionCase
 
@@ -922,3 +924,20 @@ def test_a_draft_leaves_its_base_untouched(cast: Cast, world: LedgerState) -> No
     assert "acme/draft" not in world.subjects
     assert not world.signers[keyid(cast.globex)].revoked
     assert event_id not in world.claims
+
+
+# --- size: an entry of the tlog-tiles entry bundles ------------------------------------------
+
+
+def test_an_envelope_over_65535_bytes_is_refused_first(cast: Cast, enrolled: LedgerState) -> None:
+    def sized(key: Ed25519PrivateKey, padding: int) -> Document:
+        return artefact(key, "acme/x/big", "dataset", "datasets", description="x" * padding)
+
+    small = sized(cast.stranger, 100)
+    large = sized(cast.stranger, 50_000)  # base64 makes it ~66,700 bytes
+    assert len(envelope_bytes(small)) < MAX_ENTRY_SIZE < len(envelope_bytes(large))
+    # Before the signature check: the stranger's key is unknown, yet the size is named first.
+    assert refusal(enrolled, small) is RejectionKind.UNKNOWN_KEY
+    with pytest.raises(Rejection, match="at most 65535") as raised:
+        admit(enrolled, parse_envelope(large))
+    assert raised.value.kind is RejectionKind.ENVELOPE_TOO_LARGE

@@ -10,11 +10,11 @@ import pytest
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.catalogue import EVENT_TYPES
 from domain.encoding import b64encode
 from domain.envelope import raw_public_key
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement, parse_statement
+from domain.statement_types import STATEMENT_TYPES
 from tests.rejection_cases import LICENCE_TERMS
 
 PUBLIC_KEY = b64encode(raw_public_key(Ed25519PrivateKey.generate().public_key()))
@@ -56,6 +56,31 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "ComponentAttached": {"component": "model-card", "artefact": "acme/x/card"},
     "ClaimAsserted": {"claim": "undisclosed-training-data", "detail": "no data card"},
     "ClaimRetracted": {"claim_event": CLAIM_EVENT, "reason": "resolved"},
+    # catalogue v1.1 (DESIGN.md §11.1)
+    "ModelVersionDescribed": {"modalities": {"input": ["text"], "output": ["text", "code"]}},
+    "ModelVersionDistributed": {
+        "price": "free",
+        "personal_data_for_access": "none",
+        "monetisation": [],
+    },
+    "ProviderDescribed": {
+        "name": "Acme AI",
+        "contact": "eu@acme.example",
+        "established_in_eu": False,
+        "sme": True,
+        "code_of_practice_signatory": False,
+    },
+    "DatasetDescribed": {
+        "modality": "text",
+        "size": {"value": 1.5e12, "unit": "tokens"},
+        "acquisition": "public-dataset",
+    },
+    "CrawlerDescribed": {"name": "AcmeBot", "purposes": ["training"], "opt_out_protocols": []},
+    "SystemicRiskDesignated": {
+        "status": "designated",
+        "decided_at": "2026-03-01",
+        "reference": "https://example.eu/decision/1",
+    },
 }
 # ... and every optional field it may add.
 OPTIONAL: dict[str, dict[str, Any]] = {
@@ -73,12 +98,37 @@ OPTIONAL: dict[str, dict[str, Any]] = {
         "started_at": "2024-01-01T00:00:00Z",
         "finished_at": "2024-02-01T00:00:00Z",
         "compute": {"gpu_hours": 1000, "accelerator": "H100"},
+        "stage": "fine-tuning",
     },
     "ModelVersionReleased": {
         "training_runs": ["acme/x/run-1"],
         "base_model": "acme/base@1",
     },
     "ClaimAsserted": {"evidence_uri": "https://example.com/evidence"},
+    "ModelVersionDescribed": {
+        "architecture_information": ["acme/x/paper"],
+        "usage_information": ["acme/x/card"],
+        "knowledge_cutoff": "2024-03",
+        "continuous_training": False,
+        "general_purpose": True,
+        "tdm_measures": "robots.txt honoured",
+        "illegal_content_measures": "CSAM hash lists",
+        "other_sources": "none",
+    },
+    "ModelVersionDistributed": {"excluded_regions": ["EU"], "eu_placed_at": "2025-09-01"},
+    "ProviderDescribed": {
+        "authorised_representative": {"name": "Acme EU", "contact": "rep@acme.eu"},
+        "copyright_policy_uri": "https://acme.example/copyright",
+    },
+    "DatasetDescribed": {
+        "collected": {"from": "2023-01", "to": "2024-02"},
+        "languages": ["en", "fr"],
+        "content": "web pages",
+        "publicly_known": True,
+        "generator_models": [{"name": "GPT-4", "description": "a commercial model"}],
+        "user_data": "model-interactions",
+    },
+    "CrawlerDescribed": {"user_agent": "AcmeBot/1.0", "behaviour": "honours robots.txt"},
 }
 
 
@@ -113,8 +163,8 @@ def _data_kind(type_: str, data: dict[str, Any]) -> RejectionKind:
 
 
 def test_the_table_covers_the_whole_catalogue() -> None:
-    assert set(REQUIRED) == set(EVENT_TYPES)
-    assert set(OPTIONAL) <= set(EVENT_TYPES)
+    assert set(REQUIRED) == set(STATEMENT_TYPES)
+    assert set(OPTIONAL) <= set(STATEMENT_TYPES)
 
 
 def test_canonical_statement_is_parsed_into_its_fields() -> None:

@@ -1,0 +1,211 @@
+"""An RFC 9162 Merkle tree stored as C2SP tlog-tiles (DESIGN.md §12, issue 13).
+
+The tree's hashes live in tiles of height 8: tile ``(L, N)`` holds, in 32-byte slots, the hashes
+of the complete subtrees of 2**(8L) leaves numbered ``256N`` to ``256N + 255`` (level 0 = the
+leaf hashes). Full tiles never change; the rightmost tile of each level may be partial and is
+rewritten as leaves arrive. Every other node hash (levels 8L+1 … 8L+7) is computed from its tile
+(at most 127 hashes), so the store holds about 1/255 more than the leaf hashes and nothing else.
+
+A :class:`TiledTree` keeps only the right edge (the rightmost tile of every level) and a bounded
+cache of full tiles in memory; it asks ``read_tiles`` for any other tile. Roots and proofs are the
+ones :class:`~domain.merkle.MerkleTree` computes (the same algorithms, over ``_node``).
+
+Growing is two steps so a writer can store the tiles in the transaction of the leaves they cover:
+:meth:`TiledTree.grown` computes the new edge and every changed tile without changing the tree;
+:meth:`TiledTree.adopt` takes it once it is stored.
+
+Pure computation: hashlib only; tile reads go through the function the caller passes.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from domain.merkle import EMPTY_ROOT, HASH_SIZE, MerkleTree, _require_hash, node_hash
+
+TILE_HEIGHT = 8
+TILE_WIDTH = 1 << TILE_HEIGHT
+TileId = tuple[int, int]
+"""``(level, index)`` of a tile."""
+
+ReadTiles = Callable[[Sequence[TileId]], Mapping[TileId, bytes]]
+"""Reads stored tiles (full or partial) by id; a missing one is left out of the answer."""
+
+
+class MissingTile(LookupError):
+    """A tile the tree needs is not stored: the store does not hold this tree."""
+
+
+def edge_ids(size: int) -> list[TileId]:
+    """The rightmost tile of every level of a tree of ``size`` leaves (bottom first)."""
+    ids = []
+    level, count = 0, size
+    while count:
+        ids.append((level, (count - 1) // TILE_WIDTH))
+        level, count = level + 1, count // TILE_WIDTH
+    return ids
+
+
+def tile_width(tile: TileId, size: int) -> int:
+    """How many hashes the tile holds in a tree of ``size`` leaves (256 when full)."""
+    level, index = tile
+    count = size >> (TILE_HEIGHT * level)
+    return max(0, min(TILE_WIDTH, count - index * TILE_WIDTH))
+
+
+def subtree_root(hashes: bytes) -> bytes:
+    """The root of a complete subtree given its 2**k bottom hashes, concatenated."""
+    row = [hashes[i : i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
+    while len(row) > 1:
+        row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row), 2)]
+    return row[0]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeGrowth:
+    """A tree grown by some leaves, not yet adopted: its size, root, right edge and every
+    tile the growth changed or completed (what a writer stores)."""
+
+    size: int
+    root: bytes
+    edge: dict[TileId, bytes]
+    tiles: dict[TileId, bytes]
+
+
+class TiledTree(MerkleTree):
+    """A Merkle tree of ``size`` leaves whose right edge is ``edge`` (from :func:`edge_ids`)
+    and whose other tiles ``read_tiles`` reads. Not thread-safe: callers serialise."""
+
+    def __init__(
+        self,
+        size: int,
+        edge: Mapping[TileId, bytes],
+        read_tiles: ReadTiles,
+        cached_tiles: int = 2048,
+    ) -> None:
+        self._size = size
+        self._edge: dict[TileId, bytes] = {}
+        for tile in edge_ids(size):
+            # Tiles only grow: a longer one (stored by a later commit) starts with this one.
+            width = tile_width(tile, size) * HASH_SIZE
+            hashes = bytes(edge.get(tile, b""))[:width]
+            if len(hashes) != width:
+                raise MissingTile(f"tile {tile} holds {len(hashes) // HASH_SIZE} hashes")
+            self._edge[tile] = hashes
+        self._read = read_tiles
+        self._cache: OrderedDict[TileId, bytes] = OrderedDict()
+        self._cached_tiles = cached_tiles
+
+    @classmethod
+    def empty(cls, read_tiles: ReadTiles) -> TiledTree:
+        return cls(0, {}, read_tiles)
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def edge(self) -> dict[TileId, bytes]:
+        return dict(self._edge)
+
+    def tile(self, tile: TileId) -> bytes:
+        """The hashes of a stored tile as of this tree (partial at the edge)."""
+        return self._tile(tile)
+
+    def subtree_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        """As :meth:`MerkleTree.subtree_hashes`; a run of one stored tile's hashes (what a
+        tlog-tiles hash tile is) is sliced from the tile, anything else computed."""
+        if level < 0 or not 0 <= start <= end or (end << level) > self.size:
+            raise ValueError(
+                f"subtrees {start}..{end - 1} of 2**{level} leaves are not all complete "
+                f"in a tree of {self.size}"
+            )
+        tile_level, height = divmod(level, TILE_HEIGHT)
+        if start == end:
+            return []
+        if height == 0 and start // TILE_WIDTH == (end - 1) // TILE_WIDTH:
+            hashes = self._tile((tile_level, start // TILE_WIDTH))
+            offset = start % TILE_WIDTH
+            return [
+                hashes[(offset + i) * HASH_SIZE : (offset + i + 1) * HASH_SIZE]
+                for i in range(end - start)
+            ]
+        return [self._node(level, index) for index in range(start, end)]
+
+    # --- growing ---------------------------------------------------------------------------
+
+    def append(self, leaf_hash: bytes) -> int:
+        index = self._size
+        self.adopt(self.grown([leaf_hash]))
+        return index
+
+    def grown(self, leaf_hashes: Sequence[bytes]) -> TreeGrowth:
+        """This tree with ``leaf_hashes`` appended, leaving this tree unchanged."""
+        edge = {tile: bytearray(hashes) for tile, hashes in self._edge.items()}
+        changed: set[TileId] = set()
+        size = self._size
+        for leaf in leaf_hashes:
+            _require_hash(leaf, "leaf hash")
+            level, value, count = 0, leaf, size
+            while True:
+                tile = (level, count // TILE_WIDTH)
+                hashes = edge.setdefault(tile, bytearray())
+                hashes += value
+                changed.add(tile)
+                if len(hashes) < TILE_WIDTH * HASH_SIZE:
+                    break
+                value = subtree_root(bytes(hashes))  # a full tile: its root goes one level up
+                level, count = level + 1, count // TILE_WIDTH
+            size += 1
+        tiles = {tile: bytes(edge[tile]) for tile in changed}
+        new_edge = {tile: bytes(edge[tile]) for tile in edge_ids(size)}
+        grown = TiledTree(size, new_edge, self._lookup)
+        return TreeGrowth(size, grown.root() if size else EMPTY_ROOT, new_edge, tiles)
+
+    def adopt(self, growth: TreeGrowth) -> None:
+        """Take ``growth`` (from :meth:`grown` of this very tree) as this tree."""
+        for tile, hashes in growth.tiles.items():
+            if len(hashes) == TILE_WIDTH * HASH_SIZE and tile not in growth.edge:
+                self._remember(tile, hashes)
+        self._size, self._edge = growth.size, dict(growth.edge)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _lookup(self, tiles: Sequence[TileId]) -> Mapping[TileId, bytes]:
+        """Tiles for a grown copy: this tree's, then the store's."""
+        found = {tile: self._tile(tile) for tile in tiles if self._known(tile)}
+        missing = [tile for tile in tiles if tile not in found]
+        return {**found, **(self._read(missing) if missing else {})}
+
+    def _known(self, tile: TileId) -> bool:
+        return tile in self._edge or tile in self._cache
+
+    def _node(self, level: int, index: int) -> bytes:
+        tile_level, height = divmod(level, TILE_HEIGHT)
+        first = index << height
+        hashes = self._tile((tile_level, first // TILE_WIDTH))
+        offset = (first % TILE_WIDTH) * HASH_SIZE
+        span = hashes[offset : offset + (HASH_SIZE << height)]
+        if len(span) != HASH_SIZE << height:
+            raise MissingTile(f"node {level}/{index} is not in a stored tile")
+        return span if height == 0 else subtree_root(span)
+
+    def _tile(self, tile: TileId) -> bytes:
+        if tile in self._edge:
+            return self._edge[tile]
+        if tile in self._cache:
+            self._cache.move_to_end(tile)
+            return self._cache[tile]
+        found = self._read([tile]).get(tile)
+        if found is None:
+            raise MissingTile(f"tile {tile} is not stored")
+        if len(found) == TILE_WIDTH * HASH_SIZE:
+            self._remember(tile, found)
+        return found
+
+    def _remember(self, tile: TileId, hashes: bytes) -> None:
+        self._cache[tile] = hashes
+        self._cache.move_to_end(tile)
+        while len(self._cache) > self._cached_tiles:
+            self._cache.popitem(last=False)

@@ -1,0 +1,308 @@
+"""What a server needs at the head, stored beside the log (DESIGN.md §12, issue 13).
+
+Three tables, written by the recorder in the very transaction that inserts the leaves they
+describe (so they can never disagree with the log), and read on demand through a bounded cache:
+
+- ``leaves``: one row per leaf — its index, log position, event id, recorded time and subject
+  (lookups by event id and by subject);
+- ``tiles``: the Merkle tree as C2SP tlog-tiles (``domain.tiled_tree``), partial tiles rewritten
+  in place until full;
+- ``state``: the admission state (signers, subjects, claims, licence spellings, models) as JSON
+  values under prefixed keys (``services.stored_state``).
+
+A server opens from these in constant time instead of replaying the log; the auditor still
+replays everything. The SQL is shared by SQLite and PostgreSQL (``?`` becomes ``%s``); the
+in-memory store keeps the same data in dictionaries.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from domain.tiled_tree import TileId
+
+_CHUNK = 500  # parameters per IN (...) list
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedLeaf:
+    leaf_index: int
+    position: int  # 0 until the insert assigns it
+    event_id: str
+    recorded_at: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexChanges:
+    """Rows to write with a commit: new leaves, changed tiles, changed state values."""
+
+    leaves: Sequence[IndexedLeaf] = ()
+    tiles: Mapping[TileId, bytes] = field(default_factory=dict)
+    state: Mapping[str, str] = field(default_factory=dict)
+
+
+class LedgerIndex(Protocol):
+    def indexed_size(self) -> int: ...
+    def leaves(self, first: int, last: int) -> list[IndexedLeaf]: ...
+    def leaves_by_event_id(self, event_ids: Sequence[str]) -> list[IndexedLeaf]: ...
+    def leaves_by_event_id_prefix(self, prefix: str, limit: int) -> list[IndexedLeaf]: ...
+    def leaves_of(self, subjects: Sequence[str]) -> list[IndexedLeaf]: ...
+    def tiles(self, ids: Sequence[TileId]) -> dict[TileId, bytes]: ...
+    def state(self, keys: Sequence[str]) -> dict[str, str]: ...
+    def state_with_prefix(self, prefix: str) -> dict[str, str]: ...
+    def write(self, changes: IndexChanges) -> None:
+        """Write rows outside a commit (indexing a ledger written before the index)."""
+
+
+class _Cursor(Protocol):
+    def execute(self, query: Any, params: Any = ...) -> Any: ...
+    def executemany(self, query: Any, params: Any) -> Any: ...
+    def fetchall(self) -> Any: ...
+
+
+def index_ddl(prefix: str, blob: str, index_name: str) -> list[str]:
+    """``CREATE`` statements of the three tables named ``<prefix>leaves`` and so on (the
+    subject index named ``index_name``)."""
+    return [
+        f"CREATE TABLE IF NOT EXISTS {prefix}leaves (leaf_index BIGINT PRIMARY KEY, "
+        "position BIGINT NOT NULL, event_id TEXT NOT NULL UNIQUE, recorded_at TEXT NOT NULL, "
+        "subject TEXT NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {index_name} ON {prefix}leaves (subject, leaf_index)",
+        f"CREATE TABLE IF NOT EXISTS {prefix}tiles (level INTEGER NOT NULL, idx BIGINT NOT NULL, "
+        f"hashes {blob} NOT NULL, PRIMARY KEY (level, idx))",
+        f"CREATE TABLE IF NOT EXISTS {prefix}state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ]
+
+
+class SqlIndex:
+    """The index over SQL: ``run(fn)`` calls ``fn`` with a cursor of a read transaction;
+    ``write_with(cursor, changes, positions)`` runs inside the caller's transaction."""
+
+    def __init__(
+        self,
+        prefix: str,
+        run: Callable[[Callable[[_Cursor], Any]], Any],
+        write: Callable[[IndexChanges], None],
+        *,
+        placeholder: str,
+    ) -> None:
+        self._t = prefix
+        self._run = run
+        self._write = write
+        self._p = placeholder
+
+    def _q(self, sql: str) -> str:
+        return sql.replace("?", self._p).replace("§", self._t)
+
+    def _select(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        def query(cursor: _Cursor) -> list[Any]:
+            cursor.execute(self._q(sql), tuple(params))
+            return list(cursor.fetchall())
+
+        result: list[Any] = self._run(query)
+        return result
+
+    def _select_in(self, sql: str, values: Sequence[Any], suffix: str = "") -> list[Any]:
+        rows: list[Any] = []
+        for start in range(0, len(values), _CHUNK):
+            chunk = values[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows += self._select(f"{sql} IN ({marks}){suffix}", chunk)
+        return rows
+
+    def indexed_size(self) -> int:
+        rows = self._select("SELECT max(leaf_index) AS last FROM §leaves")
+        last = rows[0]["last"] if rows else None
+        return 0 if last is None else int(last) + 1
+
+    def leaves(self, first: int, last: int) -> list[IndexedLeaf]:
+        return _leaves(
+            self._select(
+                f"SELECT {_COLUMNS} FROM §leaves WHERE leaf_index >= ? AND leaf_index <= ? "
+                "ORDER BY leaf_index",
+                (first, last),
+            )
+        )
+
+    def leaves_by_event_id(self, event_ids: Sequence[str]) -> list[IndexedLeaf]:
+        return _leaves(self._select_in(f"SELECT {_COLUMNS} FROM §leaves WHERE event_id", event_ids))
+
+    def leaves_by_event_id_prefix(self, prefix: str, limit: int) -> list[IndexedLeaf]:
+        return _leaves(
+            self._select(
+                f"SELECT {_COLUMNS} FROM §leaves WHERE event_id >= ? AND event_id < ? "
+                f"ORDER BY event_id LIMIT {int(limit)}",
+                (prefix, prefix + "\U0010ffff"),
+            )
+        )
+
+    def leaves_of(self, subjects: Sequence[str]) -> list[IndexedLeaf]:
+        rows = self._select_in(f"SELECT {_COLUMNS} FROM §leaves WHERE subject", subjects)
+        return sorted(_leaves(rows), key=lambda leaf: leaf.leaf_index)
+
+    def tiles(self, ids: Sequence[TileId]) -> dict[TileId, bytes]:
+        found: dict[TileId, bytes] = {}
+        for level in {level for level, _ in ids}:
+            wanted = [index for lvl, index in ids if lvl == level]
+            for row in self._select_in(
+                f"SELECT level, idx, hashes FROM §tiles WHERE level = {int(level)} AND idx", wanted
+            ):
+                found[(int(row["level"]), int(row["idx"]))] = bytes(row["hashes"])
+        return found
+
+    def state(self, keys: Sequence[str]) -> dict[str, str]:
+        rows = self._select_in("SELECT key, value FROM §state WHERE key", keys)
+        return {row["key"]: row["value"] for row in rows}
+
+    def state_with_prefix(self, prefix: str) -> dict[str, str]:
+        rows = self._select(
+            "SELECT key, value FROM §state WHERE key >= ? AND key < ? ORDER BY key",
+            (prefix, prefix + "\U0010ffff"),
+        )
+        return {row["key"]: row["value"] for row in rows}
+
+    def write(self, changes: IndexChanges) -> None:
+        self._write(changes)
+
+    def write_with(
+        self, cursor: _Cursor, changes: IndexChanges, positions: Mapping[int, int]
+    ) -> None:
+        """Insert ``changes`` with ``cursor`` (the caller's transaction); ``positions`` gives
+        the log position of each new leaf by index (leaves not in it keep theirs)."""
+        if changes.leaves:
+            cursor.executemany(
+                self._q(
+                    "INSERT INTO §leaves (leaf_index, position, event_id, recorded_at, subject) "
+                    "VALUES (?, ?, ?, ?, ?)"
+                ),
+                [
+                    (
+                        leaf.leaf_index,
+                        positions.get(leaf.leaf_index, leaf.position),
+                        leaf.event_id,
+                        leaf.recorded_at,
+                        leaf.subject,
+                    )
+                    for leaf in changes.leaves
+                ],
+            )
+        if changes.tiles:
+            cursor.executemany(
+                self._q(
+                    "INSERT INTO §tiles (level, idx, hashes) VALUES (?, ?, ?) "
+                    "ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes"
+                ),
+                [(level, index, hashes) for (level, index), hashes in changes.tiles.items()],
+            )
+        if changes.state:
+            cursor.executemany(
+                self._q(
+                    "INSERT INTO §state (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                ),
+                list(changes.state.items()),
+            )
+
+
+_COLUMNS = "leaf_index, position, event_id, recorded_at, subject"
+
+
+def _leaves(rows: Iterable[Any]) -> list[IndexedLeaf]:
+    return [
+        IndexedLeaf(
+            int(row["leaf_index"]),
+            int(row["position"]),
+            row["event_id"],
+            row["recorded_at"],
+            row["subject"],
+        )
+        for row in rows
+    ]
+
+
+class DuplicateLeaf(Exception):
+    """An index row for this leaf exists already (another process indexed it first)."""
+
+
+def leaf_positions(stored_events: Sequence[Any], ids: Sequence[int] | None) -> dict[int, int]:
+    """The log position of each ledger leaf among ``stored_events`` (leaf *i* is version
+    *i* + 2 of the ledger stream), from the notification ids their insert returned."""
+    from domain.ledger import LEDGER_ID
+
+    if ids is None:
+        return {}
+    return {
+        event.originator_version - 2: position
+        for event, position in zip(stored_events, ids, strict=True)
+        if event.originator_id == LEDGER_ID and event.originator_version >= 2
+    }
+
+
+class MemoryIndex:
+    """The same index in dictionaries, for the in-memory store (one process, one lock)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._leaves: list[IndexedLeaf] = []
+        self._by_event_id: dict[str, int] = {}
+        self._by_subject: dict[str, list[int]] = {}
+        self._tiles: dict[TileId, bytes] = {}
+        self._state: dict[str, str] = {}
+
+    def indexed_size(self) -> int:
+        return len(self._leaves)
+
+    def leaves(self, first: int, last: int) -> list[IndexedLeaf]:
+        with self._lock:
+            return self._leaves[max(first, 0) : last + 1]
+
+    def leaves_by_event_id(self, event_ids: Sequence[str]) -> list[IndexedLeaf]:
+        with self._lock:
+            found = (self._by_event_id.get(event_id) for event_id in event_ids)
+            return [self._leaves[i] for i in found if i is not None]
+
+    def leaves_by_event_id_prefix(self, prefix: str, limit: int) -> list[IndexedLeaf]:
+        with self._lock:
+            ids = sorted(e for e in self._by_event_id if e.startswith(prefix))[:limit]
+            return [self._leaves[self._by_event_id[e]] for e in ids]
+
+    def leaves_of(self, subjects: Sequence[str]) -> list[IndexedLeaf]:
+        with self._lock:
+            found = sorted({i for s in subjects for i in self._by_subject.get(s, ())})
+            return [self._leaves[i] for i in found]
+
+    def tiles(self, ids: Sequence[TileId]) -> dict[TileId, bytes]:
+        with self._lock:
+            return {tile: self._tiles[tile] for tile in ids if tile in self._tiles}
+
+    def state(self, keys: Sequence[str]) -> dict[str, str]:
+        with self._lock:
+            return {key: self._state[key] for key in keys if key in self._state}
+
+    def state_with_prefix(self, prefix: str) -> dict[str, str]:
+        with self._lock:
+            return {k: v for k, v in sorted(self._state.items()) if k.startswith(prefix)}
+
+    def write(self, changes: IndexChanges) -> None:
+        self.write_with(None, changes, {})
+
+    def write_with(self, _: object, changes: IndexChanges, positions: Mapping[int, int]) -> None:
+        with self._lock:
+            for offset, leaf in enumerate(changes.leaves):
+                expected = len(self._leaves) + offset
+                if leaf.leaf_index != expected or leaf.event_id in self._by_event_id:
+                    raise DuplicateLeaf(f"leaf {leaf.leaf_index} is indexed already")
+            for leaf in changes.leaves:
+                position = positions.get(leaf.leaf_index, leaf.position)
+                stored = IndexedLeaf(
+                    leaf.leaf_index, position, leaf.event_id, leaf.recorded_at, leaf.subject
+                )
+                self._leaves.append(stored)
+                self._by_event_id[leaf.event_id] = leaf.leaf_index
+                self._by_subject.setdefault(leaf.subject, []).append(leaf.leaf_index)
+            self._tiles.update(changes.tiles)
+            self._state.update(changes.state)

@@ -1,0 +1,266 @@
+"""The admission state kept in the ledger index, read through a bounded cache (issue 13).
+
+:class:`~domain.ledger_state.LedgerState` folds over mutable mappings; here each of its maps
+is a :class:`StoredMap` whose values live in the index's ``state`` table under a key prefix
+(``k:`` signers, ``s:`` subjects, ``c:`` claims, ``l:`` licence spellings) and whose recently
+used values are cached. A map never writes: a commit writes the values its admission draft
+changed (:func:`state_changes`) in the transaction of its leaves, then the view takes them
+(:meth:`LedgerState.absorb` updates the caches). Values another process changed are dropped
+from the cache when its leaves are read (:func:`forget_changed_by`) and read again on use.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import ChainMap, OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from domain.catalogue import SubjectKind
+from domain.encoding import b64decode_strict, b64encode
+from domain.ledger_state import ClaimRecord, LedgerState, SignerRecord, SubjectRecord
+from domain.licences.catalogue import definition_key
+from domain.statement import Statement
+from infra.ledger_index import LedgerIndex
+
+V = TypeVar("V")
+CACHED_VALUES = 50_000  # per map
+
+SIGNERS, SUBJECTS, CLAIMS, LICENCES, MODELS = "k:", "s:", "c:", "l:", "m:"
+
+
+class StoredMap(Generic[V]):
+    """A mutable mapping over the index's ``state`` rows under ``prefix``: reads go to the
+    cache, then the store, then ``defaults``; writes go to the cache only."""
+
+    def __init__(
+        self,
+        index: LedgerIndex,
+        prefix: str,
+        decode: Callable[[str, Any], V],
+        defaults: Mapping[str, V] | None = None,
+        size: int = CACHED_VALUES,
+    ) -> None:
+        self._index = index
+        self._prefix = prefix
+        self._decode = decode
+        self._defaults = dict(defaults or {})
+        self._size = size
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, V | None] = OrderedDict()  # None: known to be absent
+        self._generation = 0  # counts forget() calls
+
+    def prefetch(self, keys: Sequence[str]) -> None:
+        """Read the values of ``keys`` not cached yet, in one query."""
+        with self._lock:
+            missing = [key for key in dict.fromkeys(keys) if key not in self._cache]
+        if missing:
+            self._load(missing)
+
+    def _load(self, keys: Sequence[str]) -> dict[str, V | None]:
+        """Read ``keys`` from the store and cache them — unless a value was forgotten while
+        reading (what was read may be older than what the forgetting process read)."""
+        with self._lock:
+            generation = self._generation
+        found = self._index.state([self._prefix + key for key in keys])
+        values: dict[str, V | None] = {}
+        for key in keys:
+            text = found.get(self._prefix + key)
+            value = self._decode(key, json.loads(text)) if text is not None else None
+            values[key] = value if value is not None else self._defaults.get(key)
+        with self._lock:
+            if self._generation == generation:
+                for key, value in values.items():
+                    self._put(key, value)
+        return values
+
+    def forget(self, keys: Sequence[str]) -> None:
+        with self._lock:
+            self._generation += 1
+            for key in keys:
+                self._cache.pop(key, None)
+
+    def _put(self, key: str, value: V | None) -> None:
+        self._cache[key] = value
+        self._cache.move_to_end(key)
+        while len(self._cache) > self._size:
+            self._cache.popitem(last=False)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                value = self._cache[key]
+                return default if value is None else value
+        value = self._load([key])[key]
+        return default if value is None else value
+
+    def __getitem__(self, key: str) -> V:
+        value: V | None = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __setitem__(self, key: str, value: V) -> None:
+        with self._lock:
+            self._put(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("the ledger state never forgets a value")
+
+    def update(self, values: Mapping[str, V]) -> None:
+        with self._lock:
+            for key, value in values.items():
+                self._put(key, value)
+
+    def __iter__(self) -> Iterator[str]:
+        stored = self._index.state_with_prefix(self._prefix)
+        keys = dict.fromkeys([*self._defaults, *(k[len(self._prefix) :] for k in stored)])
+        return iter(keys)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def values(self) -> Iterator[V]:
+        stored = self._index.state_with_prefix(self._prefix)
+        seen = set()
+        for full, text in stored.items():
+            key = full[len(self._prefix) :]
+            seen.add(key)
+            yield self._decode(key, json.loads(text))
+        yield from (value for key, value in self._defaults.items() if key not in seen)
+
+    def items(self) -> Iterator[tuple[str, V]]:
+        for key in self:
+            yield key, self[key]
+
+
+def stored_state(index: LedgerIndex, operators: Mapping[str, SignerRecord]) -> LedgerState:
+    """The ledger state over ``index``, trusting the configured ``operators``."""
+    return LedgerState(
+        StoredMap(index, SIGNERS, _signer, operators),  # type: ignore[arg-type]
+        StoredMap(index, SUBJECTS, _subject),  # type: ignore[arg-type]
+        StoredMap(index, CLAIMS, _claim),  # type: ignore[arg-type]
+        StoredMap(index, LICENCES, lambda _, value: tuple(value)),  # type: ignore[arg-type]
+    )
+
+
+def state_changes(draft: LedgerState, statements: Sequence[Statement]) -> dict[str, str]:
+    """The state rows a commit writes: what its admission ``draft`` (a draft of a
+    :func:`stored_state`) changed, and the models its ``statements`` release."""
+    rows: dict[str, str] = {}
+    for prefix, layer, encode in (
+        (SIGNERS, draft.signers, _signer_json),
+        (SUBJECTS, draft.subjects, _subject_json),
+        (CLAIMS, draft.claims, _claim_json),
+        (LICENCES, draft.licences, list),
+    ):
+        assert isinstance(layer, ChainMap)
+        for key, value in layer.maps[0].items():
+            rows[prefix + key] = json.dumps(encode(value), separators=(",", ":"))
+    for statement in statements:
+        if statement.type == "ModelVersionReleased":
+            model = [statement.data["name"], statement.data["version"]]
+            rows[MODELS + statement.subject] = json.dumps(model, separators=(",", ":"))
+    return rows
+
+
+def prefetch(
+    state: LedgerState, subjects: Sequence[str], references: Sequence[str], keyids: Sequence[str]
+) -> None:
+    """Read ahead, in a few queries, the values admitting statements about ``subjects``
+    that name ``references`` and are signed by ``keyids`` will ask for."""
+    for mapping, keys in (
+        (state.signers, [*keyids, *subjects]),
+        (state.subjects, [*subjects, *references]),
+        (state.licences, [definition_key(k) for k in [*subjects, *references]]),
+        (state.claims, references),
+    ):
+        if isinstance(mapping, StoredMap):
+            mapping.prefetch(keys)
+
+
+def referenced(data: Mapping[str, Any]) -> list[str]:
+    """String values of a statement's data that may name a subject (a superset is fine)."""
+    return list(_referenced(data))
+
+
+def forget_changed_by(state: LedgerState, statement: Statement, event_id: str) -> None:
+    """Drop from the caches every value ``statement`` (written by another process) may
+    have changed."""
+    subject = [statement.subject]
+    for mapping, keys in (
+        (state.signers, subject),
+        (state.subjects, subject),
+        (state.licences, [definition_key(statement.subject)]),
+        (state.claims, [event_id, str(statement.data.get("claim_event", ""))]),
+    ):
+        if isinstance(mapping, StoredMap):
+            mapping.forget(keys)
+
+
+def _referenced(data: Mapping[str, Any]) -> Iterator[str]:
+    """String values of a statement's data that may name a subject (a superset is fine)."""
+    for value in data.values():
+        if isinstance(value, str) and len(value) < 512:
+            yield value
+        elif isinstance(value, list):
+            yield from (v for v in value if isinstance(v, str) and len(v) < 512)
+
+
+def _signer_json(record: SignerRecord) -> dict[str, Any]:
+    raw = record.public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return {
+        "public_key": b64encode(raw),
+        "organisation": record.organisation,
+        "roles": sorted(record.roles),
+        "revoked": record.revoked,
+        "configured": record.configured,
+    }
+
+
+def _signer(keyid: str, value: Any) -> SignerRecord:
+    return SignerRecord(
+        keyid=keyid,
+        public_key=Ed25519PublicKey.from_public_bytes(b64decode_strict(value["public_key"])),
+        organisation=value["organisation"],
+        roles=frozenset(value["roles"]),
+        revoked=value["revoked"],
+        configured=value["configured"],
+    )
+
+
+def _subject_json(record: SubjectRecord) -> dict[str, Any]:
+    return {
+        "kind": record.kind.value,
+        "owner": record.owner,
+        "artefact_kind": record.artefact_kind,
+        "licences": list(record.licences),
+        "derived_from": list(record.derived_from),
+    }
+
+
+def _subject(subject_id: str, value: Any) -> SubjectRecord:
+    return SubjectRecord(
+        id=subject_id,
+        kind=SubjectKind(value["kind"]),
+        owner=value["owner"],
+        artefact_kind=value["artefact_kind"],
+        licences=tuple(value["licences"]),
+        derived_from=tuple(value["derived_from"]),
+    )
+
+
+def _claim_json(record: ClaimRecord) -> dict[str, Any]:
+    return {"subject": record.subject, "signer": record.signer, "retracted": record.retracted}
+
+
+def _claim(event_id: str, value: Any) -> ClaimRecord:
+    return ClaimRecord(event_id, value["subject"], value["signer"], value["retracted"])

@@ -1,0 +1,110 @@
+"""The tiled tree answers exactly what the in-memory tree answers, from tiles alone."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+import pytest
+
+from domain.merkle import MerkleTree, verify_consistency, verify_inclusion
+from domain.tiled_tree import TILE_WIDTH, MissingTile, TiledTree, TileId, edge_ids, tile_width
+
+
+def _leaf(i: int) -> bytes:
+    return hashlib.sha256(b"\x00" + i.to_bytes(8, "big")).digest()
+
+
+class TileStore:
+    """Tiles as a writer stores them: every tile a growth changed, overwritten in place."""
+
+    def __init__(self) -> None:
+        self.tiles: dict[TileId, bytes] = {}
+        self.reads = 0
+
+    def read(self, ids: Sequence[TileId]) -> Mapping[TileId, bytes]:
+        self.reads += len(ids)
+        return {tile: self.tiles[tile] for tile in ids if tile in self.tiles}
+
+
+def _grow(tree: TiledTree, store: TileStore, hashes: list[bytes]) -> None:
+    growth = tree.grown(hashes)
+    store.tiles.update(growth.tiles)
+    tree.adopt(growth)
+
+
+@pytest.mark.parametrize("batch", [1, 7, 300])
+def test_roots_and_proofs_equal_the_in_memory_tree(batch: int) -> None:
+    store, reference = TileStore(), MerkleTree()
+    tree = TiledTree.empty(store.read)
+    # two tile levels and partial tiles (one leaf at a time over fewer, for time)
+    total = TILE_WIDTH * TILE_WIDTH + 3 * TILE_WIDTH + 5 if batch > 1 else 3 * TILE_WIDTH + 5
+    hashes = [_leaf(i) for i in range(total)]
+    for start in range(0, total, batch):
+        chunk = hashes[start : start + batch]
+        growth = tree.grown(chunk)
+        for leaf in chunk:
+            reference.append(leaf)
+        assert growth.root == reference.root()
+        store.tiles.update(growth.tiles)
+        tree.adopt(growth)
+    for size in (s for s in (1, 2, 255, 256, 257, 65535, 65536, total) if s <= total):
+        assert tree.root(size) == reference.root(size)
+    for index, size in ((0, total), (255, 256), (256, total), (total - 1, total), (700, 701)):
+        proof = tree.inclusion_proof(index, size)
+        assert proof == reference.inclusion_proof(index, size)
+        verify_inclusion(hashes[index], index, size, proof, reference.root(size))
+    for old, new in ((1, total), (256, min(65536, total)), (300, total), (total // 2, total)):
+        proof = tree.consistency_proof(old, new)
+        assert proof == reference.consistency_proof(old, new)
+        verify_consistency(old, new, reference.root(old), reference.root(new), proof)
+
+
+def test_a_tree_reopened_from_its_edge_reads_only_the_tiles_it_needs() -> None:
+    store = TileStore()
+    first = TiledTree.empty(store.read)
+    total = TILE_WIDTH * 300 + 17
+    hashes = [_leaf(i) for i in range(total)]
+    _grow(first, store, hashes)
+    store.reads = 0
+    edge = {tile: store.tiles[tile] for tile in edge_ids(total)}
+    reopened = TiledTree(total, edge, store.read)
+    assert reopened.root() == first.root()
+    assert store.reads == 0  # the root of the whole tree is on the right edge
+    reopened.inclusion_proof(5, total)
+    assert 0 < store.reads <= 2
+    _grow(reopened, store, [_leaf(total)])
+    assert reopened.root() == MerkleTree_root([*hashes, _leaf(total)])
+
+
+def MerkleTree_root(hashes: list[bytes]) -> bytes:  # noqa: N802
+    reference = MerkleTree()
+    for leaf in hashes:
+        reference.append(leaf)
+    return reference.root()
+
+
+def test_widths_and_missing_tiles() -> None:
+    assert edge_ids(0) == []
+    assert edge_ids(256) == [(0, 0), (1, 0)]
+    assert edge_ids(257) == [(0, 1), (1, 0)]
+    assert tile_width((0, 1), 300) == 44
+    assert tile_width((1, 0), 300) == 1
+    with pytest.raises(MissingTile):
+        TiledTree(300, {(0, 1): b"\x00" * 32, (1, 0): b"\x00" * 32}, lambda ids: {})
+    tree = TiledTree(300, {(0, 1): b"\x00" * 32 * 44, (1, 0): b"\x00" * 32}, lambda ids: {})
+    with pytest.raises(MissingTile):
+        tree.inclusion_proof(3, 300)
+
+
+def test_subtree_hashes_are_the_tiles() -> None:
+    store, reference = TileStore(), MerkleTree()
+    tree = TiledTree.empty(store.read)
+    hashes = [_leaf(i) for i in range(TILE_WIDTH * 3 + 9)]
+    _grow(tree, store, hashes)
+    for leaf in hashes:
+        reference.append(leaf)
+    for level, start, end in ((0, 0, 256), (0, 256, 300), (0, 768, 777), (8, 0, 3), (3, 5, 40)):
+        assert tree.subtree_hashes(level, start, end) == reference.subtree_hashes(level, start, end)
+    with pytest.raises(ValueError, match="not all complete"):
+        tree.subtree_hashes(8, 0, 4)
