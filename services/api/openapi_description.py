@@ -50,6 +50,8 @@ OPERATIONS: dict[str, Described] = {
     "GET /v1/licences/{licence_id}": Described((404, 503), doc.Licence),
     "GET /v1/policies": Described((), doc.Policies),
     "GET /v1/log/checkpoint": Described((503,), media_type="text/plain"),
+    "GET /tlog/checkpoint": Described((503,), media_type="text/plain"),
+    "GET /tlog/tile/{path}": Described((400, 404, 503), media_type="application/octet-stream"),
     "GET /v1/log/proofs/inclusion": Described((422, 503), doc.InclusionProof),
     "GET /v1/log/proofs/consistency": Described((422, 503), doc.ConsistencyProof),
     "GET /v1/log/entries": Described((422, 503), doc.LogEntries),
@@ -73,6 +75,7 @@ MODELS: tuple[type[BaseModel], ...] = (
 
 _PROBLEM_EXAMPLES: dict[int, tuple[str, str]] = {
     400: ("malformed-json", "body is not JSON: Expecting value: line 1 column 1 (char 0)"),
+    # (a tile path not in the C2SP spelling is a 400 invalid-tile-path)
     401: ("unknown-key", "signature 0: key 3f1c…9a is not enrolled"),
     403: ("not-owner", "the signer's organisation does not own acme/x/weights"),
     404: (
@@ -85,7 +88,7 @@ _PROBLEM_EXAMPLES: dict[int, tuple[str, str]] = {
     503: ("unavailable", "the database does not answer; nothing was written: retry later"),
 }
 _PROBLEM_WHEN = {
-    400: "the body is not JSON, or not an envelope / batch",
+    400: "the body is not JSON, or not an envelope / batch; or a tile path is not C2SP's",
     401: "a signature does not verify, or its key is not enrolled",
     403: "the signer lacks the role, does not own the subject, or is revoked",
     404: "nothing recorded by that id (an unknown model lists `suggestions`)",
@@ -123,11 +126,11 @@ def _describe(operation: dict[str, Any], described: Described, example: dict[str
     content = answer.setdefault("content", {})
     if described.schema is not None or described.media_type != "application/json":
         content.clear()
-        schema = (
-            {"$ref": REF.format(model=described.schema.__name__)}
-            if described.schema is not None
-            else {"type": "string"}
-        )
+        schema: dict[str, Any] = {"type": "string"}
+        if described.schema is not None:
+            schema = {"$ref": REF.format(model=described.schema.__name__)}
+        elif described.media_type == "application/octet-stream":
+            schema["format"] = "binary"
         content[described.media_type] = {"schema": schema}
     if "response" in example:
         media = next(iter(content), described.media_type)

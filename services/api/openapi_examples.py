@@ -92,6 +92,7 @@ def _examples(client: Any, documents: list[dict[str, Any]]) -> dict[str, Any]:
         format="cyclonedx-1.6",
     )
     take("GET", "/v1/log/checkpoint", "/v1/log/checkpoint")
+    take("GET", "/tlog/checkpoint", "/tlog/checkpoint")
     take("GET", "/v1/log/proofs/inclusion", "/v1/log/proofs/inclusion", index=3, tree_size=8)
     take("GET", "/v1/log/proofs/consistency", "/v1/log/proofs/consistency", **{"from": 4, "to": 8})
     take("GET", "/v1/log/entries", "/v1/log/entries", start=0, end=1)
