@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from services.demo.examples import demo_envelopes
 from tests.api.conftest import post_all
 from tests.assessment_contract import EXAMPLES
-from tests.builders import Cast
+from tests.builders import Cast, artefact, envelope
 
 LLAMA = "meta/llama-2-7b@2023-07-18"
 VICUNA = "lmsys/vicuna-7b@1.5"
@@ -128,3 +128,56 @@ def test_the_verify_result_names_the_model_and_reads_the_right_way_round(
     assert 'status-denied">denied' in text  # what it claims, shown as claimed
     assert "the bundle has 'denied', a recomputation gives 'granted'" in text
     assert "the signed attestation has 'granted', the bundle's assessment has 'denied'" in text
+
+
+def _fine_tune(cast: Cast, name: str, base: str) -> list[dict[str, object]]:
+    """A fine-tune of ``base`` by acme: weights, a dataset, a run that starts from the base."""
+    acme = cast.acme
+    base_weights = f"{base.split('@')[0]}/weights" if base.startswith("acme/") else None
+    run: dict[str, object] = {
+        "code": [],
+        "datasets": [f"acme/{name}/data"],
+        "hardware": [],
+        "produced": [f"acme/{name}/weights"],
+    }
+    if base_weights:
+        run["base_parameters"] = base_weights
+    return [
+        artefact(acme, f"acme/{name}/weights", "parameters", "model-parameters"),
+        envelope(acme, "LicenceGranted", f"acme/{name}/weights", {"licence": "Apache-2.0"}),
+        artefact(acme, f"acme/{name}/data", "dataset", "datasets"),
+        envelope(acme, "TrainingRunRecorded", f"acme/{name}/run", run),
+        envelope(
+            acme,
+            "ModelVersionReleased",
+            f"acme/{name}@1",
+            {
+                "name": name,
+                "version": "1",
+                "components": {"model-parameters": [f"acme/{name}/weights"]},
+                "training_runs": [f"acme/{name}/run"],
+                "base_model": base,
+            },
+        ),
+    ]
+
+
+def test_the_lineage_of_a_fine_tune_of_a_fine_tune(client: TestClient, cast: Cast) -> None:
+    _load(client, cast)
+    post_all(client, cast.enrolments())
+    post_all(client, _fine_tune(cast, "tune-1", VICUNA))
+    post_all(client, _fine_tune(cast, "tune-2", "acme/tune-1@1"))
+    page = client.get("/ui/models/acme/tune-2@1")
+    assert page.status_code == 200
+    svg = page.text[page.text.index('<svg class="lineage"') : page.text.index("</svg>")]
+    for model in ("acme/tune-2@1", "acme/tune-1@1", VICUNA, LLAMA):
+        assert f">{model}</text>" in svg
+    assert "Apache-2.0</text>" in svg
+    boxes = [tuple(map(int, m)) for m in RECT.findall(svg)]
+    for i, (x, y, w, h) in enumerate(boxes):
+        for x2, y2, w2, h2 in boxes[i + 1 :]:
+            assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y, "boxes overlap"
+    for x1, _, x2, _ in (tuple(map(int, m)) for m in STRAIGHT.findall(svg)):
+        for x, _, w, _ in boxes:
+            assert not (x1 < x + w / 2 < x2), "an edge runs behind a box"
+    assert 'class="lineage-box"' in page.text  # a deep graph scrolls in its box, not the page
