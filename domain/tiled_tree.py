@@ -140,8 +140,9 @@ class TiledTree(MerkleTree):
         self.adopt(self.grown([leaf_hash]))
         return index
 
-    def grown(self, leaf_hashes: Sequence[bytes]) -> TreeGrowth:
-        """This tree with ``leaf_hashes`` appended, leaving this tree unchanged."""
+    def grown(self, leaf_hashes: Sequence[bytes], *, root: bool = True) -> TreeGrowth:
+        """This tree with ``leaf_hashes`` appended, leaving this tree unchanged (its root
+        left empty unless ``root``: following another writer's leaves needs none)."""
         edge = {tile: bytearray(hashes) for tile, hashes in self._edge.items()}
         changed: set[TileId] = set()
         size = self._size
@@ -160,6 +161,8 @@ class TiledTree(MerkleTree):
             size += 1
         tiles = {tile: bytes(edge[tile]) for tile in changed}
         new_edge = {tile: bytes(edge[tile]) for tile in edge_ids(size)}
+        if not root:
+            return TreeGrowth(size, b"", new_edge, tiles)
         grown = TiledTree(size, new_edge, self._lookup)
         return TreeGrowth(size, grown.root() if size else EMPTY_ROOT, new_edge, tiles)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, cast
@@ -370,6 +371,17 @@ class EventLog:
         except IntegrityError as error:
             raise LogMoved(str(error)) from error
         return True
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes may write this log (its store is a database server)."""
+        return hasattr(self._app.recorder, "writers_lock")
+
+    def writers_lock(self) -> AbstractContextManager[None]:
+        """Held by a writer from catching up to committing: writers in other processes take
+        turns (PostgreSQL); a store of one process needs none."""
+        lock = getattr(self._app.recorder, "writers_lock", None)
+        return lock() if lock is not None else nullcontext()
 
     def probe(self) -> None:
         """One cheap query: raises if the store does not answer."""

@@ -13,7 +13,8 @@ the database is unreachable (``infra.bounded_postgres``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +25,8 @@ from psycopg.sql import SQL, Identifier
 from infra.bounded_postgres import bounded, gate_of
 from infra.ddl_lock import with_ddl_lock
 from infra.ledger_index import DuplicateLeaf, IndexChanges, SqlIndex, index_ddl, leaf_positions
+
+WRITERS_LOCK = 0x70726F76  # the advisory lock key ("prov") of the ledger's writers
 
 
 class ArrayInsertRecorder(PostgresApplicationRecorder):
@@ -116,6 +119,18 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
             if index is not None:
                 self.index.write_with(curs, index, leaf_positions(stored_events, ids))
             return ids
+
+    @contextmanager
+    def writers_lock(self) -> Iterator[None]:
+        """Hold the ledger's writers' lock (a PostgreSQL advisory lock on a connection of its
+        own) while the caller catches up, admits and commits: writers in other processes
+        then take turns instead of invalidating each other's admissions without end."""
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (WRITERS_LOCK,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (WRITERS_LOCK,))
 
     @bounded
     def _read(self, query: Callable[[Any], Any]) -> Any:

@@ -19,7 +19,12 @@ from infra.event_log import EventLog
 from infra.settings import PROJECTION_MODES
 from services.ledger_view import LedgerView, ModelSummary
 from services.projection.assessment_projection import AssessmentProjection
-from services.projection.runners import InProcessRunner, LibraryRunner, ProjectionRunner
+from services.projection.runners import (
+    InProcessRunner,
+    LibraryRunner,
+    ProjectionRunner,
+    WarmingRunner,
+)
 from services.read.as_of import AsOf
 from services.read.assessments import Assessments, check_policy
 from services.read.bundles import Bundles
@@ -164,8 +169,10 @@ def _answers(events: EventLog, persistence: Mapping[str, str], mode: str) -> Hea
     if mode == "external":
         return StoredAnswers(store, events.name)
     projection = AssessmentProjection(store)
-    projection.warm_up(events)
-    return InlineAnswers(projection, start_runner(events, projection, persistence))
+    runner = WarmingRunner(
+        lambda: projection.warm_up(events), lambda: start_runner(events, projection, persistence)
+    )
+    return InlineAnswers(projection, runner)
 
 
 def start_runner(

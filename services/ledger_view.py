@@ -100,7 +100,8 @@ class LedgerView:
             self._position = last.position
         checkpoint = self.log.latest_checkpoint()
         if checkpoint is not None:
-            self._position = max(self._position, checkpoint.position)
+            if checkpoint.tree_size <= size:  # else its leaves come with the catch-up
+                self._position = max(self._position, checkpoint.position)
             self._adopt_checkpoint(checkpoint)
         self._opened = True
 
@@ -149,13 +150,18 @@ class LedgerView:
                 self._open()
             while True:
                 page = self.log.committed_after(self._position)
+                leaves: list[CommittedLeaf] = []
                 for item in page.items:
                     if isinstance(item, CommittedLeaf):
-                        self._apply_leaf(item)
-                    elif isinstance(item, CommittedCheckpoint):
+                        leaves.append(item)
+                        continue
+                    self._apply_leaves(leaves)
+                    leaves = []
+                    if isinstance(item, CommittedCheckpoint):
                         self._adopt_checkpoint(item)
                     elif isinstance(item, DamagedRow):
                         raise ValueError(f"position {item.position}: {item.error}")
+                self._apply_leaves(leaves)
                 self._position = max(self._position, page.last)
                 if not page.full:
                     break
@@ -181,15 +187,24 @@ class LedgerView:
             if self._checkpoint is None or checkpoint.tree_size > self._checkpoint.tree_size:
                 self._checkpoint = checkpoint
 
-    def _apply_leaf(self, leaf: CommittedLeaf) -> None:
-        """A leaf another process wrote (its index rows are stored with it)."""
-        if leaf.leaf_index != self.size:
-            return  # already applied (or a gap, which the audit reports)
-        statement = recorded_statement(b64decode_strict(leaf.envelope["payload"]))
-        forget_changed_by(self._state, statement, leaf.event_id)
-        self._tree.adopt(self._tree.grown([bytes.fromhex(leaf.leaf_hash)]))
-        self._remember(_record(leaf, statement.subject))
-        self._position = max(self._position, leaf.position)
+    def _apply_leaves(self, leaves: Sequence[CommittedLeaf]) -> None:
+        """Leaves another process wrote (their index rows are stored with them), in order;
+        those already applied are skipped (a gap is the audit's to report)."""
+        leaves = [leaf for leaf in leaves if leaf.leaf_index >= self.size]
+        if not leaves:
+            return
+        if leaves[0].leaf_index > self.size:  # read past unapplied leaves: read them too
+            leaves = [*self.log.leaves(self.size, leaves[0].leaf_index - 1), *leaves]
+        hashes = []
+        for expected, leaf in enumerate(leaves, start=self.size):
+            if leaf.leaf_index != expected:
+                break
+            statement = recorded_statement(b64decode_strict(leaf.envelope["payload"]))
+            forget_changed_by(self._state, statement, leaf.event_id)
+            self._remember(_record(leaf, statement.subject))
+            self._position = max(self._position, leaf.position)
+            hashes.append(bytes.fromhex(leaf.leaf_hash))
+        self._tree.adopt(self._tree.grown(hashes, root=False))
 
     def _remember(self, leaf: LeafRecord) -> None:
         self._leaves[leaf.leaf_index] = leaf

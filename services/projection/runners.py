@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from eventsourcing.persistence import Tracking
@@ -162,3 +162,54 @@ def feed_projection(events: EventLog, projection: AssessmentProjection, limit: i
         assert isinstance(leaf, CommittedLeaf)
         projection.process_leaf(leaf, Tracking(events.name, leaf.position))
     return len(page.items)
+
+
+class WarmingRunner:
+    """Warms the projection up (its world, from the events up to its tracking position) on a
+    thread of its own, then starts the runner ``start`` makes — so a server is ready without
+    waiting for a replay of the log. Until the runner runs, ``wait`` answers False at once
+    and the server recomputes answers from the events (the same bytes)."""
+
+    def __init__(
+        self,
+        warm_up: Callable[[], None],
+        start: Callable[[], ProjectionRunner],
+    ) -> None:
+        self._warm_up = warm_up
+        self._start = start
+        self._runner: ProjectionRunner | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="assessments-warm-up", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._warm_up()
+                break
+            except Exception:  # the database went away: try again
+                _log.warning("warming the assessment projection up failed; retrying", exc_info=True)
+                self._stopping.wait(RESTART_SECONDS)
+        with self._lock:
+            if not self._stopping.is_set():
+                self._runner = self._start()
+
+    @property
+    def warm(self) -> bool:
+        return self._runner is not None
+
+    def wait(self, position: int, timeout: float) -> bool:
+        runner = self._runner
+        return runner is not None and runner.wait(position, timeout)
+
+    def wake(self) -> None:
+        if (runner := self._runner) is not None:
+            runner.wake()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping.set()
+            runner = self._runner
+        if runner is not None:
+            runner.stop()

@@ -1,8 +1,8 @@
 """Where a server finds the stored answers at the head (DESIGN.md §9, ``--projection``).
 
 - :class:`InlineAnswers` (the default, and the only mode on SQLite and in memory): the server
-  runs the assessment projection itself and answers from its in-memory copy once it has caught
-  up with the head.
+  runs the assessment projection itself (warmed up on a thread, so start-up does not wait for
+  it) and answers from its in-memory copy once it has caught up with the head.
 - :class:`StoredAnswers` (``--projection external``): a worker process (``provenance project``)
   keeps the answers; the server folds nothing and reads the store, using an answer only when
   the store's tracking position has reached the head the server has seen.
@@ -68,7 +68,8 @@ class InlineAnswers:
         return self._projection.watched(model_id)
 
     def catalogue(self, head: int) -> LicenceCatalogue | None:
-        self._runner.wait(head, 1.0)
+        if not self._runner.wait(head, 1.0):
+            return None  # not caught up (or still warming up): read from the events
         return self._projection.catalogue()
 
     def wake(self) -> None:

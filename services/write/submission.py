@@ -138,7 +138,10 @@ class Submission:
 
     def _record(self, requests: list[_Request]) -> None:
         try:
-            self._record_group(requests)
+            with self._events.writers_lock():
+                if self._events.shared:  # another process may have written since
+                    self._view.catch_up()
+                self._record_group(requests)
         except BaseException as error:  # every waiting request must learn the outcome
             for request in requests:
                 if not request.finished:

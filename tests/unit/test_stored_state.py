@@ -1,0 +1,91 @@
+"""The admission state kept in the ledger index reads back exactly what was written, and a
+commit writes exactly what its draft changed."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from domain.catalogue import SubjectKind
+from domain.envelope import keyid_for
+from domain.ledger_state import ClaimRecord, SignerRecord, SubjectRecord
+from infra.ledger_index import IndexChanges, MemoryIndex
+from services.stored_state import (
+    StoredMap,
+    _claim,
+    _claim_json,
+    _signer,
+    _signer_json,
+    _subject,
+    _subject_json,
+    state_changes,
+    stored_state,
+)
+
+
+def _signer_record() -> SignerRecord:
+    key = Ed25519PrivateKey.generate().public_key()
+    return SignerRecord(keyid_for(key), key, "acme", frozenset({"publisher"}), True, True)
+
+
+def test_every_field_of_every_record_survives_the_store() -> None:
+    signer = _signer_record()
+    subject = SubjectRecord("acme/x", SubjectKind.ARTEFACT, "acme", "code", ("MIT",), ("a", "b"))
+    claim = ClaimRecord("e" * 64, "acme/x", "k" * 64, True)
+    for record, encode, decode, key in (
+        (signer, _signer_json, _signer, signer.keyid),
+        (subject, _subject_json, _subject, subject.id),
+        (claim, _claim_json, _claim, claim.event_id),
+    ):
+        again = decode(key, encode(record))  # type: ignore[arg-type]
+        for field in dataclasses.fields(record):
+            mine, theirs = getattr(record, field.name), getattr(again, field.name)
+            if field.name == "public_key":
+                mine, theirs = keyid_for(mine), keyid_for(theirs)
+            assert mine == theirs, field.name
+
+
+def test_a_commit_writes_what_its_draft_changed_and_a_reopened_state_reads_it() -> None:
+    index = MemoryIndex()
+    operator = _signer_record()
+    state = stored_state(index, {operator.keyid: operator})
+    assert state.signers.get(operator.keyid) == operator  # configured operators need no row
+    draft = state.draft()
+    draft.subjects["acme/x"] = SubjectRecord("acme/x", SubjectKind.ARTEFACT, "acme", "code")
+    draft.licences["licenseref-acme"] = ("LicenseRef-acme",)
+    rows = state_changes(draft, [])
+    assert set(rows) == {"s:acme/x", "l:licenseref-acme"}
+    index.write(IndexChanges((), {}, rows))
+    state.absorb(draft)
+    reopened = stored_state(index, {})
+    assert reopened.subjects.get("acme/x") == draft.subjects["acme/x"]
+    assert reopened.licences.get("licenseref-acme") == ("LicenseRef-acme",)
+    assert reopened.subjects.get("acme/y") is None
+
+
+def test_a_value_forgotten_while_it_was_read_is_not_cached() -> None:
+    index = MemoryIndex()
+    index.write(
+        IndexChanges(
+            (),
+            {},
+            {
+                "s:acme/x": '{"kind":"artefact","owner":"acme",'
+                '"artefact_kind":"code","licences":[],"derived_from":[]}'
+            },
+        )
+    )
+    subjects = StoredMap(index, "s:", _subject)
+    original_state = index.state
+
+    def racing_read(keys: Sequence[str]) -> dict[str, str]:
+        found = original_state(keys)
+        subjects.forget(["acme/x"])  # another process's leaf changed it meanwhile
+        return found
+
+    index.state = racing_read  # type: ignore[method-assign]
+    assert subjects.get("acme/x") is not None
+    index.state = original_state  # type: ignore[method-assign]
+    assert "acme/x" not in subjects._cache
