@@ -14,6 +14,10 @@ from services.api.problems import PROBLEM_MEDIA_TYPE
 from tests.builders import Cast
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+HINT = (
+    "add the operation to services/api/openapi_examples.py (_examples) and to OPERATIONS in "
+    "services/api/openapi_description.py, then run python -m services.api.openapi_examples"
+)
 
 
 def _operations(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -39,14 +43,14 @@ def test_every_operation_shows_a_valid_example_of_its_answer(client: TestClient)
             for media, content in response["content"].items():
                 if "example" not in content:
                     binary = media in {"application/spdx+json", "application/octet-stream"}
-                    assert binary, (name, status, media)
+                    assert binary, (name, status, media, HINT)
                     continue
                 if media.endswith("json") and "$ref" in content.get("schema", {}):
                     _validate(document, content["schema"], content["example"])
         body = operation.get("requestBody")
         if body is not None:
             content = body["content"]["application/json"]
-            assert "example" in content, name
+            assert "example" in content, (name, HINT)
             _validate(document, content["schema"], content["example"])
         assert operation.get("summary"), name
 
