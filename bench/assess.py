@@ -5,7 +5,10 @@ largest has 10,000), prints from one run on one fresh database:
 - the freedoms read from the projection over HTTP, p50/p99, and its ratio to ``GET /healthz``
   latency measured in the same run (aim <= 2x);
 - the recompute-from-events time per event read, and its ratio to the library's raw decode
-  time per event (select + ``mapper.to_domain_event``) measured in the same run (aim <= 3x).
+  time per event (select + ``mapper.to_domain_event``) measured in the same run (aim <= 3x);
+- in-process, the assessment with and without the EU AI Act framework and the EU summary of a
+  model with 1,000 datasets and 100,000 domains (``bench.eu_cost``; alone: ``python -m
+  bench.eu_cost``).
 
 Usage: ``python -m bench.assess [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]``.
 """
@@ -23,6 +26,7 @@ from typing import Any
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from bench import eu_cost
 from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import LoadResult, run_load
 from bench.synthetic import synthetic_model
@@ -139,6 +143,7 @@ def run(database_url: str) -> None:
             f" {1000 * seconds:>7.1f} ms {1e6 * per_event:>9.1f} {per_event / decode:>7.2f}x"
         )
     print("\naims: freedoms p50 <= 2x healthz; recompute per event <= 3x raw decode")
+    eu_cost.report()
 
 
 def main() -> None:

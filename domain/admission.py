@@ -1,8 +1,8 @@
 """Admission: whether the ledger, as it stands, accepts one envelope (DESIGN.md §2–§3).
 
 Checks run in this order, so a caller learns the most basic problem first:
-size (413: the envelope's RFC 8785 bytes, the log's entry, must fit the 65,535 bytes a
-tlog-tiles entry bundle can carry) → payload type (422) → every signature by a known key (401)
+payload type (422) → size (413: the envelope's RFC 8785 bytes, the log's entry, must fit the
+65,535 bytes a tlog-tiles entry bundle can carry) → every signature by a known key (401)
 → statement shape and data (422) → signers not revoked (403) → the type's rules: role (403),
 subject and references (409/422), ownership (403). Authorization follows log order: it reads
 the state *when recorded*.
@@ -28,16 +28,17 @@ Verify = Callable[[Ed25519PublicKey, Envelope, bytes], bool]
 
 def admit(state: LedgerState, envelope: Envelope, verify: Verify = signature_verifies) -> Statement:
     """Return the envelope's statement if ``state`` accepts it; raise :class:`Rejection` if not."""
+    if envelope.payload_type != STATEMENT_PAYLOAD_TYPE:
+        raise Rejection(
+            RejectionKind.UNSUPPORTED_PAYLOAD_TYPE,
+            f"payloadType must be '{STATEMENT_PAYLOAD_TYPE}', not '{envelope.payload_type}'",
+        )
+    # Only payloadType is free text, and it is checked first: the rest encodes as ASCII.
     if (size := len(envelope_bytes(envelope.to_json()))) > MAX_ENTRY_SIZE:
         raise Rejection(
             RejectionKind.ENVELOPE_TOO_LARGE,
             f"the envelope's RFC 8785 form is {size} bytes; a log entry may be at most "
             f"{MAX_ENTRY_SIZE} (the uint16 length of a tlog-tiles entry bundle)",
-        )
-    if envelope.payload_type != STATEMENT_PAYLOAD_TYPE:
-        raise Rejection(
-            RejectionKind.UNSUPPORTED_PAYLOAD_TYPE,
-            f"payloadType must be '{STATEMENT_PAYLOAD_TYPE}', not '{envelope.payload_type}'",
         )
     signers = [verified_signer(state, envelope, i, verify) for i in range(len(envelope.signatures))]
     statement = parse_statement(envelope.payload)

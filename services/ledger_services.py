@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -28,6 +29,7 @@ from services.projection.runners import (
 from services.read.as_of import AsOf
 from services.read.assessments import Assessments, check_policy
 from services.read.bundles import Bundles
+from services.read.eu_summaries import eu_training_summary
 from services.read.head_answers import HeadAnswers, InlineAnswers, StoredAnswers
 from services.read.model_list import ListedModel, matching_models
 from services.read.reads import LedgerReads
@@ -76,6 +78,12 @@ class LedgerServices:
             if body is not None:
                 return body
         return self.assessments.recompute(model_id, as_of, at, policy).body
+
+    def eu_training_summary(
+        self, model_id: str, as_of: AsOf | None, at: str | None, public_url: str
+    ) -> dict[str, Any]:
+        """The EU training-content summary (DESIGN.md §11.3), recomputed from the events."""
+        return eu_training_summary(self.assessments, self.reads, model_id, as_of, at, public_url)
 
     def current_freedoms(self, model_id: str, policy: str) -> bytes | None:
         """The answer for the head if this process holds it in memory and it reflects every

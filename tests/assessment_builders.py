@@ -222,6 +222,8 @@ class LedgerBuilder:
         hardware: Sequence[str] = (),
         produced: Sequence[str] = (),
         base_parameters: str | None = None,
+        compute: Mapping[str, Any] | None = None,
+        stage: str | None = None,
         **when: Unpack[When],
     ) -> LedgerBuilder:
         data: dict[str, Any] = {
@@ -232,6 +234,10 @@ class LedgerBuilder:
         }
         if base_parameters is not None:
             data["base_parameters"] = base_parameters
+        if compute is not None:
+            data["compute"] = dict(compute)
+        if stage is not None:
+            data["stage"] = stage
         return self.add("TrainingRunRecorded", run, data, **when)
 
     def model(

@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.assessment.closure import closure
 from domain.assessment.context import Context
+from domain.assessment.eu_ai_act import eu_ai_act
 from domain.assessment.freedoms import FreedomAnswer, freedom_answer
 from domain.assessment.licence_rules import Freedom
 from domain.assessment.mof import mof
@@ -32,24 +33,35 @@ def catalogue_for(world: World) -> LicenceCatalogue:
 
 
 def assess(
-    world: World, model_id: str, policy: str, as_of_position: int | None, at: str | None
+    world: World,
+    model_id: str,
+    policy: str,
+    as_of_position: int | None,
+    at: str | None,
+    *,
+    eu_ai_act_framework: bool = True,
 ) -> dict[str, Any]:
     """The §6 assessment of ``model_id`` from ``world``.
 
     ``as_of_position`` is reported as given (the caller decides which position the answer
-    stands for); ``at`` is echoed. Raises :class:`UnknownModel` if the world lacks the model.
+    stands for); ``at`` is echoed. ``eu_ai_act_framework=False`` answers as assessments did
+    before §11 (no ``frameworks["eu-ai-act"]``): how a ``…/assessment/v1`` bundle is recomputed.
+    Raises :class:`UnknownModel` if the world lacks the model.
     """
     model = world.models.get(model_id)
     if model is None:
         raise UnknownModel(model_id)
     context = Context(world, model, catalogue_for(world), POLICIES[policy])
+    frameworks = {"osaid-1.0": osaid(context), "mof": mof(context)}
+    if eu_ai_act_framework:
+        frameworks["eu-ai-act"] = eu_ai_act(context)
     return {
         "model": model_id,
         "policy": policy,
         "as_of": {"position": as_of_position},
         "at": at,
         "freedoms": {f.value: _freedom(freedom_answer(context, f)) for f in Freedom},
-        "frameworks": {"osaid-1.0": osaid(context), "mof": mof(context)},
+        "frameworks": frameworks,
         "warnings": warnings(context, closure(world, model_id)),
     }
 

@@ -80,6 +80,7 @@ class ArtefactFacts:
     layers: list[Layer] = field(default_factory=list)
     layers_event: str | None = None
     described: InForce | None = None  # DatasetDescribed
+    uri: str | None = None
 
     def grants_in_force(self) -> list[Grant]:
         return [grant for grant in self.grants if grant.withdrawn_by is None]

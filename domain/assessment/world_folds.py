@@ -58,6 +58,7 @@ def artefact_registered(world: World, rec: Recorded, subject: str, data: Mapping
         availability=data["availability"],
         digest=digest["sha256"] if digest else None,
         event_id=rec.event_id,
+        uri=data.get("uri"),
     )
 
 
@@ -126,6 +127,8 @@ def training_run(world: World, rec: Recorded, subject: str, data: Mapping[str, A
         list(data["produced"]),
         data.get("base_parameters"),
         rec.event_id,
+        data.get("stage"),
+        dict(data["compute"]) if "compute" in data else None,
     )
 
 
@@ -138,6 +141,8 @@ def model_released(world: World, rec: Recorded, subject: str, data: Mapping[str,
         data.get("base_model"),
         rec.event_id,
     )
+    if (signer := world.signers.get(rec.author)) is not None:
+        model.owner = signer.organisation
     for component, artefacts in data["components"].items():
         for artefact in artefacts:
             _link(model, component, artefact, rec.event_id)

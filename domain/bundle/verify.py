@@ -27,7 +27,12 @@ from domain.assessment.closure import closure
 from domain.assessment.policies import POLICIES
 from domain.assessment.report import UnknownModel, assess
 from domain.assessment.world import Recorded, World
-from domain.bundle.attestation import IN_TOTO_PAYLOAD_TYPE, attestation_statement
+from domain.bundle.attestation import (
+    IN_TOTO_PAYLOAD_TYPE,
+    PREDICATE_TYPE_V1,
+    attestation_statement,
+    signed_predicate_type,
+)
 from domain.bundle.entries import Entry, differences, read_entries
 from domain.canonical import CanonicalFormError, canonical_json
 from domain.checkpoint import Checkpoint, CheckpointError, open_checkpoint
@@ -96,7 +101,10 @@ def verify_bundle(
                 f"verifies against the checkpoint (tree size {checkpoint.size})"
             )
         world = _replay(entries, operator_keys, header, result)
-        _assessment(world, header, bundle["assessment"], result)
+        # A bundle made before §11 (…/assessment/v1) is recomputed without the EU framework;
+        # the log key's signature over that predicate type is checked with the attestation.
+        with_eu = signed_predicate_type(bundle["attestation"]) != PREDICATE_TYPE_V1
+        _assessment(world, header, bundle["assessment"], with_eu, result)
         _attestation(bundle["attestation"], world, header, bundle["assessment"], log_key, result)
         _evidence(world, header.model, entries, result)
     except _Stop as stop:
@@ -204,9 +212,18 @@ def _is_enrolment(payload: bytes) -> bool:
         return False
 
 
-def _assessment(world: World, header: _Header, claimed: object, result: Verification) -> None:
+def _assessment(
+    world: World, header: _Header, claimed: object, with_eu: bool, result: Verification
+) -> None:
     try:
-        expected = assess(world, header.model, header.policy, header.position, header.at)
+        expected = assess(
+            world,
+            header.model,
+            header.policy,
+            header.position,
+            header.at,
+            eu_ai_act_framework=with_eu,
+        )
     except UnknownModel:
         result.failures.append(f"assessment: the entries do not hold model {header.model}")
         return

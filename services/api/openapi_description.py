@@ -46,6 +46,7 @@ OPERATIONS: dict[str, Described] = {
     "GET /v1/models/{model_id}/bundle": Described((404, 422, 503), doc.Bundle, BUNDLE_MEDIA_TYPE),
     "POST /v1/bundles:verify": Described((413, 422, 503), doc.VerifyResult, request=doc.Bundle),
     "GET /v1/models/{model_id}/sbom": Described((404, 422, 503)),
+    "GET /v1/models/{model_id}/eu-training-summary": Described((404, 422, 503)),
     "GET /v1/licences": Described((503,), doc.Licences),
     "GET /v1/licences/{licence_id}": Described((404, 503), doc.Licence),
     "GET /v1/policies": Described((), doc.Policies),

@@ -80,6 +80,11 @@ def _examples(client: Any, documents: list[dict[str, Any]]) -> dict[str, Any]:
     take("GET", "/v1/models/{model_id}/freedoms", f"/v1/models/{_PHI_2}/freedoms")
     markdown = client.get(f"/v1/models/{_PHI_2}/freedoms", params={"format": "markdown"}).text
     found["GET /v1/models/{model_id}/freedoms"]["markdown"] = markdown
+    summary = f"/v1/models/{_PHI_2}/eu-training-summary"
+    take("GET", "/v1/models/{model_id}/eu-training-summary", summary)
+    found["GET /v1/models/{model_id}/eu-training-summary"]["markdown"] = client.get(
+        summary, params={"format": "markdown"}
+    ).text
     take("GET", "/v1/licences", "/v1/licences")
     take("GET", "/v1/licences/{licence_id}", "/v1/licences/MIT")
     take("GET", "/v1/policies", "/v1/policies")

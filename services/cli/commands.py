@@ -17,6 +17,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "submit": ("submit", "post one envelope, or a JSON list of envelopes as one batch"),
     "subject": ("submit", "print a subject's recorded state"),
     "freedoms": ("freedoms", "what freedoms a model version confers"),
+    "eu-summary": (
+        "eu_summary",
+        "the EU AI Act public summary of a model version's training content",
+    ),
     "models": ("models", "list the model versions (with verdicts), optionally matching QUERY"),
     "bundle": ("bundles", "write the provenance bundle of a model version"),
     "verify": ("bundles", "verify a provenance bundle offline"),

@@ -13,7 +13,17 @@ from services.cli.client import add_server_flag, refused, request, server_url
 from services.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from services.cli.freedoms_table import render
 
-REQUIREMENTS = ("osaid-1.0", "mof:I", "mof:II", "mof:III", "use", "study", "modify", "share")
+REQUIREMENTS = (
+    "osaid-1.0",
+    "mof:I",
+    "mof:II",
+    "mof:III",
+    "eu-ai-act:exempt",
+    "use",
+    "study",
+    "modify",
+    "share",
+)
 _MOF_RANK = {"I": 3, "II": 2, "III": 1}
 _GOOD = frozenset({"granted", "conditional"})
 
@@ -81,6 +91,8 @@ def unmet_requirements(assessment: dict[str, Any], required: list[str]) -> list[
         if requirement == "osaid-1.0":
             if not assessment["frameworks"]["osaid-1.0"]["conformant"]:
                 unmet.append("osaid-1.0: not conformant")
+        elif requirement == "eu-ai-act:exempt":
+            unmet += _eu_exemption_unmet(assessment)
         elif requirement.startswith("mof:"):
             wanted, actual = requirement[4:], assessment["frameworks"]["mof"]["class"]
             if actual is None or _MOF_RANK[actual] < _MOF_RANK[wanted]:
@@ -90,3 +102,15 @@ def unmet_requirements(assessment: dict[str, Any], required: list[str]) -> list[
             if status not in _GOOD:
                 unmet.append(f"{requirement}: {status}")
     return unmet
+
+
+def _eu_exemption_unmet(assessment: dict[str, Any]) -> list[str]:
+    """Why the model is not exempt as open source under the EU AI Act (DESIGN.md §11.2),
+    one line per unmet condition; nothing when it qualifies."""
+    exemption = assessment["frameworks"]["eu-ai-act"]["open_source_exemption"]
+    if exemption["status"] == "qualifies":
+        return []
+    return [f"eu-ai-act:exempt: {exemption['status']}"] + [
+        f"eu-ai-act:exempt: {item['condition']} {item['status']}: {item['reason']}"
+        for item in exemption["unmet"]
+    ]

@@ -90,9 +90,24 @@ def _frameworks(assessment: dict[str, Any]) -> list[str]:
     lines.append(f"MOF ({mof['reading']}): class {mof['class'] or 'none'}")
     for grade in ("III", "II", "I"):
         lines += [f"  class {grade} unmet: {reason}" for reason in mof["unmet"][grade]]
+    lines += _eu_lines(assessment["frameworks"].get("eu-ai-act"))
     return [*lines, ""]
 
 
 def _warnings(assessment: dict[str, Any]) -> list[str]:
     warnings = assessment["warnings"]
     return ["Warnings:", *[f"  {w['reason']}" for w in warnings]] if warnings else []
+
+
+def _eu_lines(eu: dict[str, Any] | None) -> list[str]:
+    """The EU AI Act framework (DESIGN.md §11.2) in a few lines, when the answer holds it."""
+    if eu is None:
+        return []
+    exemption = eu["open_source_exemption"]
+    lines = [
+        f"EU AI Act: open-source exemption {exemption['status']}; "
+        f"systemic risk {eu['systemic_risk']['status']}; "
+        f"obligations {', '.join(eu['obligations']) or 'none'}; deadline {eu['deadline'] or '-'}"
+    ]
+    lines += [f"  {u['condition']} {u['status']}: {u['reason']}" for u in exemption["unmet"]]
+    return lines

@@ -260,6 +260,14 @@ CYCLONEDX_MAPPING: tuple[FieldMapping, ...] = (
         "",
     ),
     FieldMapping(
+        "assessment frameworks.eu-ai-act",
+        "model properties `provenance-ledger:eu-ai-act:general-purpose` (true/false/unknown), "
+        "`…:systemic-risk`, `…:open-source-exemption`, `…:unmet` (`condition (status): "
+        "reason`), `…:obligation`, `…:deadline`",
+        APPROXIMATED,
+        "compute figures, thresholds, notes and evidence event ids are left to the bundle",
+    ),
+    FieldMapping(
         "assessment warnings",
         "model property `provenance-ledger:warning`",
         APPROXIMATED,

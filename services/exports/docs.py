@@ -49,7 +49,9 @@ assessment. The bundle URL is pinned to the assessment's log position (`as_of`),
 `at` and policy, so it answers later with the same assessment. Verdict property names are the
 same in both formats: `provenance-ledger:freedom:use`, `…:freedom:use:condition`,
 `…:freedom:use:blocker` (and so on for study, modify, share), `…:osaid-1.0:conformant`,
-`…:osaid-1.0:unmet`, `…:mof:class`, `…:mof:reading`, `…:mof:unmet:<class>`, `…:warning`,
+`…:osaid-1.0:unmet`, `…:mof:class`, `…:mof:reading`, `…:mof:unmet:<class>`,
+`…:eu-ai-act:general-purpose`, `…:eu-ai-act:systemic-risk`, `…:eu-ai-act:open-source-exemption`,
+`…:eu-ai-act:unmet`, `…:eu-ai-act:obligation`, `…:eu-ai-act:deadline`, `…:warning`,
 `…:policy`, `…:as-of-position`, `…:at`.
 
 The tables below are generated from the code (`SPDX_MAPPING`, `CYCLONEDX_MAPPING` in

@@ -281,6 +281,14 @@ SPDX_MAPPING: tuple[FieldMapping, ...] = (
         "",
     ),
     FieldMapping(
+        "assessment frameworks.eu-ai-act",
+        "review annotation lines `provenance-ledger:eu-ai-act:general-purpose=true|false|unknown`, "
+        "`…:systemic-risk=`, `…:open-source-exemption=`, `…:unmet=<condition (status): reason>`, "
+        "`…:obligation=`, `…:deadline=`",
+        APPROXIMATED,
+        "compute figures, thresholds, notes and evidence event ids are left to the bundle",
+    ),
+    FieldMapping(
         "assessment warnings",
         "review annotation line `provenance-ledger:warning=<reason>`",
         APPROXIMATED,

@@ -35,6 +35,7 @@ def verdict_properties(assessment: dict[str, Any]) -> list[tuple[str, str]]:
     properties.append(("mof:reading", mof["reading"]))
     for mof_class in MOF_CLASSES:
         properties += [(f"mof:unmet:{mof_class}", u) for u in mof["unmet"].get(mof_class, [])]
+    properties += _eu_ai_act(assessment["frameworks"].get("eu-ai-act"))
     properties += [("warning", w["reason"]) for w in assessment["warnings"]]
     return [(PREFIX + name, value) for name, value in properties]
 
@@ -49,3 +50,25 @@ def _blocker(blocker: dict[str, Any]) -> str:
 
 def _unmet(unmet: dict[str, Any]) -> str:
     return f"{unmet['requirement']}: {unmet['reason']}"
+
+
+def _eu_ai_act(eu: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The EU AI Act verdict (DESIGN.md §11.2), when the assessment holds it."""
+    if eu is None:
+        return []
+    gp = eu["general_purpose"]
+    risk = eu["systemic_risk"]
+    exemption = eu["open_source_exemption"]
+    properties = [
+        ("eu-ai-act:general-purpose", "unknown" if gp is None else ("true" if gp else "false")),
+        ("eu-ai-act:systemic-risk", risk["status"]),
+        ("eu-ai-act:open-source-exemption", exemption["status"]),
+    ]
+    properties += [
+        ("eu-ai-act:unmet", f"{u['condition']} ({u['status']}): {u['reason']}")
+        for u in exemption["unmet"]
+    ]
+    properties += [("eu-ai-act:obligation", o) for o in eu["obligations"]]
+    if eu["deadline"] is not None:
+        properties.append(("eu-ai-act:deadline", eu["deadline"]))
+    return properties

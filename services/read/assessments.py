@@ -82,6 +82,16 @@ class Assessments:
             raise self.unknown_model(model_id, " as of then" if as_of or at else "") from None
         return Assessment(body, evidence, world)
 
+    def world_for(self, model_id: str, as_of: AsOf | None, at: str | None) -> World:
+        """The facts the model's answer rests on (its closure), as of ``as_of`` and at ``at``;
+        a 404 rejection when the model is not recorded then."""
+        moment = parse_at(at)
+        self._view.catch_up()
+        world = self._closure_world(model_id, as_of, moment)
+        if model_id not in world.models:
+            raise self.unknown_model(model_id, " as of then" if as_of or at else "")
+        return world
+
     def unknown_model(self, model_id: str, when: str = "") -> Rejection:
         """The 404 for a model version not recorded (``when`` qualifies it, e.g. " as of
         then"), naming the recorded ones it most resembles (``suggestions``)."""

@@ -39,7 +39,7 @@ def test_each_reason_is_written_once_with_its_events(client: TestClient, cast: C
     for blocker in reasons.values():
         shown = f'<p class="reason-text">{html.escape(blocker["reason"])}</p>'
         assert page.count(shown) == 1, blocker["reason"]
-    assert page.count("licensees above 700,000,000 monthly active users") == 1
+    assert page.count("licensees above 700,000,000 monthly active users need a separate") == 1
     listed = re.findall(r'<li id="why-(\d+)"', page)
     assert [int(n) for n in listed] == list(range(1, len(reasons) + 1))
     for number in listed:

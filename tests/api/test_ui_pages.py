@@ -9,6 +9,7 @@ from services.demo.examples import demo_envelopes
 from tests.api.conftest import post_all
 from tests.assessment_contract import EXAMPLES, MODELS, PHI_2
 from tests.builders import Cast, artefact, envelope
+from tests.eu_scenario import BASE, TUNED, eu_documents
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -88,3 +89,18 @@ def test_the_server_address_lands_on_the_pages(client: TestClient) -> None:
     response = client.get("/", follow_redirects=False)
     assert response.status_code == 307
     assert response.headers["location"] == "/ui"
+
+
+def test_the_eu_summary_page_links_evidence_and_says_what_is_missing(
+    client: TestClient, cast: Cast
+) -> None:
+    post_all(client, eu_documents(cast))
+    model_page = client.get(f"/ui/models/{BASE}")
+    assert f'href="/ui/eu-summary/{BASE}' in model_page.text
+    assert 'data-eu-exemption="qualifies"' in model_page.text
+    page = client.get(f"/ui/eu-summary/{TUNED}")
+    assert page.status_code == 200
+    assert '<h3 id="s2.2.1">2.2.1 Commercially licensed data' in page.text
+    assert "Missing:</strong> record ModelVersionDescribed.continuous_training" in page.text
+    assert 'class="evidence" href="/ui/events/' in page.text
+    assert client.get("/ui/eu-summary/nobody/x@1").status_code == 404

@@ -59,6 +59,10 @@ def test_require_exits_1_when_unmet(sqlite_server: ServerProcess) -> None:
     assert refused.returncode == 1
     assert "requirement not met: use: restricted" in refused.stderr
     assert "requirement not met: osaid-1.0" in refused.stderr
+    not_exempt = provenance("freedoms", *server, LLAMA, "--require", "eu-ai-act:exempt", cwd=cwd)
+    assert not_exempt.returncode == 1
+    assert "requirement not met: eu-ai-act:exempt: disqualified" in not_exempt.stderr
+    assert "licensees above 700,000,000 monthly active users" in not_exempt.stderr
     missing = provenance("freedoms", *server, "nobody/x@1", cwd=cwd)
     assert missing.returncode == 2
     assert "not-found" in missing.stderr

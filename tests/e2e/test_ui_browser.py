@@ -99,6 +99,18 @@ def test_an_auditor_walks_through_a_model(
     focused = page.evaluate("document.activeElement.textContent")
     assert "Skip to content" in focused
 
+    page.goto(f"{demo_server.url}/ui/models/{PHI_2}")
+    assert "EU AI Act open-source exemption" in page.locator("#eu-ai-act").inner_text()
+    page.get_by_role("link", name="EU training-content summary").click()
+    page.wait_for_url(f"**/ui/eu-summary/{PHI_2}**")
+    assert page.title().startswith("EU training-content summary")
+    completeness = page.locator("#completeness")
+    filled = int(completeness.get_attribute("data-filled") or "-1")
+    required = int(completeness.get_attribute("data-required") or "-1")
+    assert 0 <= filled < required  # the demo records no EU facts: the page says what to record
+    assert page.locator("tr.missing").count() >= required - filled  # and conditional ones
+    _shot(page, "06-phi-2-eu-training-summary")
+
 
 def _fits(page: Page, width: int = 1280) -> None:
     """No page is wider than the window: nothing scrolls sideways."""
@@ -122,19 +134,19 @@ def test_a_newcomer_finds_reads_and_compares(
     rows = page.locator("table.grid tbody tr")
     assert rows.count() == 1
     _fits(page)
-    _shot(page, "06-search")
+    _shot(page, "07-search")
     page.get_by_role("link", name="Vicuna 7B 1.5").click()
     page.wait_for_url("**/ui/models/lmsys/vicuna-7b@1.5")
     _fits(page)
-    _shot(page, "07-vicuna")
+    _shot(page, "08-vicuna")
     mof = page.locator("table.mof")
     assert mof.count() == 4
     assert page.locator("table.mof tbody tr").count() == 16
-    page.locator("div.mof-classes").screenshot(path=str(ARTIFACTS / "08-mof-progress.png"))
+    page.locator("div.mof-classes").screenshot(path=str(ARTIFACTS / "09-mof-progress.png"))
     lineage = page.locator("svg.lineage")
     assert "meta/llama-2-7b@2023-07-18" in lineage.inner_html()
     page.locator("section[aria-labelledby=lineage-heading]").screenshot(
-        path=str(ARTIFACTS / "09-lineage.png")
+        path=str(ARTIFACTS / "10-lineage.png")
     )
     with page.expect_download() as download:
         page.get_by_role("link", name="Markdown report").click()
@@ -150,9 +162,9 @@ def test_a_newcomer_finds_reads_and_compares(
     changes = page.locator("#changes")
     assert "use: restricted → granted" in " ".join(changes.inner_text().split())
     _fits(page)
-    _shot(page, "10-phi-2-changes-since-release")
+    _shot(page, "11-phi-2-changes-since-release")
     page.goto(f"{demo_server.url}/docs")
     page.get_by_text("What freedoms the model version confers").wait_for()
     _fits(page)
-    _shot(page, "11-api-docs-offline")
+    _shot(page, "12-api-docs-offline")
     assert foreign == []

@@ -44,7 +44,7 @@ def test_the_statement_is_a_valid_in_toto_statement_v1(world: BundleWorld) -> No
         Statement.copy_from_pb(message).validate()
         statement = json.loads(payload)
         assert statement["_type"] == "https://in-toto.io/Statement/v1"
-        assert statement["predicateType"] == "https://provenance-ledger.dev/assessment/v1"
+        assert statement["predicateType"] == "https://provenance-ledger.dev/assessment/v1.1"
         assert statement["predicate"] == bundle["assessment"]
 
 

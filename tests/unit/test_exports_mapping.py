@@ -216,6 +216,14 @@ def _lines(prefix: str) -> list[str]:
     return [f"{n}={v}" for n, v in PROPERTIES if n.startswith("provenance-ledger:" + prefix)]
 
 
+def _eu_lines(exported: list[str]) -> None:
+    """The EU AI Act verdict is exported, line for line, with its status and obligations."""
+    lines = _lines("eu-ai-act")
+    assert "provenance-ledger:eu-ai-act:open-source-exemption=" in " ".join(lines)
+    assert any(line.startswith("provenance-ledger:eu-ai-act:obligation=") for line in lines)
+    _sublist(lines, exported)
+
+
 def _agent_name(iri: str) -> str:
     agent = S.by_iri[iri]
     assert agent["type"] == "Organization"
@@ -444,6 +452,7 @@ SPDX_CHECKS: dict[str, Check] = {
     "assessment freedoms.*.blockers": lambda: _blockers(S.review_lines()),
     "assessment frameworks.osaid-1.0": lambda: _sublist(_lines("osaid-1.0"), S.review_lines()),
     "assessment frameworks.mof": lambda: _sublist(_lines("mof"), S.review_lines()),
+    "assessment frameworks.eu-ai-act": lambda: _eu_lines(S.review_lines()),
     "assessment warnings": lambda: _sublist(_lines("warning"), S.review_lines()),
     "assessment policy, as_of.position, at": lambda: _eq(
         S.review_lines()[:2],
@@ -654,6 +663,7 @@ CDX_CHECKS: dict[str, Check] = {
     "assessment freedoms.*.blockers": lambda: _blockers(C.lines()),
     "assessment frameworks.osaid-1.0": lambda: _sublist(_lines("osaid-1.0"), C.lines()),
     "assessment frameworks.mof": lambda: _sublist(_lines("mof"), C.lines()),
+    "assessment frameworks.eu-ai-act": lambda: _eu_lines(C.lines()),
     "assessment warnings": lambda: _sublist(_lines("warning"), C.lines()),
     "assessment policy, as_of.position, at": lambda: _eq(
         (C.properties(MODEL, "policy"), C.properties(MODEL, "as-of-position")),

@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from domain.assessment.policies import DEFAULT_POLICY, POLICIES
+from domain.canonical import canonical_json
 from domain.licences.catalogue import aliases_of
 from domain.licences.terms import LicenceEntry
 from domain.rejections import Rejection, RejectionKind
@@ -17,6 +18,7 @@ from services.api.deps import Services
 from services.exports.formats import bundle_url
 from services.ledger_services import LedgerServices
 from services.read.as_of import AsOf, parse_as_of
+from services.read.eu_summaries import render as render_summary
 from services.read.markdown_report import markdown_report
 
 router = APIRouter(prefix="/v1", tags=["assessment"])
@@ -68,6 +70,34 @@ def _markdown(
     components = services.reads.subject(model_id, pinned).state.get("components", {})
     name = next((f"{m.name} {m.version}" for m in services.models() if m.id == model_id), "")
     return markdown_report(assessment, components, bundle_url(server, model_id, assessment), name)
+
+
+@router.get(
+    "/models/{model_id:path}/eu-training-summary",
+    summary="The EU AI Act public summary of the model's training content",
+)
+async def eu_training_summary(
+    model_id: str,
+    request: Request,
+    services: Services,
+    as_of: AsOfQuery = None,
+    at: AtQuery = None,
+    format: Annotated[
+        Literal["json", "markdown", "html"],
+        Query(description="json (keyed by the template's sections), markdown or html"),
+    ] = "json",
+) -> Response:
+    """The summary of DESIGN.md §11.3, recomputed from the events the model rests on: JSON
+    keyed by the template's section numbers, each field with its evidence or what is missing,
+    and ``completeness``; Markdown and HTML follow the template's layout."""
+    public_url = str(request.base_url)
+    summary = await run_in_threadpool(
+        services.eu_training_summary, model_id, parse_as_of(as_of), at, public_url
+    )
+    if format == "json":
+        return Response(canonical_json(summary), media_type="application/json")
+    body, media_type = render_summary(summary, format)
+    return Response(body, media_type=media_type)
 
 
 @router.get("/licences", summary="The licence catalogue as the assessment sees it")

@@ -90,6 +90,7 @@ def model_page(
         "at": at or "",
         "policy": policy,
         "bundle_url": f"/v1/models/{model_id}/bundle" + (f"?{urlencode(query)}" if query else ""),
+        "eu_summary_url": f"/ui/eu-summary/{model_id}" + (f"?{urlencode(query)}" if query else ""),
         "json_url": f"/v1/models/{model_id}/freedoms" + (f"?{urlencode(query)}" if query else ""),
         "markdown_url": f"/v1/models/{model_id}/freedoms?"
         + urlencode({**query, "format": "markdown"}),

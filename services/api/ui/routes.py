@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -19,8 +20,9 @@ from domain.bundle.verify import Verification, verify_bundle
 from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
 from services.api.problems import STATUS
+from services.api.ui.eu_summary_page import summary_page
 from services.api.ui.pages import bundle_claims, event_page, model_list, model_page
-from services.read.as_of import MAX_POSITION
+from services.read.as_of import MAX_POSITION, parse_as_of
 from services.read.freedoms_grid import FREEDOMS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -74,6 +76,30 @@ def model(
     except Rejection as rejection:
         return _refused(request, rejection)
     return _render(request, "model.html", **page)
+
+
+@router.get("/eu-summary/{model_id:path}", response_class=HTMLResponse)
+async def eu_summary(
+    request: Request,
+    model_id: str,
+    services: Services,
+    as_of: Annotated[str | None, Query()] = None,
+    at: Annotated[str | None, Query()] = None,
+) -> HTMLResponse:
+    """The model's EU training-content summary (DESIGN.md §11.3) in the template's layout,
+    each answer linked to its evidence and each missing one saying what to record."""
+    try:
+        summary = await run_in_threadpool(
+            services.eu_training_summary,
+            model_id,
+            parse_as_of(as_of or None),
+            at or None,
+            str(request.base_url),
+        )
+    except Rejection as rejection:
+        return _refused(request, rejection)
+    query = urlencode({k: v for k, v in (("as_of", as_of), ("at", at)) if v})
+    return _render(request, "eu_summary.html", **summary_page(summary, model_id, query))
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
