@@ -83,7 +83,7 @@ class TiledTree(MerkleTree):
         size: int,
         edge: Mapping[TileId, bytes],
         read_tiles: ReadTiles,
-        cached_tiles: int = 2048,
+        cached_tiles: int = 4096,
     ) -> None:
         self._size = size
         self._edge: dict[TileId, bytes] = {}

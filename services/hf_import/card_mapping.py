@@ -143,7 +143,14 @@ MAPPING: tuple[FieldMapping, ...] = (
     FieldMapping("metrics", "none", "dropped", "descriptive; no ledger field"),
     FieldMapping("language", "none", "dropped", "descriptive; no ledger field"),
     FieldMapping("tags", "none", "dropped", "descriptive; no ledger field"),
-    FieldMapping("pipeline_tag", "none", "dropped", "descriptive; no ledger field"),
+    FieldMapping(
+        "pipeline_tag",
+        "`ModelVersionDescribed.modalities` (`input`, `output`)",
+        "approximated",
+        "from a table of known tasks (e.g. `text-generation`: text to text, "
+        "`automatic-speech-recognition`: audio to text; classification outputs `other`); an "
+        "unknown tag is named and nothing is recorded",
+    ),
     FieldMapping("widget", "none", "dropped", "Hub display settings"),
     FieldMapping("inference", "none", "dropped", "Hub display settings"),
     FieldMapping("thumbnail", "none", "dropped", "Hub display settings"),

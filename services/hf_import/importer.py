@@ -35,6 +35,7 @@ from services.hf_import.card_mapping import FieldMapping as FieldMapping
 from services.hf_import.card_mapping import mapping_table_markdown as mapping_table_markdown
 from services.hf_import.card_mapping import row_for as row_for
 from services.hf_import.libraries import ARCHITECTURE, INFERENCE, library_for
+from services.hf_import.pipelines import modalities
 from services.hf_import.plan import DATASET_PREFIX, HUB, as_list
 from services.hf_import.plan import ImportOptions as ImportOptions
 from services.hf_import.plan import ImportPlan as ImportPlan
@@ -129,6 +130,7 @@ class _Planner:
         if base is not None:
             data["base_model"] = base
         self._state("ModelVersionReleased", self.ids.model, data)
+        self._modalities()
         self._validate()
         return ImportPlan(
             self.ids,
@@ -172,6 +174,18 @@ class _Planner:
         dropped, approximated = table_notes(self.meta)
         self.dropped += dropped
         self.warnings += approximated
+
+    def _modalities(self) -> None:
+        """``pipeline_tag`` as ``ModelVersionDescribed.modalities`` (the EU AI Act's facts)."""
+        tag = self.meta.get("pipeline_tag")
+        found = modalities(tag)
+        if found is not None:
+            self._state("ModelVersionDescribed", self.ids.model, {"modalities": found})
+        elif tag is not None:
+            self.warnings.append(
+                f"pipeline_tag '{tag}' is not in the table of known tasks: no modalities are "
+                "recorded (record ModelVersionDescribed.modalities)"
+            )
 
     def _refuse_existing(self, subject_ids: Sequence[str]) -> None:
         self.problems += already_recorded(self.ledger, self.ids, subject_ids)

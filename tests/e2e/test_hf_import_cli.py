@@ -97,9 +97,11 @@ def test_dry_run_prints_the_events_records_nothing_and_warns_about_a_missing_bas
         "ArtefactRegistered",
         "TrainingRunRecorded",
         "ModelVersionReleased",
+        "ModelVersionDescribed",  # pipeline_tag: text-generation
     ]
-    assert statements[-1]["subject"] == ZEPHYR
-    assert statements[-1]["data"]["base_model"] == MISTRAL
+    assert statements[-2]["subject"] == ZEPHYR
+    assert statements[-2]["data"]["base_model"] == MISTRAL
+    assert statements[-1]["data"] == {"modalities": {"input": ["text"], "output": ["text"]}}
     assert f"signed by {keyid}" in result.stderr
     assert f"warning: base model {MISTRAL} is not in the ledger" in result.stderr
     assert "dropped: tags:" in result.stderr
@@ -126,12 +128,12 @@ def test_a_fine_tune_waits_for_its_base_then_records_base_model(
 
     base = import_card(sqlite_server, "mistral-7b.md", MISTRAL, "--effective-at", "2023-09-27")
     assert base.returncode == 0, base.stderr
-    assert len(base.stdout.splitlines()) == 5
-    assert f"recorded 5 events for model version {MISTRAL}" in base.stderr
+    assert len(base.stdout.splitlines()) == 6
+    assert f"recorded 6 events for model version {MISTRAL}" in base.stderr
 
     tune = import_card(sqlite_server, "zephyr-7b-beta.md", ZEPHYR)
     assert tune.returncode == 0, tune.stderr
-    assert log_length(sqlite_server) == before + 5 + 8
+    assert log_length(sqlite_server) == before + 6 + 9
 
     model = subject(sqlite_server, ZEPHYR).json()
     assert model["kind"] == "model-version"

@@ -366,3 +366,14 @@ def test_the_framework_does_not_depend_on_the_policy() -> None:
         for p in ("default", "hardware-aside", "data-propagates")
     }
     assert answers["default"] == answers["hardware-aside"] == answers["data-propagates"]
+
+
+@pytest.mark.parametrize(("safety_oriented", "status"), [(True, "qualifies"), (False, "unclear")])
+def test_use_restrictions_qualify_only_when_safety_oriented(
+    safety_oriented: bool, status: str
+) -> None:
+    b = eu_model(licence="LicenseRef-Safety-Terms")
+    restriction = {"kind": "field-of-use", "safety_oriented": safety_oriented}
+    terms = {**FREE_TERMS, "use_restricted": True, "restrictions": [restriction]}
+    b.define("LicenseRef-Safety-Terms", terms)
+    assert eu(b)["open_source_exemption"]["status"] == status

@@ -14,6 +14,7 @@ import pytest
 
 from domain.rejections import Rejection
 from domain.statement import Statement, parse_statement
+from domain.statement_types import STATEMENT_TYPES
 from services.hf_import.importer import (
     MAPPING,
     CardError,
@@ -30,6 +31,7 @@ from services.hf_import.importer import (
     read_card,
     row_for,
 )
+from services.hf_import.pipelines import MODALITIES, modalities
 
 ROOT = Path(__file__).resolve().parents[2]
 CARDS = ROOT / "tests" / "data" / "hf-cards"
@@ -108,7 +110,10 @@ def test_permissive_base_model_maps_to_weights_card_and_model() -> None:
         ("ArtefactRegistered", "mistralai/Mistral-7B-v0.1/model-card"),
         ("LicenceGranted", "mistralai/Mistral-7B-v0.1/model-card"),
         ("ModelVersionReleased", "mistralai/Mistral-7B-v0.1"),
+        ("ModelVersionDescribed", "mistralai/Mistral-7B-v0.1"),  # from pipeline_tag
     ]
+    (described,) = of_type(result, "ModelVersionDescribed")
+    assert dict(described.data) == {"modalities": {"input": ["text"], "output": ["text"]}}
     artefacts = registered(result)
     weights = artefacts["mistralai/Mistral-7B-v0.1/weights"]
     assert weights == {
@@ -133,7 +138,7 @@ def test_permissive_base_model_maps_to_weights_card_and_model() -> None:
             "model-card": ["mistralai/Mistral-7B-v0.1/model-card"],
         },
     }
-    assert sorted(line.split(":")[0] for line in result.dropped) == ["pipeline_tag", "tags"]
+    assert sorted(line.split(":")[0] for line in result.dropped) == ["tags"]
     assert all(s.effective_at == WHEN and s.issued_at == WHEN for s in result.statements)
 
 
@@ -188,7 +193,8 @@ def test_fine_tune_with_base_model_and_datasets() -> None:
     assert data["training_runs"] == [run.subject]
     # each reference comes after the statement that creates its subject (one batch)
     order = [s.subject for s in result.statements]
-    assert order.index("HuggingFaceH4/zephyr-7b-beta") == len(order) - 1
+    assert order.index("HuggingFaceH4/zephyr-7b-beta") == len(order) - 2  # then described
+    assert result.statements[-1].type == "ModelVersionDescribed"
 
 
 def test_a_missing_base_model_blocks_a_real_import_and_says_how_to_record_it() -> None:
@@ -562,3 +568,15 @@ def test_the_readme_section_shows_the_table_from_the_code() -> None:
     assert table in section, (
         "regenerate the table: services.hf_import.importer.mapping_table_markdown()"
     )
+
+
+def test_pipeline_tags_become_modalities_and_unknown_ones_are_named() -> None:
+    assert modalities("automatic-speech-recognition") == {"input": ["audio"], "output": ["text"]}
+    assert modalities("image-classification") == {"input": ["image"], "output": ["other"]}
+    assert modalities("text-to-image") == {"input": ["text"], "output": ["image"]}
+    assert modalities("robot-dancing") is None
+    assert modalities(None) is None
+    for inputs, outputs in MODALITIES.values():  # every row is a valid description
+        STATEMENT_TYPES["ModelVersionDescribed"].schema(
+            {"modalities": {"input": list(inputs), "output": list(outputs)}}, "data"
+        )
