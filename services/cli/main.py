@@ -7,7 +7,6 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 
 from services.cli.commands import COMMANDS
 from services.cli.errors import EXIT_OK, EXIT_USAGE, CliError
@@ -22,7 +21,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser with ``command`` defined in full by its module (``None``: every command);
     the others are listed by name and help only, their modules not imported."""
     parser = _Parser(prog="provenance", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"provenance {_version()}")
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     if command is None:
         wanted = {module for module, _ in COMMANDS.values()}
@@ -39,12 +38,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _version() -> str:
-    """The installed package's version (``unknown`` when run from a bare checkout)."""
-    try:
-        return metadata.version("provenance-ledger")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+class _Version(argparse.Action):
+    """``--version``: the installed package's version, looked up only when asked (reading
+    package metadata costs more than the rest of ``--help``)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib import metadata
+
+        try:
+            version = metadata.version("provenance-ledger")
+        except metadata.PackageNotFoundError:
+            version = "unknown"
+        print(f"provenance {version}")
+        parser.exit()
 
 
 def _command(argv: Sequence[str]) -> str | None:
