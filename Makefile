@@ -1,44 +1,57 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
-PYTHON ?= python3
+# They share .venv: `make run` installs the runtime only (what the service needs), `make test`
+# adds the dev extras (pytest, mypy, ruff, playwright, …). Each has its own stamp, so `make test`
+# after `make run` installs the extras, and `make run` after `make test` installs nothing.
+VENV          := .venv
+BIN           := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+DEV_STAMP     := $(VENV)/.dev-stamp
+PYTHON        ?= python3
 
 .PHONY: run test lint unit bench-ingest bench-assess bench-audit bench-scale bench-cli clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-run: $(STAMP)  ## start the service on 127.0.0.1:8000 with ./provenance.db and ./keys/
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	@echo "installing the runtime dependencies into $(VENV) (the dev extras wait for make test)"
+	$(BIN)/pip install --progress-bar on -e .
+	touch $(RUNTIME_STAMP)
+
+# The dev extras include the runtime: the runtime stamp is renewed with them.
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	@echo "installing the runtime and the dev extras into $(VENV)"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
+	touch $(DEV_STAMP) $(RUNTIME_STAMP)
+
+run: $(RUNTIME_STAMP)  ## start the service on 127.0.0.1:8000 with ./provenance.db and ./keys/
 	$(BIN)/provenance serve --demo
 
-test: $(STAMP) lint  ## the whole suite: lint, types, unit, api, integration, e2e, interop
+test: $(DEV_STAMP) lint  ## the whole suite: lint, types, unit, api, integration, e2e, interop
 	$(BIN)/pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(DEV_STAMP)
 	$(BIN)/pytest tests/unit tests/api tests/architecture
 
-bench-ingest: $(STAMP)
+bench-ingest: $(DEV_STAMP)
 	$(BIN)/python -m bench.ingest
 
-bench-assess: $(STAMP)
+bench-assess: $(DEV_STAMP)
 	$(BIN)/python -m bench.assess
 
-bench-audit: $(STAMP)
+bench-audit: $(DEV_STAMP)
 	$(BIN)/python -m bench.audit
 
-bench-cli: $(STAMP)  ## the CLI's time to a first answer, as a ratio to a bare interpreter's start
+bench-cli: $(DEV_STAMP)  ## the CLI's time to a first answer, as a ratio to a bare interpreter's start
 	$(BIN)/python -m bench.cli
 
-bench-scale: $(STAMP)  ## PostgreSQL ledgers of 10^4, 10^5, 10^6 events: start-up, memory, writes, proofs
+bench-scale: $(DEV_STAMP)  ## PostgreSQL ledgers of 10^4, 10^5, 10^6 events: start-up, memory, writes, proofs
 	$(BIN)/python -m bench.scale
 
 clean:

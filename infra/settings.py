@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///./provenance.db"
 DEFAULT_ORIGIN = "localhost/provenance-ledger"
@@ -30,6 +31,7 @@ class Settings:
     origin: str = DEFAULT_ORIGIN
     state_dir: Path = DEFAULT_STATE_DIR
     projection: str = "inline"
+    public_url: str | None = None
 
     @classmethod
     def resolve(
@@ -44,6 +46,7 @@ class Settings:
         origin: str | None = None,
         state_dir: str | None = None,
         projection: str | None = None,
+        public_url: str | None = None,
     ) -> Settings:
         """Flags win over ``LEDGER_*`` variables, which win over the defaults."""
         env_keys = [k.strip() for k in env.get("LEDGER_OPERATOR_KEYS", "").split(",") if k.strip()]
@@ -56,6 +59,7 @@ class Settings:
             origin=origin or env.get("LEDGER_ORIGIN") or DEFAULT_ORIGIN,
             state_dir=Path(state_dir or env.get("LEDGER_STATE_DIR") or DEFAULT_STATE_DIR),
             projection=projection or env.get("LEDGER_PROJECTION") or "inline",
+            public_url=_public_url(public_url or env.get("LEDGER_PUBLIC_URL")),
         )
         if not 0 < settings.port < 65536:
             raise SettingsError(f"port {settings.port} is not a TCP port")
@@ -80,3 +84,23 @@ def _port(text: str | None) -> int:
     if not text.strip().isdigit():
         raise SettingsError(f"LEDGER_PORT '{text}' is not a number")
     return int(text)
+
+
+def _public_url(text: str | None) -> str | None:
+    """The base URL links in exported documents use: ``http(s)://host[:port][/path]``, without
+    a query, a fragment or a trailing slash; ``None`` (the request's own base URL) when unset."""
+    if text is None or not text.strip():
+        return None
+    url = text.strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError as error:
+        raise SettingsError(f"public URL '{text}' is not a URL: {error}") from error
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"public URL '{text}' must be http(s)://host[:port][/path]")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise SettingsError(
+            f"public URL '{text}' must not carry a query, a fragment or credentials"
+        )
+    return url

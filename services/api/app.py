@@ -40,7 +40,12 @@ from services.write.transparency_log import LogUnsafe
 _log = logging.getLogger(__name__)
 
 
-def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> FastAPI:
+def create_app(
+    services: LedgerServices, *, close_on_shutdown: bool = True, public_url: str | None = None
+) -> FastAPI:
+    """The app over ``services``; ``public_url`` is the base of the links written into
+    documents (``LEDGER_PUBLIC_URL``), the request's base URL when ``None``."""
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
@@ -56,6 +61,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
         redoc_url=None,
     )
     app.state.services = services
+    app.state.public_url = public_url
     for module in (events, subjects, models, assessments, bundles, exports, log, tlog, health):
         app.include_router(module.router)
     app.include_router(ui_routes.router)

@@ -58,6 +58,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "default inline)",
     )
     serve.add_argument(
+        "--public-url",
+        help="the base URL links in exported documents (SBOMs, Markdown reports, EU "
+        "summaries) use, e.g. https://ledger.example.org (LEDGER_PUBLIC_URL, default the "
+        "address a request reached)",
+    )
+    serve.add_argument(
         "--demo",
         action="store_true",
         help="on an empty ledger, first record the "
@@ -78,6 +84,7 @@ def run_serve(args: argparse.Namespace) -> int:
             origin=args.origin,
             state_dir=args.state_dir,
             projection=args.projection,
+            public_url=args.public_url,
         )
         for path in ensure_default_keys(settings).created:
             print(f"first run: created key pair {path} and {path}.pub", file=sys.stderr)
@@ -87,6 +94,8 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"database: {redact(settings.database_url)}", file=sys.stderr)
         print(f"state directory: {settings.state_dir}", file=sys.stderr)
         print(f"assessment projection: {settings.projection}", file=sys.stderr)
+        if settings.public_url:
+            print(f"public URL: {settings.public_url}", file=sys.stderr)
         services = build_services(settings)
     except (SettingsError, KeyFileError, DatabaseUrlError) as error:
         raise CliError(str(error)) from error
@@ -104,7 +113,12 @@ def run_serve(args: argparse.Namespace) -> int:
         f"http://{settings.host}:{settings.port}/ui",
         file=sys.stderr,
     )
-    uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(services, public_url=settings.public_url),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+    )
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from domain.licences.catalogue import aliases_of
 from domain.licences.terms import LicenceEntry
 from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
+from services.api.public_url import public_base
 from services.exports.formats import bundle_url
 from services.ledger_services import LedgerServices
 from services.read.as_of import AsOf, parse_as_of
@@ -46,7 +47,7 @@ async def freedoms(
     ``format=markdown``, the same assessment as a ``text/markdown`` report."""
     if format == "markdown":
         report = await run_in_threadpool(
-            _markdown, services, model_id, parse_as_of(as_of), at, policy, str(request.base_url)
+            _markdown, services, model_id, parse_as_of(as_of), at, policy, public_base(request)
         )
         return Response(report, media_type="text/markdown; charset=utf-8")
     if as_of is None and at is None:
@@ -90,7 +91,7 @@ async def eu_training_summary(
     """The summary of DESIGN.md §11.3, recomputed from the events the model rests on: JSON
     keyed by the template's section numbers, each field with its evidence or what is missing,
     and ``completeness``; Markdown and HTML follow the template's layout."""
-    public_url = str(request.base_url)
+    public_url = public_base(request)
     summary = await run_in_threadpool(
         services.eu_training_summary, model_id, parse_as_of(as_of), at, public_url
     )

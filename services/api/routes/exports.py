@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from domain.assessment.policies import DEFAULT_POLICY
 from services.api.deps import Services
+from services.api.public_url import public_base
 from services.api.routes.assessments import AsOfQuery, AtQuery, PolicyQuery
 from services.exports import FORMATS, bundle_url, export_format
 from services.read.as_of import parse_as_of
@@ -43,7 +44,7 @@ def sbom(
     chosen = export_format(format)
     answer = services.assessments.recompute(model_id, parse_as_of(as_of), at, policy)
     assessment = json.loads(answer.body)
-    link = bundle_url(str(request.base_url), model_id, assessment)
+    link = bundle_url(public_base(request), model_id, assessment)
     document = chosen.build(answer.world, model_id, assessment, link)
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     return Response(body, media_type=chosen.media_type)

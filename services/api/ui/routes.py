@@ -20,6 +20,7 @@ from domain.bundle.verify import Verification, verify_bundle
 from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
 from services.api.problems import STATUS
+from services.api.public_url import public_base
 from services.api.ui.eu_summary_page import summary_page
 from services.api.ui.pages import bundle_claims, event_page, model_list, model_page
 from services.read.as_of import MAX_POSITION, parse_as_of
@@ -94,7 +95,7 @@ async def eu_summary(
             model_id,
             parse_as_of(as_of or None),
             at or None,
-            str(request.base_url),
+            public_base(request),
         )
     except Rejection as rejection:
         return _refused(request, rejection)
