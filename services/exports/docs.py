@@ -46,8 +46,10 @@ read: the creation time (`CreationInfo.created`, `metadata.timestamp`) is the mo
 release statement time (`issued_at`, to the second; 1970-01-01T00:00:00Z if it is unknown), and
 the SPDX namespace and CycloneDX serial number are a UUIDv5 of the bundle URL and the
 assessment. The bundle URL is pinned to the assessment's log position (`as_of`), with its
-`at` and policy, so it answers later with the same assessment. Verdict property names are the
-same in both formats: `provenance-ledger:freedom:use`, `…:freedom:use:condition`,
+`at` and policy, so it answers later with the same assessment; its host is the server's
+`--public-url` (`LEDGER_PUBLIC_URL`) when set, otherwise the address the request reached. Verdict
+property names are the same in both formats: `provenance-ledger:freedom:use`,
+`…:freedom:use:condition`,
 `…:freedom:use:blocker` (and so on for study, modify, share), `…:osaid-1.0:conformant`,
 `…:osaid-1.0:unmet`, `…:mof:class`, `…:mof:reading`, `…:mof:unmet:<class>`,
 `…:eu-ai-act:general-purpose`, `…:eu-ai-act:systemic-risk`, `…:eu-ai-act:open-source-exemption`,
