@@ -160,22 +160,25 @@ BUILT_IN_LICENCE_REFS = frozenset(
 )
 
 
-def _artefact_registered_data(value: Any, path: str) -> None:
-    check_object(
-        (
-            Field("kind", one_of(ARTEFACT_KINDS)),
-            Field("component", one_of(COMPONENTS), required=False),
-            Field("name", text),
-            Field("version", text, required=False),
-            Field("digest", check_object((Field("sha256", sha256_hex),)), required=False),
-            Field("uri", text, required=False),
-            Field("availability", one_of(AVAILABILITIES)),
-        )
-    )(value, path)
+def _hardware_has_no_component(value: Any, path: str) -> None:
     if value["kind"] == "hardware" and "component" in value:
         raise invalid(f"{path}.component", "must be absent for hardware artefacts")
     if value["kind"] != "hardware" and "component" not in value:
         raise invalid(path, "missing required field 'component' (required unless kind is hardware)")
+
+
+_ARTEFACT_REGISTERED = check_object(
+    (
+        Field("kind", one_of(ARTEFACT_KINDS)),
+        Field("component", one_of(COMPONENTS, "component"), required=False),
+        Field("name", text),
+        Field("version", text, required=False),
+        Field("digest", check_object((Field("sha256", sha256_hex),)), required=False),
+        Field("uri", text, required=False),
+        Field("availability", one_of(AVAILABILITIES)),
+    ),
+    then=_hardware_has_no_component,
+)
 
 
 def _compute(value: Any, path: str) -> None:
@@ -222,7 +225,7 @@ SIGNER_REVOKED: Check = check_object(
     (Field("reason", text), Field("compromised_since", utc_time, required=False))
 )
 
-ARTEFACT_REGISTERED: Check = _artefact_registered_data
+ARTEFACT_REGISTERED: Check = _ARTEFACT_REGISTERED
 
 LICENCE_GRANTED: Check = check_object(
     (Field("licence", licence_expression), Field("uri", text, required=False))
@@ -281,7 +284,7 @@ MODEL_VERSION_RELEASED: Check = check_object(
 )
 
 COMPONENT_ATTACHED: Check = check_object(
-    (Field("component", one_of(COMPONENTS)), Field("artefact", subject_id))
+    (Field("component", one_of(COMPONENTS, "component")), Field("artefact", subject_id))
 )
 
 CLAIM_ASSERTED: Check = check_object(
@@ -298,14 +301,12 @@ CLAIM_RETRACTED: Check = check_object((Field("claim_event", sha256_hex), Field("
 # --- catalogue v1.1 (DESIGN.md §11.1) --------------------------------------------------------
 
 
-def _modalities(value: Any, path: str) -> None:
-    check_object(
-        (
-            Field("input", list_of(one_of(MODALITIES))),
-            Field("output", list_of(one_of(MODALITIES), non_empty=True)),
-        )
-    )(value, path)
-
+_modalities = check_object(
+    (
+        Field("input", list_of(one_of(MODALITIES))),
+        Field("output", list_of(one_of(MODALITIES), non_empty=True)),
+    )
+)
 
 MODEL_VERSION_DESCRIBED: Check = check_object(
     (
@@ -348,53 +349,22 @@ PROVIDER_DESCRIBED: Check = check_object(
 )
 
 
-def _generator(value: Any, path: str) -> None:
-    check_object(
-        (
-            Field("model", subject_id, required=False),
-            Field("name", text, required=False),
-            Field("description", text, required=False),
-        )
-    )(value, path)
+def _model_or_name(value: Any, path: str) -> None:
     if ("model" in value) == ("name" in value):
         raise invalid(path, "must name either 'model' (a model version id) or 'name', not both")
 
 
-def _dataset_described(value: Any, path: str) -> None:
-    check_object(
-        (
-            Field("modality", one_of(DATASET_MODALITIES)),
-            Field(
-                "size",
-                check_object((Field("value", positive_number), Field("unit", one_of(SIZE_UNITS)))),
-            ),
-            Field("acquisition", one_of(ACQUISITIONS)),
-            Field(
-                "collected",
-                check_object((Field("from", year_month), Field("to", year_month))),
-                required=False,
-            ),
-            Field("languages", list_of(text), required=False),
-            Field("content", text, required=False),
-            Field("publicly_known", boolean, required=False),
-            Field("crawler", subject_id, required=False),
-            Field("generator_models", list_of(_generator, non_empty=True), required=False),
-            Field("user_data", one_of(USER_DATA), required=False),
-            Field(
-                "domains",
-                list_of(
-                    check_object((Field("domain", text), Field("size", positive_number))),
-                ),
-                required=False,
-            ),
-            Field("domain_count", number_between(1, 10**12), required=False),
-            Field(
-                "domain_list",
-                check_object((Field("uri", text), Field("sha256", sha256_hex))),
-                required=False,
-            ),
-        )
-    )(value, path)
+_generator = check_object(
+    (
+        Field("model", subject_id, required=False),
+        Field("name", text, required=False),
+        Field("description", text, required=False),
+    ),
+    then=_model_or_name,
+)
+
+
+def _dataset_rules(value: Any, path: str) -> None:
     collected = value.get("collected")
     if collected is not None and collected["from"] > collected["to"]:
         raise invalid(f"{path}.collected", "'from' must not be after 'to'")
@@ -408,6 +378,43 @@ def _dataset_described(value: Any, path: str) -> None:
         raise invalid(f"{path}.domains", f"at most {MAX_DOMAINS} domains (link the full list)")
     if "domain_count" in value and not isinstance(value["domain_count"], int):
         raise invalid(f"{path}.domain_count", "must be a whole number")
+
+
+_dataset_described = check_object(
+    (
+        Field("modality", one_of(DATASET_MODALITIES)),
+        Field(
+            "size",
+            check_object((Field("value", positive_number), Field("unit", one_of(SIZE_UNITS)))),
+        ),
+        Field("acquisition", one_of(ACQUISITIONS)),
+        Field(
+            "collected",
+            check_object((Field("from", year_month), Field("to", year_month))),
+            required=False,
+        ),
+        Field("languages", list_of(text), required=False),
+        Field("content", text, required=False),
+        Field("publicly_known", boolean, required=False),
+        Field("crawler", subject_id, required=False),
+        Field("generator_models", list_of(_generator, non_empty=True), required=False),
+        Field("user_data", one_of(USER_DATA), required=False),
+        Field(
+            "domains",
+            list_of(
+                check_object((Field("domain", text), Field("size", positive_number))),
+            ),
+            required=False,
+        ),
+        Field("domain_count", number_between(1, 10**12), required=False),
+        Field(
+            "domain_list",
+            check_object((Field("uri", text), Field("sha256", sha256_hex))),
+            required=False,
+        ),
+    ),
+    then=_dataset_rules,
+)
 
 
 DATASET_DESCRIBED: Check = _dataset_described

@@ -37,23 +37,33 @@ class Field:
     required: bool = True
 
 
-def check_object(fields: tuple[Field, ...]) -> Check:
-    """An object with exactly these fields: required ones present, no unknown ones."""
-    known = {f.name for f in fields}
+@dataclass(frozen=True, slots=True)
+class ObjectCheck:
+    """An object with exactly ``fields``: required ones present, no unknown ones; then ``then``
+    (a rule across fields), if any. The fields stay readable, so help texts list them."""
 
-    def check(value: Any, path: str) -> None:
+    fields: tuple[Field, ...]
+    then: Check | None = None
+
+    def __call__(self, value: Any, path: str) -> None:
         if not isinstance(value, Mapping):
             raise invalid(path, "must be an object")
+        known = {f.name for f in self.fields}
         unknown = sorted(set(value) - known)
         if unknown:
             raise invalid(path, f"unknown field(s) {unknown}; allowed: {sorted(known)}")
-        for field in fields:
+        for field in self.fields:
             if field.name in value:
                 field.check(value[field.name], f"{path}.{field.name}")
             elif field.required:
                 raise invalid(path, f"missing required field '{field.name}'")
+        if self.then is not None:
+            self.then(value, path)
 
-    return check
+
+def check_object(fields: tuple[Field, ...], then: Check | None = None) -> ObjectCheck:
+    """An object with exactly these fields: required ones present, no unknown ones."""
+    return ObjectCheck(fields, then)
 
 
 def text(value: Any, path: str) -> None:
@@ -85,35 +95,60 @@ def utc_time(value: Any, path: str) -> None:
         raise invalid(path, str(error)) from error
 
 
-def one_of(values: Collection[str]) -> Check:
-    def check(value: Any, path: str) -> None:
-        if not isinstance(value, str) or value not in values:
-            raise invalid(path, f"must be one of {sorted(values)}")
+@dataclass(frozen=True, slots=True)
+class OneOf:
+    """A string from ``values``; ``label`` names a long set in help texts (e.g. "component")."""
 
-    return check
+    values: frozenset[str]
+    label: str | None = None
+
+    def __call__(self, value: Any, path: str) -> None:
+        if not isinstance(value, str) or value not in self.values:
+            raise invalid(path, f"must be one of {sorted(self.values)}")
 
 
-def list_of(item: Check, *, non_empty: bool = False, unique: bool = True) -> Check:
-    def check(value: Any, path: str) -> None:
+def one_of(values: Collection[str], label: str | None = None) -> OneOf:
+    return OneOf(frozenset(values), label)
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    """A list whose items pass ``item``; ``non_empty`` and ``unique`` as named."""
+
+    item: Check
+    non_empty: bool = False
+    unique: bool = True
+
+    def __call__(self, value: Any, path: str) -> None:
         if not isinstance(value, list):
             raise invalid(path, "must be a list")
-        if non_empty and not value:
+        if self.non_empty and not value:
             raise invalid(path, "must not be empty")
         for index, element in enumerate(value):
-            item(element, f"{path}[{index}]")
-        if unique and len({repr(v) for v in value}) != len(value):
+            self.item(element, f"{path}[{index}]")
+        if self.unique and len({repr(v) for v in value}) != len(value):
             raise invalid(path, "must not repeat an item")
 
-    return check
+
+def list_of(item: Check, *, non_empty: bool = False, unique: bool = True) -> ListOf:
+    return ListOf(item, non_empty, unique)
 
 
-def number_between(low: float, high: float) -> Check:
-    def check(value: Any, path: str) -> None:
+@dataclass(frozen=True, slots=True)
+class NumberBetween:
+    """A finite number from ``low`` to ``high``, both included."""
+
+    low: float
+    high: float
+
+    def __call__(self, value: Any, path: str) -> None:
         is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not is_number or not math.isfinite(value) or not low <= value <= high:
-            raise invalid(path, f"must be a number from {low} to {high}")
+        if not is_number or not math.isfinite(value) or not self.low <= value <= self.high:
+            raise invalid(path, f"must be a number from {self.low} to {self.high}")
 
-    return check
+
+def number_between(low: float, high: float) -> NumberBetween:
+    return NumberBetween(low, high)
 
 
 def positive_number(value: Any, path: str) -> None:
@@ -168,3 +203,50 @@ def licence_expression(value: Any, path: str) -> None:
     if not isinstance(value, str):
         raise Rejection(RejectionKind.MALFORMED_LICENCE, f"{path}: must be a string")
     check_licence_expression(value, path)
+
+
+# --- describing a check in words (``provenance sign --help`` lists every type's fields) -------
+
+_NAMES = {
+    "text": "text",
+    "any_text": "text",
+    "subject_id": "id",
+    "sha256_hex": "sha256 hex",
+    "utc_time": "UTC time",
+    "licence_expression": "SPDX expression",
+    "ed25519_public_key": "base64 Ed25519 key",
+    "boolean": "true|false",
+    "json_object": "object",
+    "positive_number": "number > 0",
+    "year_month": "YYYY-MM",
+    "rfc3339_date": "YYYY-MM-DD",
+    "region": "country code|EU",
+    "components": "{<component>: [artefact ids]}",
+    "compute": "{flop?, method?}",
+}
+_SHOWN_CHOICES = 8
+
+
+def describe_value(check: Check) -> str:
+    """What a value passing ``check`` looks like, in a few words: choices joined by ``|``, a
+    list as ``[…]``, an object as ``{field, optional?}``; a check it cannot read is ``…``."""
+    if isinstance(check, OneOf):
+        if check.label is not None or len(check.values) > _SHOWN_CHOICES:
+            return f"<{check.label or 'one of ' + str(len(check.values))}>"
+        return "|".join(sorted(check.values))
+    if isinstance(check, ListOf):
+        return f"[{describe_value(check.item)}]"
+    if isinstance(check, NumberBetween):
+        return f"number {check.low:g}..{check.high:g}"
+    if isinstance(check, ObjectCheck):
+        return "{" + ", ".join(f.name + ("" if f.required else "?") for f in check.fields) + "}"
+    name = getattr(check, "__name__", "")
+    return _NAMES.get(name) or _NAMES.get(name.lstrip("_")) or "…"
+
+
+def describe_fields(check: Check) -> list[tuple[str, str]]:
+    """``(name, what it holds)`` for each field of an object check (``name?`` when optional);
+    an empty list for a check that is not an object of named fields."""
+    if not isinstance(check, ObjectCheck):
+        return []
+    return [(f.name + ("" if f.required else "?"), describe_value(f.check)) for f in check.fields]

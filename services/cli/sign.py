@@ -15,10 +15,16 @@ from domain.rejections import Rejection
 from domain.statement import Statement, parse_statement
 from infra.keys import KeyFileError, load_private_key
 from services.cli.errors import EXIT_OK, CliError
+from services.cli.statement_help import statement_types_help
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sign = commands.add_parser("sign", help="sign a statement and print its DSSE envelope")
+    sign = commands.add_parser(
+        "sign",
+        help="sign a statement and print its DSSE envelope",
+        epilog=statement_types_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sign.add_argument(
         "--key",
         action="append",
@@ -26,7 +32,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=Path,
         help="private key file; repeat to co-sign (the first key is the author)",
     )
-    sign.add_argument("--type", required=True, help="statement type, e.g. LicenceGranted")
+    sign.add_argument(
+        "--type",
+        required=True,
+        metavar="TYPE",
+        help="statement type, e.g. LicenceGranted (every type and its fields: below)",
+    )
     sign.add_argument("--subject", required=True, help="subject id")
     sign.add_argument(
         "--data",
