@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -18,6 +17,7 @@ from services.audit.auditor import Auditor, AuditReport, SavedState
 from services.audit.sources import AuditSource, DatabaseSource, ServerSource
 from services.cli.bundles import load_keys
 from services.cli.errors import EXIT_FAILED, EXIT_OK, CliError
+from services.cli.progress import Progress
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,12 +63,12 @@ def run_audit(args: argparse.Namespace) -> int:
     try:
         if not operators:
             operators = _server_operators(args.server) if args.server else []
-        report = Auditor(source, log_keys, operators, _progress()).run(previous)
+        with Progress("auditing", unit="entries") as progress:
+            report = Auditor(source, log_keys, operators, progress.update).run(previous)
     except httpx.HTTPError as error:
         raise CliError(f"cannot read the log from {source.description}: {error}") from error
     finally:
         source.close()
-    print(file=sys.stderr)
     return _print(report, args.state)
 
 
@@ -118,16 +118,3 @@ def _print(report: AuditReport, state: Path | None) -> int:
         state.write_text(json.dumps(saved.to_json(), indent=2) + "\n")
         print(f"saved the verified tree head (size {saved.size}) to {state}")
     return EXIT_OK
-
-
-def _progress() -> Callable[[int], None]:
-    interactive = sys.stderr.isatty()
-
-    def show(done: int) -> None:
-        if interactive:
-            bar = "#" * min(40, done // 2500)
-            print(f"\r  auditing [{bar:<40}] {done} entries", end="", file=sys.stderr, flush=True)
-        elif done % 10000 == 0:
-            print(f"  audited {done} entries", file=sys.stderr)
-
-    return show

@@ -11,6 +11,7 @@ from infra.keys import KeyFileError, load_private_key
 from infra.settings import DEFAULT_OPERATOR_KEY
 from services.cli.client import add_server_flag, refused, request, server_url
 from services.cli.errors import EXIT_OK, CliError
+from services.cli.progress import Progress
 from services.demo.examples import demo_envelopes, examples_directory, load_examples
 
 BATCH = 1000
@@ -53,12 +54,13 @@ def run_demo(args: argparse.Namespace) -> int:
         raise CliError(
             "the ledger is not empty; the demo loads into an empty ledger (--force to load anyway)"
         )
-    for start in range(0, len(documents), BATCH):
-        response = request(
-            "POST", f"{base}/v1/events:batch", json={"envelopes": documents[start : start + BATCH]}
-        )
-        if response.status_code != 201:
-            raise refused(response)
+    with Progress("recording the examples", len(documents), unit="statements") as progress:
+        for start in range(0, len(documents), BATCH):
+            batch = documents[start : start + BATCH]
+            response = request("POST", f"{base}/v1/events:batch", json={"envelopes": batch})
+            if response.status_code != 201:
+                raise refused(response)
+            progress.advance(len(batch))
     print(f"recorded {len(documents)} signed statements about {len(models)} model versions:")
     for model in models:
         print(f"  provenance freedoms {model}")

@@ -8,6 +8,7 @@ import os
 from infra.persistence import DatabaseUrlError, existing_ledger_env, redact
 from infra.settings import Settings, SettingsError
 from services.cli.errors import EXIT_OK, CliError
+from services.cli.progress import Progress
 from services.projection.rebuild import rebuild_projections
 
 
@@ -24,7 +25,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run_rebuild(args: argparse.Namespace) -> int:
     try:
         settings = Settings.resolve(os.environ, database_url=args.database_url)
-        replayed = rebuild_projections(existing_ledger_env(settings.database_url))
+        with Progress("rebuilding the assessments", unit="statements replayed") as progress:
+            replayed = rebuild_projections(
+                existing_ledger_env(settings.database_url), progress.update
+            )
     except (SettingsError, DatabaseUrlError) as error:
         raise CliError(str(error)) from error
     except Exception as error:

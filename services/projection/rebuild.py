@@ -5,7 +5,7 @@ share the database first, or their runners resume from where they were."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
@@ -16,11 +16,14 @@ from services.projection.rules_version import rules_stamp
 from services.projection.runners import feed_projection
 
 
-def rebuild_projections(persistence: Mapping[str, str]) -> int:
+def rebuild_projections(
+    persistence: Mapping[str, str], progress: Callable[[int], None] = lambda replayed: None
+) -> int:
     """Replay every recorded statement into a fresh view; return how many were replayed.
 
     ``persistence`` must name a database that holds a ledger (``NotALedger`` otherwise); only
-    the projection's own tables are created if missing."""
+    the projection's own tables are created if missing. ``progress`` is told the running count
+    after each page of statements."""
     events = EventLog(persistence, origin="", existing=True)
     try:
         store = assessment_store({k: v for k, v in persistence.items() if k != "CREATE_TABLE"})
@@ -31,6 +34,7 @@ def rebuild_projections(persistence: Mapping[str, str]) -> int:
         replayed = 0
         while count := feed_projection(events, projection, limit=1000):
             replayed += count
+            progress(replayed)
         projection.stop()
         return replayed
     finally:
