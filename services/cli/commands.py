@@ -41,4 +41,5 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "sign and submit the events a Hugging Face model card (README.md) implies",
     ),
     "export": ("exports", "write a model version as an SBOM (SPDX 3.0.1 or CycloneDX 1.6)"),
+    "completion": ("completion", "print a shell completion script for bash or zsh"),
 }
