@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test lint unit bench-ingest bench-assess bench-audit bench-scale clean
+.PHONY: run test lint unit bench-ingest bench-assess bench-audit bench-scale bench-cli clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench-assess: $(STAMP)
 
 bench-audit: $(STAMP)
 	$(BIN)/python -m bench.audit
+
+bench-cli: $(STAMP)  ## the CLI's time to a first answer, as a ratio to a bare interpreter's start
+	$(BIN)/python -m bench.cli
 
 bench-scale: $(STAMP)  ## PostgreSQL ledgers of 10^4, 10^5, 10^6 events: start-up, memory, writes, proofs
 	$(BIN)/python -m bench.scale

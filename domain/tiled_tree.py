@@ -83,7 +83,7 @@ class TiledTree(MerkleTree):
         size: int,
         edge: Mapping[TileId, bytes],
         read_tiles: ReadTiles,
-        cached_tiles: int = 2048,
+        cached_tiles: int = 4096,
     ) -> None:
         self._size = size
         self._edge: dict[TileId, bytes] = {}
@@ -97,6 +97,7 @@ class TiledTree(MerkleTree):
         self._read = read_tiles
         self._cache: OrderedDict[TileId, bytes] = OrderedDict()
         self._cached_tiles = cached_tiles
+        self._rows: OrderedDict[TileId, bytes] = OrderedDict()  # full tiles' upper rows
 
     @classmethod
     def empty(cls, read_tiles: ReadTiles) -> TiledTree:
@@ -185,14 +186,46 @@ class TiledTree(MerkleTree):
         return tile in self._edge or tile in self._cache
 
     def _node(self, level: int, index: int) -> bytes:
+        """The hash of a complete subtree: sliced from its tile; above a tile's bottom row,
+        from the tile's upper rows, computed once per full tile (255 hashes, kept beside it:
+        a proof then costs lookups, not hashing) or, in a partial tile, from the tile."""
         tile_level, height = divmod(level, TILE_HEIGHT)
         first = index << height
-        hashes = self._tile((tile_level, first // TILE_WIDTH))
+        tile = (tile_level, first // TILE_WIDTH)
+        hashes = self._tile(tile)
+        if height == 0:
+            offset = (first % TILE_WIDTH) * HASH_SIZE
+            node = hashes[offset : offset + HASH_SIZE]
+            if len(node) != HASH_SIZE:
+                raise MissingTile(f"node {level}/{index} is not in a stored tile")
+            return node
+        if len(hashes) == TILE_WIDTH * HASH_SIZE:
+            rows = self._upper_rows(tile, hashes)
+            # rows holds heights 1..8 one after another: height h starts at 256 - 2**(9-h)
+            start = TILE_WIDTH - (TILE_WIDTH >> (height - 1)) + (first % TILE_WIDTH >> height)
+            return rows[start * HASH_SIZE : (start + 1) * HASH_SIZE]
         offset = (first % TILE_WIDTH) * HASH_SIZE
         span = hashes[offset : offset + (HASH_SIZE << height)]
         if len(span) != HASH_SIZE << height:
             raise MissingTile(f"node {level}/{index} is not in a stored tile")
-        return span if height == 0 else subtree_root(span)
+        return subtree_root(span)
+
+    def _upper_rows(self, tile: TileId, hashes: bytes) -> bytes:
+        """Heights 1..8 of a full tile's subtree (128 + 64 + … + 1 hashes), cached."""
+        rows = self._rows.get(tile)
+        if rows is not None:
+            self._rows.move_to_end(tile)
+            return rows
+        row = [hashes[i : i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
+        upper = bytearray()
+        while len(row) > 1:
+            row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row), 2)]
+            upper += b"".join(row)
+        rows = bytes(upper)
+        self._rows[tile] = rows
+        while len(self._rows) > self._cached_tiles:
+            self._rows.popitem(last=False)
+        return rows
 
     def _tile(self, tile: TileId) -> bytes:
         if tile in self._edge:

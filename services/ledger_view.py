@@ -85,6 +85,7 @@ class LedgerView:
         self._diverged: str | None = None  # why the stored tree contradicts a stored checkpoint
         self._position = 0  # the last position read from the log
         self._opened = False
+        self._followed_others = False  # another process's leaves arrived: are they indexed?
 
     # --- bringing it up to date ------------------------------------------------------------
 
@@ -165,6 +166,10 @@ class LedgerView:
                 self._position = max(self._position, page.last)
                 if not page.full:
                     break
+            if self._followed_others:
+                self._followed_others = False
+                if self._index.indexed_size() < self.size:  # written by an older version
+                    self._index_log()
 
     def adopt_commit(
         self,
@@ -201,6 +206,7 @@ class LedgerView:
                 break
             statement = recorded_statement(b64decode_strict(leaf.envelope["payload"]))
             forget_changed_by(self._state, statement, leaf.event_id)
+            self._followed_others = True
             self._remember(_record(leaf, statement.subject))
             self._position = max(self._position, leaf.position)
             hashes.append(bytes.fromhex(leaf.leaf_hash))

@@ -72,6 +72,15 @@ class StoredEvents:
                 self._q(f"UPDATE {table} SET body = ? WHERE model = ?"), (body, model)
             )
 
+    def forget_rules_stamp(self) -> None:
+        """Make the stored answers look computed by other rules (an older release)."""
+        table = "tracking" if self.sqlite else "assessments_tracking"
+        with self._connection() as connection:
+            connection.execute(
+                self._q(f"DELETE FROM {table} WHERE application_name LIKE ?"),
+                ("assessment-rules-%",),
+            )
+
     def set_indexed_event_id(self, old: str, new: str) -> None:
         """Change an event id in the ledger index too (as if the index had been rebuilt from
         tampered events)."""

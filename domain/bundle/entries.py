@@ -79,27 +79,33 @@ def _entry(
     return Entry(number, leaf_index, envelope)
 
 
-def differences(claimed: Any, expected: Any, path: str = "assessment") -> list[str]:
-    """Where two JSON values differ, as 'path: bundle has X, recomputed Y' lines."""
+def differences(
+    claimed: Any,
+    expected: Any,
+    path: str = "assessment",
+    sides: tuple[str, str] = ("the bundle has", "a recomputation gives"),
+) -> list[str]:
+    """Where two JSON values differ, as 'path: the bundle has X, a recomputation gives Y'
+    lines (``sides`` name where ``claimed`` and ``expected`` come from)."""
     if isinstance(claimed, dict) and isinstance(expected, dict):
         found = []
         for key in sorted(set(claimed) | set(expected)):
             if key not in expected:
-                found.append(f"{path}.{key}: not in the recomputed assessment")
+                found.append(f"{path}.{key}: {sides[0]} it, {sides[1]} no such field")
             elif key not in claimed:
-                found.append(f"{path}.{key}: missing")
+                found.append(f"{path}.{key}: {sides[0]} no such field, {sides[1]} it")
             else:
-                found += differences(claimed[key], expected[key], f"{path}.{key}")
+                found += differences(claimed[key], expected[key], f"{path}.{key}", sides)
         return found
     if isinstance(claimed, list) and isinstance(expected, list) and len(claimed) == len(expected):
         return [
             d
             for i, (a, b) in enumerate(zip(claimed, expected, strict=True))
-            for d in differences(a, b, f"{path}[{i}]")
+            for d in differences(a, b, f"{path}[{i}]", sides)
         ]
     if claimed == expected and type(claimed) is type(expected):
         return []
-    return [f"{path}: bundle has {_short(claimed)}, recomputed {_short(expected)}"]
+    return [f"{path}: {sides[0]} {_short(claimed)}, {sides[1]} {_short(expected)}"]
 
 
 def _short(value: Any) -> str:

@@ -268,7 +268,12 @@ def _attestation(
         expected = attestation_statement(world, header.model, assessment)
         result.failures += [
             line.replace("assessment", "attestation.payload", 1)
-            for line in differences(statement, expected, "assessment")
+            for line in differences(
+                statement,
+                expected,
+                "assessment",
+                ("the signed attestation has", "the bundle's assessment has"),
+            )
         ]
     if len(result.failures) == failed:
         result.checks.append(

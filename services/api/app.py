@@ -12,8 +12,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from domain.rejections import Rejection, RejectionKind
+from services.api.docs_pages import serve_docs
 from services.api.openapi import document_models
 from services.api.problems import STATUS, problem, type_uri, unavailable
 from services.api.routes import (
@@ -50,6 +52,8 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
         version="1",
         summary="Signed, verifiable facts about what freedoms an AI model version confers.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
     for module in (events, subjects, models, assessments, bundles, exports, log, tlog, health):
@@ -57,6 +61,7 @@ def create_app(services: LedgerServices, *, close_on_shutdown: bool = True) -> F
     app.include_router(ui_routes.router)
     app.include_router(ui_routes.root)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")
+    serve_docs(app)
     _install_problem_handlers(app)
     app.add_middleware(UnexpectedFailures)
     app.add_middleware(SecurityHeaders)
@@ -110,10 +115,28 @@ def _install_problem_handlers(app: FastAPI) -> None:
         if error.status_code == 404:
             return problem(RejectionKind.NOT_FOUND, f"no route {request.url.path}")
         if error.status_code == 405:
-            return problem("method-not-allowed", f"{request.method} is not allowed here", 405)
+            allowed = allowed_methods(request)
+            detail = f"{request.method} is not allowed here; allowed: {allowed}"
+            answer = problem("method-not-allowed", detail, 405)
+            answer.headers["Allow"] = allowed
+            return answer
         return problem("http-error", str(error.detail), error.status_code)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:
         _log.exception("unexpected error", exc_info=error)
         return problem("internal-error", "the server failed; nothing was written", 500)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the app answers at the request's path (RFC 9110 ``Allow``;
+    a path served by several routes, e.g. GET and POST ``/v1/events``, lists them all)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

@@ -14,6 +14,8 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel
 
+from services.api.openapi_description import describe
+
 REF_TEMPLATE = "#/components/schemas/{model}"
 
 
@@ -35,6 +37,7 @@ def document_models(app: FastAPI, models: Sequence[type[BaseModel]]) -> None:
                 schema = model.model_json_schema(ref_template=REF_TEMPLATE)
                 schemas.update(schema.pop("$defs", {}))
                 schemas[model.__name__] = schema
+            describe(document)
             app.openapi_schema = document
         return app.openapi_schema
 

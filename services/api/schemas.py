@@ -98,11 +98,21 @@ class SubjectOut(BaseModel):
 
 
 class Problem(BaseModel):
-    type: str
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    type: str = Field(description="https://provenance-ledger.dev/problems/<kind>, stable")
     title: str
     status: int
-    detail: str
-    errors: list[dict[str, Any]] | None = None
+    detail: str = Field(description="what failed, in words")
+    errors: list[dict[str, Any]] | None = Field(
+        None, description="a refused batch: every refused envelope {index, type, status, detail}"
+    )
+    suggestions: list[str] | None = Field(
+        None, description="an unknown model id: the recorded ids it most resembles"
+    )
+    matches: list[str] | None = Field(
+        None, description="an ambiguous event-id prefix: the event ids it matches"
+    )
 
 
 class Health(BaseModel):
@@ -122,7 +132,7 @@ class ListedModelOut(BaseModel):
     id: str
     name: str
     version: str
-    owner: str | None = Field(description="keyid of the signer that released it")
+    owner: str | None = Field(description="the organisation that owns it")
     verdicts: Verdicts
 
 

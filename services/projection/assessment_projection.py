@@ -28,6 +28,7 @@ from domain.ledger import Ledger
 from domain.licences.catalogue import LicenceCatalogue, definition_key
 from infra.assessment_store import ASSESSMENTS, AssessmentStore, StoredAssessment
 from infra.event_log import APPENDED_TOPIC, CommittedLeaf, EventLog
+from services.projection.rules_version import rules_stamp
 from services.read.recorded import recorded_from_event, recorded_from_leaf
 
 _log = logging.getLogger(__name__)
@@ -71,7 +72,10 @@ class AssessmentProjection(Projection[AssessmentStore]):
         self._flusher.start()
 
     def warm_up(self, events: EventLog) -> None:
-        """Rebuild the in-memory world up to the view's tracking position (nothing written)."""
+        """Rebuild the in-memory world up to the view's tracking position (nothing written) —
+        after forgetting the stored answers if other rules computed them (they are then
+        folded again from the start: ``services.projection.rules_version``)."""
+        self._forget_other_rules(events.name)
         upto = self.view.max_tracking_id(events.name) or 0
         after = 0
         while after < upto:
@@ -87,6 +91,16 @@ class AssessmentProjection(Projection[AssessmentStore]):
                 self._watch(model_id, closure(self.world, model_id))
             self.folded_position = upto
         self._advance(upto)
+
+    def _forget_other_rules(self, application_name: str) -> None:
+        stamp = rules_stamp()
+        if self.view.max_tracking_id(stamp) is not None:
+            return
+        if self.view.max_tracking_id(application_name) is not None:
+            _log.warning("the stored answers were computed with other rules: folding again")
+        self.view.clear(application_name)
+        with contextlib.suppress(IntegrityError):  # another process stamped it first
+            self.view.save([], Tracking(stamp, 1))
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Fold one event of the library's subscription (see :meth:`process_leaf`)."""

@@ -4,11 +4,15 @@ share the database first, or their runners resume from where they were."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
+
+from eventsourcing.persistence import IntegrityError, Tracking
 
 from infra.assessment_store import assessment_store
 from infra.event_log import EventLog
 from services.projection.assessment_projection import AssessmentProjection
+from services.projection.rules_version import rules_stamp
 from services.projection.runners import feed_projection
 
 
@@ -21,6 +25,8 @@ def rebuild_projections(persistence: Mapping[str, str]) -> int:
     try:
         store = assessment_store({k: v for k, v in persistence.items() if k != "CREATE_TABLE"})
         store.clear(events.name)
+        with contextlib.suppress(IntegrityError):  # stamped already
+            store.save([], Tracking(rules_stamp(), 1))
         projection = AssessmentProjection(store)
         replayed = 0
         while count := feed_projection(events, projection, limit=1000):

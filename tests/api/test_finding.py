@@ -132,3 +132,15 @@ def test_the_index_page_searches_and_pages(client: TestClient, cast: Cast) -> No
     assert 'value="phi"' in found
     empty = client.get("/ui", params={"q": "no such model"}).text
     assert "No model version" in empty
+
+
+def test_a_wrong_method_says_which_are_allowed(client: TestClient) -> None:
+    for method, path, allowed in (
+        ("PUT", "/v1/models", {"GET"}),
+        ("DELETE", "/v1/events", {"GET", "POST"}),
+        ("GET", "/v1/bundles:verify", {"POST"}),
+    ):
+        response = client.request(method, path)
+        assert response.status_code == 405
+        assert response.headers["content-type"] == "application/problem+json"
+        assert set(response.headers["allow"].replace(" ", "").split(",")) >= allowed

@@ -110,3 +110,61 @@ def test_an_auditor_walks_through_a_model(
     assert 0 <= filled < required  # the demo records no EU facts: the page says what to record
     assert page.locator("tr.missing").count() >= required - filled  # and conditional ones
     _shot(page, "06-phi-2-eu-training-summary")
+
+
+def _fits(page: Page, width: int = 1280) -> None:
+    """No page is wider than the window: nothing scrolls sideways."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
+def test_a_newcomer_finds_reads_and_compares(
+    demo_server: ServerProcess, browser_page: Page, tmp_path: Path
+) -> None:
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    foreign: list[str] = []
+    page.on(
+        "request",
+        lambda r: foreign.append(r.url) if not r.url.startswith(demo_server.url) else None,
+    )
+    page.goto(f"{demo_server.url}/ui")
+    page.get_by_label("Find a model version (id or name)").fill("vicuna")
+    page.get_by_role("button", name="Find").click()
+    page.wait_for_url("**/ui?q=vicuna")
+    rows = page.locator("table.grid tbody tr")
+    assert rows.count() == 1
+    _fits(page)
+    _shot(page, "07-search")
+    page.get_by_role("link", name="Vicuna 7B 1.5").click()
+    page.wait_for_url("**/ui/models/lmsys/vicuna-7b@1.5")
+    _fits(page)
+    _shot(page, "08-vicuna")
+    mof = page.locator("table.mof")
+    assert mof.count() == 4
+    assert page.locator("table.mof tbody tr").count() == 16
+    page.locator("div.mof-classes").screenshot(path=str(ARTIFACTS / "09-mof-progress.png"))
+    lineage = page.locator("svg.lineage")
+    assert "meta/llama-2-7b@2023-07-18" in lineage.inner_html()
+    page.locator("section[aria-labelledby=lineage-heading]").screenshot(
+        path=str(ARTIFACTS / "10-lineage.png")
+    )
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Markdown report").click()
+    report = tmp_path / "report.md"
+    download.value.save_as(report)
+    assert report.read_text("utf-8").startswith("# Freedoms of Vicuna 7B 1.5")
+
+    page.goto(f"{demo_server.url}/ui/models/{PHI_2}")
+    since = page.get_by_label("Show what changed since")
+    released = since.locator("option").last.get_attribute("value") or ""
+    since.select_option(released)  # submits on change
+    page.wait_for_url(f"**since={released}**")
+    changes = page.locator("#changes")
+    assert "use: restricted → granted" in " ".join(changes.inner_text().split())
+    _fits(page)
+    _shot(page, "11-phi-2-changes-since-release")
+    page.goto(f"{demo_server.url}/docs")
+    page.get_by_text("What freedoms the model version confers").wait_for()
+    _fits(page)
+    _shot(page, "12-api-docs-offline")
+    assert foreign == []

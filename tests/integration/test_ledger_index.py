@@ -19,6 +19,7 @@ from services.demo.examples import demo_envelopes, examples_directory, load_exam
 from services.ledger_services import open_ledger
 from services.ledger_view import LedgerView
 from tests.backends import ORIGIN, Backend, fresh_postgres_database
+from tests.builders import artefact, enrolment, envelope
 
 MODEL = "microsoft/phi-2@2023-12-12"
 
@@ -132,3 +133,35 @@ def test_a_ledger_written_before_the_index_is_indexed_once_and_agrees(
     view = _open_view(database_url, operator)
     assert decoded_leaves == []  # and never again
     view.log.close()
+
+
+def test_leaves_an_older_version_wrote_without_index_rows_are_indexed_when_followed(
+    database_url: str,
+) -> None:
+    operator = Ed25519PrivateKey.generate()
+    backend = Backend("db", database_url)
+    size = _record_demo(backend, operator)
+    reader = backend.open([operator.public_key()])
+    older = backend.open([operator.public_key()])
+    recorder: Any = older.events._app.recorder
+    recorder.index.write_with = lambda *_: None  # writes no index rows, as before the index
+    publisher = Ed25519PrivateKey.generate()
+    older.submission.submit(
+        [
+            parse_envelope(enrolment(operator, publisher, "acme", ["publisher"])),
+            parse_envelope(artefact(publisher, "acme/old-writer", "code", "training-code")),
+        ]
+    )
+    reader.view.catch_up()
+    assert reader.view.size == size + 2
+    assert reader.view.leaf(size + 1).subject == "acme/old-writer"
+    record = reader.view.subject("acme/old-writer")
+    assert record is not None
+    assert record.owner == "acme"
+    grant = envelope(publisher, "LicenceGranted", "acme/old-writer", {"licence": "MIT"})
+    (granted,) = reader.submission.submit([parse_envelope(grant)])
+    assert granted.created
+    checkpoint = reader.view.checkpoint()
+    assert checkpoint is not None
+    assert reader.view.root(checkpoint.tree_size).hex() == checkpoint.root
+    backend.close_all()

@@ -13,7 +13,11 @@ from services.read.as_of import parse_as_of
 router = APIRouter(prefix="/v1", tags=["subjects"])
 
 
-@router.get("/subjects/{subject_id:path}", response_model=SubjectOut)
+@router.get(
+    "/subjects/{subject_id:path}",
+    response_model=SubjectOut,
+    summary="A subject's state and the events recorded about it",
+)
 def get_subject(
     subject_id: str,
     services: Services,

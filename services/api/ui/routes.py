@@ -21,7 +21,7 @@ from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
 from services.api.problems import STATUS
 from services.api.ui.eu_summary_page import summary_page
-from services.api.ui.pages import event_page, model_list, model_page
+from services.api.ui.pages import bundle_claims, event_page, model_list, model_page
 from services.read.as_of import MAX_POSITION, parse_as_of
 from services.read.freedoms_grid import FREEDOMS
 
@@ -153,8 +153,12 @@ async def verify(request: Request, services: Services) -> HTMLResponse:
         result = await run_in_threadpool(
             verify_bundle, document, services.log.public_keys(), services.operator_keys
         )
-    status = 200 if result.valid else 422
-    return _render(request, "verify.html", status, result=result, filename=filename)
+        claims = bundle_claims(document)
+        status = 200 if result.valid else 422
+        return _render(
+            request, "verify.html", status, result=result, filename=filename, claims=claims
+        )
+    return _render(request, "verify.html", 422, result=result, filename=filename)
 
 
 class _UploadRefused(Exception):
