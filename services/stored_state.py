@@ -45,8 +45,8 @@ class StoredMap(Generic[V]):
         defaults: Mapping[str, V] | None = None,
         size: int = CACHED_VALUES,
     ) -> None:
-        self._index = index
-        self._prefix = prefix
+        self.index = self._index = index
+        self.prefix = self._prefix = prefix
         self._decode = decode
         self._defaults = dict(defaults or {})
         self._size = size
@@ -54,19 +54,32 @@ class StoredMap(Generic[V]):
         self._cache: OrderedDict[str, V | None] = OrderedDict()  # None: known to be absent
         self._generation = 0  # counts forget() calls
 
+    def missing(self, keys: Sequence[str]) -> list[str]:
+        """Those of ``keys`` not cached, each once."""
+        with self._lock:
+            return [key for key in dict.fromkeys(keys) if key not in self._cache]
+
     def prefetch(self, keys: Sequence[str]) -> None:
         """Read the values of ``keys`` not cached yet, in one query."""
-        with self._lock:
-            missing = [key for key in dict.fromkeys(keys) if key not in self._cache]
-        if missing:
+        if missing := self.missing(keys):
             self._load(missing)
 
-    def _load(self, keys: Sequence[str]) -> dict[str, V | None]:
-        """Read ``keys`` from the store and cache them — unless a value was forgotten while
-        reading (what was read may be older than what the forgetting process read)."""
+    def generation(self) -> int:
         with self._lock:
-            generation = self._generation
+            return self._generation
+
+    def _load(self, keys: Sequence[str]) -> dict[str, V | None]:
+        """Read ``keys`` from the store and cache them."""
+        generation = self.generation()
         found = self._index.state([self._prefix + key for key in keys])
+        return self.take(keys, found, generation)
+
+    def take(
+        self, keys: Sequence[str], found: Mapping[str, str], generation: int
+    ) -> dict[str, V | None]:
+        """Cache the values of ``keys`` among ``found`` (stored rows by full key, read after
+        :meth:`generation` answered ``generation``) — unless a value was forgotten while
+        reading (what was read may be older than what the forgetting process read)."""
         values: dict[str, V | None] = {}
         for key in keys:
             text = found.get(self._prefix + key)
@@ -175,16 +188,23 @@ def state_changes(draft: LedgerState, statements: Sequence[Statement]) -> dict[s
 def prefetch(
     state: LedgerState, subjects: Sequence[str], references: Sequence[str], keyids: Sequence[str]
 ) -> None:
-    """Read ahead, in a few queries, the values admitting statements about ``subjects``
-    that name ``references`` and are signed by ``keyids`` will ask for."""
+    """Read ahead, in one query, the values admitting statements about ``subjects`` that
+    name ``references`` and are signed by ``keyids`` will ask for."""
+    wanted: list[tuple[StoredMap[Any], list[str], int]] = []
     for mapping, keys in (
         (state.signers, [*keyids, *subjects]),
         (state.subjects, [*subjects, *references]),
         (state.licences, [definition_key(k) for k in [*subjects, *references]]),
         (state.claims, references),
     ):
-        if isinstance(mapping, StoredMap):
-            mapping.prefetch(keys)
+        if isinstance(mapping, StoredMap) and (missing := mapping.missing(keys)):
+            wanted.append((mapping, missing, mapping.generation()))
+    if not wanted:
+        return
+    index = wanted[0][0].index
+    found = index.state([stored.prefix + key for stored, keys, _ in wanted for key in keys])
+    for stored, keys, generation in wanted:
+        stored.take(keys, found, generation)
 
 
 def referenced(data: Mapping[str, Any]) -> list[str]:

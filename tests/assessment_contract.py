@@ -4,6 +4,7 @@ projection's answers equal recomputations from the events, for every example and
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -33,6 +34,14 @@ def load_demo(ledger: LedgerServices, operator: Ed25519PrivateKey) -> dict[str, 
     return keys
 
 
+def _projection_caught_up(ledger: LedgerServices, seconds: float = 30.0) -> None:
+    """Wait until the projection (warmed up on a thread of its own) holds the head's answers."""
+    deadline = time.monotonic() + seconds
+    while ledger.answers.answer(MODELS[0], "default", ledger.head_position) is None:
+        assert time.monotonic() < deadline, "the projection did not catch up"
+        time.sleep(0.05)
+
+
 class AssessmentContract:
     @pytest.fixture
     def operator(self) -> Ed25519PrivateKey:
@@ -48,6 +57,7 @@ class AssessmentContract:
     ) -> LedgerServices:
         ledger = backend.open([operator.public_key()])
         keys.update(load_demo(ledger, operator))
+        _projection_caught_up(ledger)
         return ledger
 
     def test_projection_answers_equal_recomputed_ones_for_every_example(
