@@ -34,7 +34,7 @@ def load_demo(ledger: LedgerServices, operator: Ed25519PrivateKey) -> dict[str, 
     return keys
 
 
-def _projection_caught_up(ledger: LedgerServices, seconds: float = 30.0) -> None:
+def projection_caught_up(ledger: LedgerServices, seconds: float = 30.0) -> None:
     """Wait until the projection (warmed up on a thread of its own) holds the head's answers."""
     deadline = time.monotonic() + seconds
     while ledger.answers.answer(MODELS[0], "default", ledger.head_position) is None:
@@ -57,7 +57,7 @@ class AssessmentContract:
     ) -> LedgerServices:
         ledger = backend.open([operator.public_key()])
         keys.update(load_demo(ledger, operator))
-        _projection_caught_up(ledger)
+        projection_caught_up(ledger)
         return ledger
 
     def test_projection_answers_equal_recomputed_ones_for_every_example(

@@ -9,7 +9,9 @@ from fastapi import Depends, Request
 from services.ledger_services import LedgerServices
 
 
-def _services(request: Request) -> LedgerServices:
+async def _services(request: Request) -> LedgerServices:
+    """A coroutine on purpose: FastAPI runs a plain function dependency in its thread pool,
+    and that hop would cost every request more than the read it serves."""
     return cast(LedgerServices, request.app.state.services)
 
 

@@ -30,6 +30,10 @@ _log = logging.getLogger(__name__)
 class ProjectionRunner(Protocol):
     def wait(self, position: int, timeout: float) -> bool: ...
 
+    def settle(self, position: int, timeout: float) -> bool:
+        """As :meth:`wait`, also waiting for a warm-up to end (before stopping)."""
+        ...
+
     def wake(self) -> None: ...
 
     def stop(self) -> None: ...
@@ -94,6 +98,9 @@ class LibraryRunner:
             return False
         return self._projection.wait_for(position, timeout)
 
+    def settle(self, position: int, timeout: float) -> bool:
+        return self.wait(position, timeout)
+
     def keep_running(self) -> bool:
         """True if the subscription runs (restarting a failed one, at most every
         ``RESTART_SECONDS``)."""
@@ -145,6 +152,9 @@ class InProcessRunner:
             return False
         return self._projection.wait_for(position, timeout)
 
+    def settle(self, position: int, timeout: float) -> bool:
+        return self.wait(position, timeout)
+
     def wake(self) -> None:
         self._woken.set()
 
@@ -179,6 +189,7 @@ class WarmingRunner:
         self._start = start
         self._runner: ProjectionRunner | None = None
         self._stopping = threading.Event()
+        self._started = threading.Event()  # the warm-up ended (the runner started, or not)
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="assessments-warm-up", daemon=True)
         self._thread.start()
@@ -191,9 +202,12 @@ class WarmingRunner:
             except Exception:  # the database went away: try again
                 _log.warning("warming the assessment projection up failed; retrying", exc_info=True)
                 self._stopping.wait(RESTART_SECONDS)
-        with self._lock:
-            if not self._stopping.is_set():
-                self._runner = self._start()
+        try:
+            with self._lock:
+                if not self._stopping.is_set():
+                    self._runner = self._start()
+        finally:
+            self._started.set()
 
     @property
     def warm(self) -> bool:
@@ -202,6 +216,13 @@ class WarmingRunner:
     def wait(self, position: int, timeout: float) -> bool:
         runner = self._runner
         return runner is not None and runner.wait(position, timeout)
+
+    def settle(self, position: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self._started.wait(timeout):
+            return False
+        runner = self._runner
+        return runner is not None and runner.wait(position, max(0.0, deadline - time.monotonic()))
 
     def wake(self) -> None:
         if (runner := self._runner) is not None:

@@ -76,8 +76,9 @@ class InlineAnswers:
         self._runner.wake()
 
     def close(self, head: int) -> None:
-        """Stop, letting the projection first take in what was written (for a moment)."""
-        self._runner.wait(head, PROJECTION_WAIT_SECONDS)
+        """Stop, letting the projection first warm up and take in what was written (for a
+        moment)."""
+        self._runner.settle(head, PROJECTION_WAIT_SECONDS)
         self._runner.stop()
 
 

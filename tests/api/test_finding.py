@@ -14,6 +14,8 @@ from tests.assessment_contract import EXAMPLES, MODELS
 from tests.builders import Cast, envelope
 
 LLAMA = "meta/llama-2-7b@2023-07-18"
+LLAMA_405B = "meta/llama-3.1-405b@2024-07-23"
+LLAMA_8B = "meta/llama-3.1-8b@2024-07-23"
 # Two nonces whose LicenceGranted statements on acme/x/weights (MIT, the builders' default
 # times) have event ids sharing their first 12 hex digits (found by a brute-force search).
 COLLIDING_NONCES = ("n001fb5f1", "n00c353fa")
@@ -44,6 +46,8 @@ def test_the_model_list_names_every_model_with_its_verdicts(client: TestClient, 
 def test_the_model_list_is_searched_and_paged(client: TestClient, cast: Cast) -> None:
     _load(client, cast)
     found = client.get("/v1/models", params={"q": "LLAMA"}).json()["models"]
+    assert [m["id"] for m in found] == [LLAMA, LLAMA_405B, LLAMA_8B]
+    found = client.get("/v1/models", params={"q": "lLaMa-2"}).json()["models"]
     assert [m["id"] for m in found] == [LLAMA]
     assert client.get("/v1/models", params={"q": "no such thing"}).json() == {
         "models": [],

@@ -22,6 +22,10 @@ def test_models_lists_and_searches_with_verdicts(sqlite_server: ServerProcess) -
     llama_line = next(line for line in table if line.startswith(LLAMA))
     assert llama_line.split()[1] == "restricted"
     found = ok(provenance("models", "Llama", *server, cwd=cwd)).splitlines()
+    llamas = sorted(m for m in MODELS if m.startswith("meta/llama"))
+    assert len(llamas) == 3  # Llama 2 7B, Llama 3.1 8B and 405B
+    assert [line.split()[0] for line in found[1:]] == llamas
+    found = ok(provenance("models", "Llama-2", *server, cwd=cwd)).splitlines()
     assert [line.split()[0] for line in found[1:]] == [LLAMA]
     listed = json.loads(ok(provenance("models", "--json", *server, cwd=cwd)))
     assert {m["id"] for m in listed} == set(MODELS)
@@ -35,7 +39,9 @@ def test_an_unknown_model_id_says_what_was_meant(sqlite_server: ServerProcess) -
     ok(provenance("demo", *server, cwd=cwd))
     missing = provenance("freedoms", *server, "meta/llama-2-7b", cwd=cwd)
     assert missing.returncode == 2
-    assert f"did you mean '{LLAMA}'?" in missing.stderr
+    # The closest recorded id comes first; Llama 3.1 8B is close enough to be named after it.
+    llama_31_8b = "meta/llama-3.1-8b@2024-07-23"
+    assert f"did you mean '{LLAMA}' or '{llama_31_8b}'?" in missing.stderr
     assert "Traceback" not in missing.stderr
 
 

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from domain.envelope import parse_envelope
-from tests.assessment_contract import load_demo
+from tests.assessment_contract import load_demo, projection_caught_up
 from tests.backends import Backend, fresh_postgres_database
 from tests.e2e.server import BIN
 from tests.store_tampering import StoredEvents, statement, with_statement
@@ -140,7 +140,9 @@ def _audit_alone(url: str, operator: Path) -> subprocess.CompletedProcess[str]:
 def demo_database(database_url: str, operator_file: tuple[Ed25519PrivateKey, Path]) -> str:
     operator, _ = operator_file
     backend = Backend("db", database_url)
-    load_demo(backend.open([operator.public_key()]), operator)
+    ledger = backend.open([operator.public_key()])
+    load_demo(ledger, operator)
+    projection_caught_up(ledger)  # the stored answers are part of what these tests tamper with
     backend.close_all()
     return database_url
 

@@ -18,6 +18,9 @@ class FakeRunner:
         self.waited.append(position)
         return True
 
+    def settle(self, position: int, timeout: float) -> bool:
+        return self.wait(position, timeout)
+
     def wake(self) -> None:
         self.woken += 1
 
@@ -39,13 +42,15 @@ def test_nothing_is_answered_until_the_warm_up_ends() -> None:
     assert warming.wait(7, 5.0) is False  # at once: no waiting on a warm-up
     warming.wake()
     assert runner.waited == []
-    release.set()
+    threading.Timer(0.2, release.set).start()
+    assert warming.settle(8, 10.0) is True  # a stop first lets the warm-up end
+    assert runner.waited == [8]
     for _ in range(500):
         if warming.warm:
             break
         threading.Event().wait(0.01)
     assert warming.wait(7, 1.0) is True
-    assert runner.waited == [7]
+    assert runner.waited == [8, 7]
     warming.stop()
     assert runner.stopped
 
