@@ -212,8 +212,9 @@ class LedgerView:
                 self._checkpoint = checkpoint
 
     def _apply_leaves(self, leaves: Sequence[CommittedLeaf]) -> None:
-        """Leaves another process wrote (their index rows are stored with them), in order;
-        those already applied are skipped (a gap is the audit's to report)."""
+        """Leaves another process wrote (their index rows are stored with them), in order:
+        those already applied are skipped, any the view has not seen before the first are read
+        from the log first, and a gap within them ends what is applied (the audit reports it)."""
         leaves = [leaf for leaf in leaves if leaf.leaf_index >= self.size]
         if not leaves:
             return
