@@ -110,6 +110,30 @@ class TiledTree(MerkleTree):
     def edge(self) -> dict[TileId, bytes]:
         return dict(self._edge)
 
+    def cold_tiles(self, limit: int) -> list[TileId]:
+        """Up to ``limit`` full tiles, newest first, that are not cached while the cache has
+        room for them (what a warmer reads ahead: recent entries are asked for most)."""
+        room = min(limit, self._cached_tiles - len(self._cache))
+        found: list[TileId] = []
+        level, count = 0, self._size
+        while count >= TILE_WIDTH and len(found) < room:
+            for index in range(count // TILE_WIDTH - 1, -1, -1):
+                if len(found) >= room:
+                    break
+                if (level, index) not in self._cache and (level, index) not in self._edge:
+                    found.append((level, index))
+            level, count = level + 1, count // TILE_WIDTH
+        return found
+
+    def warm(self, tiles: Mapping[TileId, bytes]) -> None:
+        """Cache full tiles read ahead (never evicting: only while there is room)."""
+        for tile, hashes in tiles.items():
+            if len(self._cache) >= self._cached_tiles:
+                return
+            if len(hashes) == TILE_WIDTH * HASH_SIZE and tile not in self._cache:
+                self._cache[tile] = hashes
+                self._cache.move_to_end(tile, last=False)  # read ahead: first to go
+
     def tile(self, tile: TileId) -> bytes:
         """The hashes of a stored tile as of this tree (partial at the edge)."""
         return self._tile(tile)

@@ -45,6 +45,7 @@ from services.stored_state import (
 )
 
 CACHED_LEAVES = 100_000
+WARM_BATCH = 256  # tiles a query when warming the tile cache (2 MiB)
 INDEX_BATCH = 1000
 
 ID_PREFIX_MIN = 12  # hex digits of an event id that name it when unique (DESIGN.md §4)
@@ -105,6 +106,24 @@ class LedgerView:
                 self._position = max(self._position, checkpoint.position)
             self._adopt_checkpoint(checkpoint)
         self._opened = True
+        threading.Thread(target=self._warm_tiles, name="tile-warmer", daemon=True).start()
+
+    def _warm_tiles(self) -> None:
+        """Read the newest full tiles into the cache after start-up, a batch a query, while
+        it has room: proofs of recent entries then need no read. Best effort."""
+        try:
+            while True:
+                with self._lock:
+                    wanted = self._tree.cold_tiles(WARM_BATCH)
+                if not wanted:
+                    return
+                tiles = self._index.tiles(wanted)
+                with self._lock:
+                    self._tree.warm(tiles)
+                if len(tiles) < len(wanted):
+                    return
+        except Exception:  # the database went away: proofs read their tiles as they go
+            return
 
     def _index_log(self) -> None:
         """Index a log written before the index (or by a process that did not index): fold
@@ -193,8 +212,9 @@ class LedgerView:
                 self._checkpoint = checkpoint
 
     def _apply_leaves(self, leaves: Sequence[CommittedLeaf]) -> None:
-        """Leaves another process wrote (their index rows are stored with them), in order;
-        those already applied are skipped (a gap is the audit's to report)."""
+        """Leaves another process wrote (their index rows are stored with them), in order:
+        those already applied are skipped, any the view has not seen before the first are read
+        from the log first, and a gap within them ends what is applied (the audit reports it)."""
         leaves = [leaf for leaf in leaves if leaf.leaf_index >= self.size]
         if not leaves:
             return

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,17 +15,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from domain.envelope import parse_envelope
 from tests.assessment_contract import load_demo, projection_caught_up
-from tests.backends import Backend, fresh_postgres_database
+from tests.backends import Backend
 from tests.e2e.server import BIN
 from tests.store_tampering import StoredEvents, statement, with_statement
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/ledger.db"
-    else:
-        yield from fresh_postgres_database()
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ written before the index is indexed once, agreeing with its last signed checkpoi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -18,18 +16,10 @@ from infra.persistence import persistence_env
 from services.demo.examples import demo_envelopes, examples_directory, load_examples
 from services.ledger_services import open_ledger
 from services.ledger_view import LedgerView
-from tests.backends import ORIGIN, Backend, fresh_postgres_database
+from tests.backends import ORIGIN, Backend
 from tests.builders import artefact, enrolment, envelope
 
 MODEL = "microsoft/phi-2@2023-12-12"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ledger.db'}"
-    else:
-        yield from fresh_postgres_database()
 
 
 @pytest.fixture

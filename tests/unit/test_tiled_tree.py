@@ -108,3 +108,20 @@ def test_subtree_hashes_are_the_tiles() -> None:
         assert tree.subtree_hashes(level, start, end) == reference.subtree_hashes(level, start, end)
     with pytest.raises(ValueError, match="not all complete"):
         tree.subtree_hashes(8, 0, 4)
+
+
+def test_a_warmer_reads_the_newest_full_tiles_while_the_cache_has_room() -> None:
+    store = TileStore()
+    first = TiledTree.empty(store.read)
+    total = TILE_WIDTH * 10 + 3
+    _grow(first, store, [_leaf(i) for i in range(total)])
+    tree = TiledTree(total, {t: store.tiles[t] for t in edge_ids(total)}, store.read, 4)
+    wanted = tree.cold_tiles(3)
+    assert wanted == [(0, 9), (0, 8), (0, 7)]  # newest first; the edge is held already
+    tree.warm(store.read(wanted))
+    assert tree.cold_tiles(10) == [(0, 6)]  # room for one more
+    tree.warm(store.read([(0, 6)]))
+    assert tree.cold_tiles(10) == []
+    store.reads = 0
+    tree.inclusion_proof(total - 300, total)  # in tile 8: cached
+    assert store.reads == 0
