@@ -17,8 +17,20 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 
 
 def _would_run(directory: Path, target: str) -> str:
+    """What ``make -n target`` would run, as a top-level make (the suite itself runs under
+    ``make test``, whose variables would make this one a sub-make that names directories)."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"}
+    }
     result = subprocess.run(
-        ["make", "-n", target], cwd=directory, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", target],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
     )
     return result.stdout
 
