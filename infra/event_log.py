@@ -3,14 +3,17 @@
 Every accepted envelope is one ``Ledger.StatementAppended`` event of a single ``eventsourcing``
 aggregate (leaf *i* is version *i* + 2; version 1 is ``Started``), stored with the exact
 envelope; each commit's signed checkpoint is one ``CheckpointLog.CheckpointSigned`` event saved in
-the same transaction; the log keys in use are the ``LogKeyring`` aggregate. Nothing outside this
-module reads or writes the store: the rest of the code sees :class:`CommittedLeaf` and
-:class:`CommittedCheckpoint` values, so swapping the store is a change inside ``infra/`` only.
+the same transaction, with the rows the ledger index keeps (``infra.ledger_index``: leaves,
+tiles, admission state); the log keys in use are the ``LogKeyring`` aggregate. Nothing outside
+this module and the recorders reads or writes the store: the rest of the code sees
+:class:`CommittedLeaf`, :class:`CommittedCheckpoint` and the index, so swapping the store is a
+change inside ``infra/`` only.
 
 Writers are serialised by the store's uniqueness of ``(stream, version)``: :meth:`EventLog.append`
 appends at the size its caller admitted against, and raises :class:`LogMoved` when another
 writer got there first (the caller catches up and admits again). The log follows the heads of
-its streams from every read and write it makes, so an append needs no read first.
+its streams from every read and write it makes, and reads them (the first and last event of each
+stream, whatever the log's length) when it has not followed them.
 """
 
 from __future__ import annotations
