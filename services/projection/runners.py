@@ -77,8 +77,8 @@ class LibraryRunner:
             self._close_runner()
             try:
                 self._start()
-            except Exception:  # the database is still away: try again later
-                _log.warning("the assessment projection could not restart yet", exc_info=True)
+            except Exception as error:  # the database is still away: try again later
+                _log.warning("the assessment projection could not restart yet: %s", error)
                 return False
             _log.warning("the assessment projection restarted")
             return True
@@ -89,8 +89,8 @@ class LibraryRunner:
             return
         try:
             runner.__exit__(None, None, None)
-        except Exception:
-            _log.warning("the assessment projection stopped with an error", exc_info=True)
+        except Exception as error:  # its subscription failed (the connection dropped): it restarts
+            _log.warning("the assessment projection stopped with an error: %s", _first_line(error))
         runner.app.close()
 
     def wait(self, position: int, timeout: float) -> bool:
@@ -199,8 +199,8 @@ class WarmingRunner:
             try:
                 self._warm_up()
                 break
-            except Exception:  # the database went away: try again
-                _log.warning("warming the assessment projection up failed; retrying", exc_info=True)
+            except Exception as error:  # the database went away: try again
+                _log.warning("warming the assessment projection up failed (%s); retrying", error)
                 self._stopping.wait(RESTART_SECONDS)
         try:
             with self._lock:
@@ -234,3 +234,10 @@ class WarmingRunner:
             runner = self._runner
         if runner is not None:
             runner.stop()
+
+
+def _first_line(error: BaseException) -> str:
+    """An operational error in one line (the logs of a subscription that restarts by itself
+    say what happened, without a traceback)."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}"

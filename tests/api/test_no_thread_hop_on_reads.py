@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import time
 from pathlib import Path
 from typing import get_args
 
@@ -42,9 +43,13 @@ def test_the_head_read_is_answered_from_memory_with_the_stored_bytes(
 ) -> None:
     post_all(client, cast.small_model())
     model = "acme/x@1"
-    first = client.get(f"/v1/models/{model}/freedoms")  # waits for the projection
+    first = client.get(f"/v1/models/{model}/freedoms")
     assert first.status_code == 200
     services = client.app.state.services  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30  # the projection warms up on a thread of its own
+    while services.current_freedoms(model, "default") is None:
+        assert time.monotonic() < deadline, "the projection did not catch up"
+        time.sleep(0.05)
     held = services.current_freedoms(model, "default")
     assert held is not None  # the next read is answered from memory, on the event loop
     stored = services.answers.store.get(model, "default")
