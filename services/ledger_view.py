@@ -78,8 +78,7 @@ class LedgerView:
         self.operator_keys = tuple(operator_keys)
         self._lock = threading.RLock()
         self._index = log.index
-        operators = LedgerState.with_operators(operator_keys).signers
-        self._state = stored_state(self._index, operators)
+        self._state = stored_state(self._index, self._state_operators())
         self._tree = TiledTree.empty(self._index.tiles)
         self._leaves: OrderedDict[int, LeafRecord] = OrderedDict()  # a bounded cache
         self._checkpoint: CommittedCheckpoint | None = None  # the newest stored one

@@ -142,17 +142,17 @@ class StoredMap(Generic[V]):
         return sum(1 for _ in self)
 
     def values(self) -> Iterator[V]:
+        return (value for _, value in self.items())
+
+    def items(self) -> Iterator[tuple[str, V]]:
+        """Every stored value (one scan of the prefix), then the defaults not stored."""
         stored = self._index.state_with_prefix(self._prefix)
         seen = set()
         for full, text in stored.items():
             key = full[len(self._prefix) :]
             seen.add(key)
-            yield self._decode(key, json.loads(text))
-        yield from (value for key, value in self._defaults.items() if key not in seen)
-
-    def items(self) -> Iterator[tuple[str, V]]:
-        for key in self:
-            yield key, self[key]
+            yield key, self._decode(key, json.loads(text))
+        yield from ((key, value) for key, value in self._defaults.items() if key not in seen)
 
 
 def stored_state(index: LedgerIndex, operators: Mapping[str, SignerRecord]) -> LedgerState:
