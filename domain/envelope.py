@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -40,11 +40,12 @@ class Envelope:
     payload_type: str
     payload: bytes
     signatures: tuple[Signature, ...]
+    event_id: str = field(init=False, repr=False, compare=False)
+    """Lowercase hex SHA-256 of the payload bytes: one fact, one id (hashed once: the write
+    path asks for it several times an envelope)."""
 
-    @property
-    def event_id(self) -> str:
-        """Lowercase hex SHA-256 of the payload bytes: one fact, one id."""
-        return hashlib.sha256(self.payload).hexdigest()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "event_id", hashlib.sha256(self.payload).hexdigest())
 
     @property
     def author(self) -> str:

@@ -40,6 +40,9 @@ class CheckpointFile:
         self._lock_path = directory / f"{name}.lock"
         self._origin = origin
         self._threads = threading.Lock()
+        # What this process last wrote, and the file's identity then: while the file is still
+        # that one, advancing need not read and parse it again.
+        self._written: tuple[tuple[int, int, int], Checkpoint] | None = None
 
     def read(self) -> Checkpoint | None:
         """The recorded checkpoint (None if there is no file yet)."""
@@ -69,7 +72,7 @@ class CheckpointFile:
         new = read_unverified_checkpoint(note)
         try:
             with self._threads, self._exclusive():
-                recorded = self.read()
+                recorded = self._current()
                 if recorded is not None:
                     root = root_at(recorded.size)
                     if root is not None and root != recorded.root:
@@ -80,8 +83,15 @@ class CheckpointFile:
         except OSError as error:
             raise CheckpointFileError(f"cannot write {self.path}: {error.strerror}") from error
 
+    def _current(self) -> Checkpoint | None:
+        """The recorded checkpoint, read again only if another writer replaced the file."""
+        if self._written is not None:
+            identity, checkpoint = self._written
+            if _identity(self.path) == identity:
+                return checkpoint
+        return self.read()
+
     def _exclusive(self) -> _FileLock:
-        self.directory.mkdir(parents=True, exist_ok=True)
         return _FileLock(self._lock_path)
 
     def _replace(self, note: str) -> None:
@@ -96,6 +106,16 @@ class CheckpointFile:
             os.fsync(directory)
         finally:
             os.close(directory)
+        self._written = (_identity(self.path), read_unverified_checkpoint(note))
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    """Inode, size and change time: another writer's replacement changes the inode."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return (-1, -1, -1)
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 class _FileLock:
@@ -104,7 +124,11 @@ class _FileLock:
         self._fd = -1
 
     def __enter__(self) -> None:
-        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:  # no directory yet (or it was removed): make it
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(self._fd, fcntl.LOCK_EX)
 
     def __exit__(self, *_: object) -> None:

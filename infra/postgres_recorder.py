@@ -20,6 +20,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from infra.bounded_postgres import bounded, gate_of
@@ -155,9 +156,9 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
             [key for key, _ in state],
             [value for _, value in state],
         )
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self._invoke, arrays, prepare=True)
-            return [row[self._function] for row in curs.fetchall()]
+            return [row[0] for row in curs.fetchall()]
 
     @contextmanager
     def writers_lock(self) -> Iterator[None]:

@@ -9,14 +9,17 @@ left to that page.
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UI_CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-_ALWAYS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+_ALWAYS_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"))
+_PAGE_HEADERS = (
+    *_ALWAYS_HEADERS,
+    (b"content-security-policy", UI_CONTENT_SECURITY_POLICY.encode()),
+)
 
 
 class SecurityHeaders:
@@ -32,11 +35,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in _ALWAYS.items():
-                    headers.setdefault(name, value)
-                if page:
-                    headers.setdefault("Content-Security-Policy", UI_CONTENT_SECURITY_POLICY)
+                # Raw header pairs (``MutableHeaders`` cost a profile-visible 10 µs a request).
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                extra = _PAGE_HEADERS if page else _ALWAYS_HEADERS
+                headers += [(name, value) for name, value in extra if name not in present]
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
