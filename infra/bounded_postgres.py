@@ -24,10 +24,13 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.postgres import PostgresDatastore
+from psycopg import Connection
+from psycopg_pool import ConnectionPool
 
 CONNECTION_WAIT_SECONDS = 2.0
 CONNECT_TIMEOUT_SECONDS = 2
@@ -35,6 +38,7 @@ RECONNECT_SECONDS = 3.0
 RETRY_BUDGET_SECONDS = 4.0
 RETRY_PAUSE_SECONDS = 0.2
 PROBE_SECONDS = 0.5
+IDLE_PING_SECONDS = 1.0
 
 _log = logging.getLogger(__name__)
 Method = TypeVar("Method", bound=Callable[..., Any])
@@ -106,6 +110,32 @@ def _bound_pool(datastore: PostgresDatastore) -> None:
     pool.reconnect_timeout = RECONNECT_SECONDS
     if isinstance(pool.kwargs, dict):
         pool.kwargs = {**pool.kwargs, **_connection_limits()}
+    if getattr(pool, "_check", None) is not None:
+        _ping_only_idle_connections(pool)
+
+
+def _ping_only_idle_connections(pool: ConnectionPool[Any]) -> None:
+    """The library's pre-ping checks every connection it hands out: a round trip before
+    every query, and under load the writer's busiest wait. A connection given back less than
+    ``IDLE_PING_SECONDS`` ago is handed out unchecked; one idle longer (the database may have
+    restarted meanwhile) is pinged as before. A query on a connection that broke in between
+    fails with ``OperationalError``, which :func:`bounded` retries on a fresh connection.
+    (The pool's ``check`` is only a constructor argument; its attribute is replaced here.)"""
+    returned: WeakKeyDictionary[Connection[Any], float] = WeakKeyDictionary()
+    give_back = pool.putconn
+
+    def putconn(conn: Connection[Any]) -> None:
+        returned[conn] = time.monotonic()
+        give_back(conn)
+
+    def check(conn: Connection[Any]) -> None:
+        given_back = returned.get(conn)
+        if given_back is not None and time.monotonic() - given_back < IDLE_PING_SECONDS:
+            return
+        ConnectionPool.check_connection(conn)
+
+    pool.putconn = putconn  # type: ignore[method-assign]
+    pool._check = check
 
 
 def _connection_limits() -> dict[str, Any]:

@@ -380,11 +380,12 @@ class EventLog:
         """Whether other processes may write this log (its store is a database server)."""
         return hasattr(self._app.recorder, "writers_lock")
 
-    def writers_lock(self) -> AbstractContextManager[None]:
+    def writers_lock(self, after: int) -> AbstractContextManager[bool]:
         """Held by a writer from catching up to committing: writers in other processes take
-        turns (PostgreSQL); a store of one process needs none."""
+        turns (PostgreSQL); a store of one process needs none. Yields whether anything may
+        have been committed after position ``after`` by another process."""
         lock = getattr(self._app.recorder, "writers_lock", None)
-        return lock() if lock is not None else nullcontext()
+        return lock(after) if lock is not None else nullcontext(False)
 
     def probe(self) -> None:
         """One cheap query: raises if the store does not answer."""

@@ -38,6 +38,12 @@ class PinnedConnections:
 
         pool.connection = connection  # type: ignore[method-assign]
 
+    @property
+    def pinned(self) -> Connection[Any] | None:
+        """This thread's pinned connection, if it holds one."""
+        connection: Connection[Any] | None = getattr(self._local, "connection", None)
+        return connection
+
     @contextmanager
     def pin(self, connection: Connection[Any]) -> Iterator[None]:
         """While inside, this thread's checkouts get ``connection`` (autocommit: each call

@@ -13,8 +13,10 @@ the database is unreachable (``infra.bounded_postgres``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -64,6 +66,11 @@ _INSERT_FUNCTION = (
 )
 
 
+@dataclass(slots=True)
+class _Turn:
+    released: bool = False
+
+
 class ArrayInsertRecorder(PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,6 +99,12 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         ]
         self.index = SqlIndex(prefix, self._read, self._write, placeholder="%s")
         self._pinned = PinnedConnections(self.datastore.pool)
+        self._turn = threading.local()  # the writer's turn this thread is in, if any
+        self._lock = SQL("SELECT pg_advisory_lock({key})").format(key=WRITERS_LOCK)
+        self._unlock = SQL("SELECT pg_advisory_unlock({key})").format(key=WRITERS_LOCK)
+        self._committed_after = SQL(
+            "SELECT EXISTS (SELECT 1 FROM {schema}.{table} WHERE notification_id > %s)"
+        ).format(schema=schema, table=Identifier(self.events_table_name))
         self._invoke = SQL(
             "SELECT * FROM {schema}.{function}(%b, %b, %b, %b, %b::bigint[], %b::integer[], "
             "%b::bigint[], %b::text[], %b::text[], %b::text[], %b::integer[], %b::bigint[], "
@@ -157,23 +170,45 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
             [value for _, value in state],
         )
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-            curs.execute(self._invoke, arrays, prepare=True)
-            return [row[0] for row in curs.fetchall()]
+            turn: _Turn | None = getattr(self._turn, "state", None)
+            if turn is None or self._pinned.pinned is not conn:
+                curs.execute(self._invoke, arrays, prepare=True)
+                return [row[0] for row in curs.fetchall()]
+            # The last call of a writer's turn: release the writers' lock in the same round
+            # trip. A failed insert aborts the pipeline before the unlock, and the turn's end
+            # releases the lock then.
+            with conn.pipeline():
+                curs.execute(self._invoke, arrays, prepare=True)
+                conn.execute(self._unlock, prepare=True)
+            ids = [row[0] for row in curs.fetchall()]
+            turn.released = True
+            return ids
 
     @contextmanager
-    def writers_lock(self) -> Iterator[None]:
+    def writers_lock(self, after: int) -> Iterator[bool]:
         """Hold the ledger's writers' lock (a PostgreSQL advisory lock on a connection of its
         own) while the caller catches up, admits and commits: writers in other processes
         then take turns instead of invalidating each other's admissions without end. The
-        caller's thread makes all its calls on that connection meanwhile."""
+        caller's thread makes all its calls on that connection meanwhile. Yields whether
+        anything was committed after position ``after`` (asked in the lock's round trip, so
+        a writer alone on the log need not read it again); the turn's commit releases the
+        lock in its own round trip."""
         with self.datastore.get_connection() as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (WRITERS_LOCK,))
+            with conn.pipeline():
+                conn.execute(self._lock, prepare=True)
+                probe = conn.cursor(row_factory=tuple_row).execute(
+                    self._committed_after, (after,), prepare=True
+                )
+            (moved,) = probe.fetchone() or (True,)
+            turn = _Turn()
+            self._turn.state = turn
             try:
                 with self._pinned.pin(conn):  # the whole turn on this one connection
-                    yield
+                    yield bool(moved)
             finally:
-                if not conn.broken:  # a lost session has released its lock already
-                    conn.execute("SELECT pg_advisory_unlock(%s)", (WRITERS_LOCK,))
+                self._turn.state = None
+                if not turn.released and not conn.broken:  # a lost session has no lock
+                    conn.execute(self._unlock, prepare=True)
 
     @bounded
     def _read(self, query: Callable[[Any], Any]) -> Any:

@@ -207,6 +207,8 @@ class LedgerView:
                 for leaf, statement in committed:
                     self._remember(_record(leaf, statement.subject))
                     self._position = max(self._position, leaf.position)
+                # stored after the leaves in the same transaction
+                self._position = max(self._position, checkpoint.position)
             if self._checkpoint is None or checkpoint.tree_size > self._checkpoint.tree_size:
                 self._checkpoint = checkpoint
 
@@ -329,6 +331,12 @@ class LedgerView:
         if len(prefix) < ID_PREFIX_MIN:
             return []
         return [leaf.event_id for leaf in self.leaves_with_event_id_prefix(prefix, 20)]
+
+    @property
+    def position(self) -> int:
+        """The last log position this view has read or written."""
+        with self._lock:
+            return self._position
 
     def head_position(self) -> int:
         """The position of the last leaf (0 for an empty log)."""

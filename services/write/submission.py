@@ -141,8 +141,8 @@ class Submission:
 
     def _record(self, requests: list[_Request]) -> None:
         try:
-            with self._events.writers_lock():
-                if self._events.shared:  # another process may have written since
+            with self._events.writers_lock(self._view.position) as moved:
+                if moved:  # another process wrote since this view last read the log
                     self._view.catch_up()
                 self._record_group(requests)
         except BaseException as error:  # every waiting request must learn the outcome

@@ -126,7 +126,7 @@ def test_a_writers_turn_makes_all_its_calls_on_the_locks_connection(postgres_url
     try:
         recorder = _recorder(log)
         elsewhere: list[int] = []
-        with log.writers_lock():
+        with log.writers_lock(0):
             inside = {_backend_pid(recorder) for _ in range(5)}
             other_thread = threading.Thread(target=lambda: elsewhere.append(_backend_pid(recorder)))
             other_thread.start()
@@ -149,7 +149,7 @@ def test_a_turn_whose_commit_fails_leaves_the_connection_usable(postgres_url: st
         recorder = _recorder(log)
         stream = uuid.uuid4()
         recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
-        with log.writers_lock():
+        with log.writers_lock(0):
             with pytest.raises(IntegrityError, match="duplicate key"):
                 recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
             assert recorder.max_notification_id() is not None
@@ -169,5 +169,33 @@ def test_opening_a_log_leaves_the_pools_connections_in_autocommit(postgres_url: 
         finally:
             for connection in connections:
                 pool.putconn(connection)
+    finally:
+        log.close()
+
+
+def test_a_turn_says_whether_the_log_moved_and_its_commit_releases_the_lock(
+    postgres_url: str,
+) -> None:
+    log = EventLog(persistence_env(postgres_url), "localhost/test")
+    try:
+        recorder = _recorder(log)
+        recorder.insert_events([StoredEvent(uuid.uuid4(), 1, "topic", b"{}")])
+        last = recorder.max_notification_id() or 0
+        with log.writers_lock(last) as moved:
+            assert not moved
+        with log.writers_lock(last - 1) as moved:
+            assert moved
+        with log.writers_lock(last) as moved:
+            assert _writers_lock_holders(postgres_url)
+            recorder.insert_events([StoredEvent(uuid.uuid4(), 1, "topic", b"{}")])
+            assert not _writers_lock_holders(postgres_url)  # released with the commit
+        assert not _writers_lock_holders(postgres_url)
+        stream = uuid.uuid4()
+        recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
+        with log.writers_lock(last):
+            with pytest.raises(IntegrityError):
+                recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
+            assert _writers_lock_holders(postgres_url)  # a failed commit keeps the turn
+        assert not _writers_lock_holders(postgres_url)
     finally:
         log.close()
