@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.admission import admit
 from domain.assessment.policies import POLICIES
-from domain.assessment.report import answer
 from domain.assessment.world import Recorded, World
 from domain.bundle.entries import differences
 from domain.checkpoint import Checkpoint, CheckpointError, open_checkpoint
@@ -32,9 +31,10 @@ from domain.ledger_state import LedgerState
 from domain.merkle import MerkleTree, ProofError, verify_consistency
 from domain.rejections import Rejection
 from infra.event_log import CommittedCheckpoint
-from services.audit.checking import checked_pages
+from services.audit.answers import recomputed
+from services.audit.checking import checked_pages, default_workers
 from services.audit.page_checks import Checked, CheckedEntry
-from services.audit.sources import AuditSource, LogEntry
+from services.audit.sources import PAGE, AuditSource, LogEntry
 
 
 @dataclass
@@ -321,30 +321,37 @@ class Auditor:
             report.models = len(world.models)
             return
         mismatches = 0
-        for model_id in sorted(world.models):
-            report.models += 1
-            for policy in POLICIES:
-                expected, _ = answer(world, model_id, policy)
-                stored = self._source.answer(model_id, policy)
-                if stored == expected:
-                    continue
-                mismatches += 1
-                if stored is None:
-                    self._fail(f"model {model_id} (policy {policy}): no stored answer")
-                    continue
-                try:
-                    found = differences(json.loads(stored), json.loads(expected))
-                except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
-                    found = ["the stored answer is not an assessment document"]
-                self._fail(
-                    f"model {model_id} (policy {policy}): the answer differs from a "
-                    f"recomputation from the log: {'; '.join(found[:3])}"
-                )
+        asked = [(model, policy) for model in sorted(world.models) for policy in POLICIES]
+        report.models = len(world.models)
+        for (model_id, policy), expected in zip(
+            asked, recomputed(world, asked, self._answer_workers()), strict=True
+        ):
+            stored = self._source.answer(model_id, policy)
+            if stored == expected:
+                continue
+            mismatches += 1
+            if stored is None:
+                self._fail(f"model {model_id} (policy {policy}): no stored answer")
+                continue
+            try:
+                found = differences(json.loads(stored), json.loads(expected))
+            except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+                found = ["the stored answer is not an assessment document"]
+            self._fail(
+                f"model {model_id} (policy {policy}): the answer differs from a "
+                f"recomputation from the log: {'; '.join(found[:3])}"
+            )
         if not mismatches:
             report.checks.append(
                 f"recomputed the assessments of {report.models} model versions "
                 f"under {len(POLICIES)} policies: every answer matches"
             )
+
+    def _answer_workers(self) -> int:
+        """Processes for the answers: as for the pages, but none for a log of one page."""
+        if self._workers is not None:
+            return self._workers
+        return default_workers() if self._tree.size > PAGE else 0
 
     def _fail(self, failure: str) -> None:
         self._report.failures.append(failure)

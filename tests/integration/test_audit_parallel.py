@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from domain.envelope import pae, parse_envelope
 from services.audit.auditor import Auditor, AuditReport
 from services.audit.sources import PAGE, DatabaseSource
+from tests.assessment_contract import load_demo, projection_caught_up
 from tests.backends import Backend
 from tests.builders import artefact, enrolment, envelope, keyid
 from tests.store_tampering import StoredEvents, statement, with_statement
@@ -99,3 +100,25 @@ def test_workers_name_a_bad_signature_and_a_changed_payload_at_their_positions(
     assert f"position {forged_at} (leaf {forged_leaf}): {does_not_verify}" in parallel.failures
     assert f"position {changed_at} (leaf {changed_leaf}): {does_not_verify}" in parallel.failures
     assert parallel.failures == _audit(url, operator, workers=0).failures
+
+
+def test_answers_recomputed_in_workers_are_compared_as_in_one_process(
+    database_url: str,
+) -> None:
+    operator = Ed25519PrivateKey.generate()
+    backend = Backend("db", database_url)
+    services = backend.open([operator.public_key()])
+    load_demo(services, operator)
+    projection_caught_up(services)
+    backend.close_all()
+    clean = _audit(database_url, operator, workers=2)
+    assert clean.passed, clean.failures
+    assert clean.models > 1
+    assert f"recomputed the assessments of {clean.models} model versions" in clean.checks[-1]
+    StoredEvents(database_url).set_stored_answer("microsoft/phi-2@2023-12-12", b"[1, 2]")
+    tampered = _audit(database_url, operator, workers=2)
+    assert (
+        "model microsoft/phi-2@2023-12-12 (policy default): the answer differs"
+        in (tampered.failures[0])
+    )
+    assert tampered.failures == _audit(database_url, operator, workers=0).failures
