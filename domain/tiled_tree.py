@@ -98,6 +98,9 @@ class TiledTree(MerkleTree):
         self._cache: OrderedDict[TileId, bytes] = OrderedDict()
         self._cached_tiles = cached_tiles
         self._rows: OrderedDict[TileId, bytes] = OrderedDict()  # full tiles' upper rows
+        # A partial tile's complete nodes above its bottom row, by height, for the width they
+        # were computed at: receipts ask for the newest leaves, whose proofs run through it.
+        self._partial_rows: dict[TileId, tuple[int, list[list[bytes]]]] = {}
 
     @classmethod
     def empty(cls, read_tiles: ReadTiles) -> TiledTree:
@@ -228,11 +231,27 @@ class TiledTree(MerkleTree):
             # rows holds heights 1..8 one after another: height h starts at 256 - 2**(9-h)
             start = TILE_WIDTH - (TILE_WIDTH >> (height - 1)) + (first % TILE_WIDTH >> height)
             return rows[start * HASH_SIZE : (start + 1) * HASH_SIZE]
-        offset = (first % TILE_WIDTH) * HASH_SIZE
-        span = hashes[offset : offset + (HASH_SIZE << height)]
-        if len(span) != HASH_SIZE << height:
+        row = self._partial_upper_rows(tile, hashes)[height - 1]
+        position = (first % TILE_WIDTH) >> height
+        if position >= len(row):
             raise MissingTile(f"node {level}/{index} is not in a stored tile")
-        return subtree_root(span)
+        return row[position]
+
+    def _partial_upper_rows(self, tile: TileId, hashes: bytes) -> list[list[bytes]]:
+        """Heights 1..8 of a partial tile: at each, the nodes whose subtrees are complete
+        (computed once per width; a complete node never changes as the tile grows)."""
+        width = len(hashes) // HASH_SIZE
+        cached = self._partial_rows.get(tile)
+        if cached is not None and cached[0] == width:
+            return cached[1]
+        row = [hashes[i : i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
+        rows: list[list[bytes]] = []
+        for _ in range(TILE_HEIGHT):
+            row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row) - 1, 2)]
+            rows.append(row)
+        self._partial_rows = {t: r for t, r in self._partial_rows.items() if t in self._edge}
+        self._partial_rows[tile] = (width, rows)
+        return rows
 
     def _upper_rows(self, tile: TileId, hashes: bytes) -> bytes:
         """Heights 1..8 of a full tile's subtree (128 + 64 + … + 1 hashes), cached."""

@@ -17,7 +17,7 @@ DDL_LOCK = 0x70726F76  # an arbitrary, fixed advisory lock key ("prov")
 
 def with_ddl_lock(datastore: PostgresDatastore, create: Callable[[], None]) -> None:
     with datastore.get_connection() as conn:
-        conn.autocommit = True
+        autocommit, conn.autocommit = conn.autocommit, True
         try:
             conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK,))
             try:
@@ -25,4 +25,4 @@ def with_ddl_lock(datastore: PostgresDatastore, create: Callable[[], None]) -> N
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (DDL_LOCK,))
         finally:
-            conn.autocommit = False
+            conn.autocommit = autocommit  # as the pool configured it

@@ -49,6 +49,12 @@ class LedgerIndex(Protocol):
     def indexed_size(self) -> int: ...
     def leaves(self, first: int, last: int) -> list[IndexedLeaf]: ...
     def leaves_by_event_id(self, event_ids: Sequence[str]) -> list[IndexedLeaf]: ...
+    def lookup(
+        self, event_ids: Sequence[str], keys: Sequence[str]
+    ) -> tuple[list[IndexedLeaf], dict[str, str]]:
+        """The leaves of ``event_ids`` and the state values of ``keys``, in one read where
+        the store allows (what a writer looks up before admitting a group)."""
+
     def leaves_by_event_id_prefix(self, prefix: str, limit: int) -> list[IndexedLeaf]: ...
     def leaves_of(self, subjects: Sequence[str]) -> list[IndexedLeaf]: ...
     def tiles(self, ids: Sequence[TileId]) -> dict[TileId, bytes]: ...
@@ -80,7 +86,11 @@ def index_ddl(prefix: str, blob: str, index_name: str) -> list[str]:
 
 class SqlIndex:
     """The index over SQL: ``run(fn)`` calls ``fn`` with a cursor of a read transaction;
-    ``write_with(cursor, changes, positions)`` runs inside the caller's transaction."""
+    ``write_with(cursor, changes, positions)`` runs inside the caller's transaction.
+
+    On PostgreSQL (``%s`` placeholders) a list of values is one array parameter
+    (``= ANY(%s)``): the statement's text stays the same whatever the list's length, so it is
+    converted once and prepared. SQLite gets ``IN (?, ?, …)`` in chunks."""
 
     def __init__(
         self,
@@ -106,13 +116,42 @@ class SqlIndex:
         result: list[Any] = self._run(query)
         return result
 
+    @property
+    def _arrays(self) -> bool:
+        return self._p == "%s"
+
     def _select_in(self, sql: str, values: Sequence[Any], suffix: str = "") -> list[Any]:
+        if not values:
+            return []
+        if self._arrays:
+            return self._select(f"{sql} = ANY(?){suffix}", [list(values)])
         rows: list[Any] = []
         for start in range(0, len(values), _CHUNK):
             chunk = values[start : start + _CHUNK]
             marks = ", ".join("?" * len(chunk))
             rows += self._select(f"{sql} IN ({marks}){suffix}", chunk)
         return rows
+
+    def lookup(
+        self, event_ids: Sequence[str], keys: Sequence[str]
+    ) -> tuple[list[IndexedLeaf], dict[str, str]]:
+        if not keys:
+            return self.leaves_by_event_id(event_ids), {}
+        if not self._arrays and len(event_ids) + len(keys) > _CHUNK:
+            return self.leaves_by_event_id(event_ids), self.state(keys)
+        params: list[Any]
+        if self._arrays:
+            ids, names, params = "= ANY(?)", "= ANY(?)", [list(event_ids), list(keys)]
+        else:
+            ids = f"IN ({', '.join('?' * len(event_ids))})"
+            names, params = f"IN ({', '.join('?' * len(keys))})", [*event_ids, *keys]
+        rows = self._select(
+            f"SELECT {_COLUMNS}, NULL AS value FROM §leaves WHERE event_id {ids} UNION ALL "
+            f"SELECT NULL, NULL, key, NULL, NULL, value FROM §state WHERE key {names}",
+            params,
+        )
+        leaves = _leaves(row for row in rows if row["leaf_index"] is not None)
+        return leaves, {row["event_id"]: row["value"] for row in rows if row["value"] is not None}
 
     def indexed_size(self) -> int:
         rows = self._select("SELECT max(leaf_index) AS last FROM §leaves")
@@ -231,13 +270,18 @@ class DuplicateLeaf(Exception):
 def leaf_positions(stored_events: Sequence[Any], ids: Sequence[int] | None) -> dict[int, int]:
     """The log position of each ledger leaf among ``stored_events`` (leaf *i* is version
     *i* + 2 of the ledger stream), from the notification ids their insert returned."""
-    from domain.ledger import LEDGER_ID
-
     if ids is None:
         return {}
+    return {leaf: ids[row - 1] for leaf, row in leaf_rows(stored_events).items()}
+
+
+def leaf_rows(stored_events: Sequence[Any]) -> dict[int, int]:
+    """For each ledger leaf among ``stored_events``, its 1-based row among them."""
+    from domain.ledger import LEDGER_ID
+
     return {
-        event.originator_version - 2: position
-        for event, position in zip(stored_events, ids, strict=True)
+        event.originator_version - 2: row
+        for row, event in enumerate(stored_events, 1)
         if event.originator_id == LEDGER_ID and event.originator_version >= 2
     }
 
@@ -252,6 +296,11 @@ class MemoryIndex:
         self._by_subject: dict[str, list[int]] = {}
         self._tiles: dict[TileId, bytes] = {}
         self._state: dict[str, str] = {}
+
+    def lookup(
+        self, event_ids: Sequence[str], keys: Sequence[str]
+    ) -> tuple[list[IndexedLeaf], dict[str, str]]:
+        return self.leaves_by_event_id(event_ids), self.state(keys)
 
     def indexed_size(self) -> int:
         return len(self._leaves)

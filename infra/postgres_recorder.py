@@ -24,9 +24,43 @@ from psycopg.sql import SQL, Identifier
 
 from infra.bounded_postgres import bounded, gate_of
 from infra.ddl_lock import with_ddl_lock
-from infra.ledger_index import DuplicateLeaf, IndexChanges, SqlIndex, index_ddl, leaf_positions
+from infra.ledger_index import DuplicateLeaf, IndexChanges, SqlIndex, index_ddl, leaf_rows
+from infra.pinned_connection import PinnedConnections
 
 WRITERS_LOCK = 0x70726F76  # the advisory lock key ("prov") of the ledger's writers
+
+# Inserts a commit's events and the index rows that describe them, in one statement. A leaf
+# row's position is the notification id of the event at ``leaf_rows`` (1-based; 0 keeps the
+# position given). Notification ids come from the table's sequence in insertion order.
+_INSERT_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION {schema}.{function}("
+    "ids {id_type}[], versions bigint[], topics text[], states bytea[], "
+    "leaf_indices bigint[], leaf_rows integer[], leaf_positions bigint[], event_ids text[], "
+    "recorded_ats text[], subjects text[], "
+    "tile_levels integer[], tile_numbers bigint[], tile_hashes bytea[], "
+    "state_keys text[], state_values text[]) "
+    "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+    "DECLARE positions bigint[]; "
+    "BEGIN "
+    "  SET LOCAL lock_timeout = '{lock_timeout}s'; "
+    "  LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+    "  NOTIFY {channel}; "
+    "  WITH inserted AS ("
+    "    INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+    "    SELECT * FROM unnest(ids, versions, topics, states) RETURNING notification_id) "
+    "  SELECT array_agg(notification_id ORDER BY notification_id) INTO positions FROM inserted; "
+    "  INSERT INTO {schema}.{leaves} (leaf_index, position, event_id, recorded_at, subject) "
+    "    SELECT l.i, coalesce(positions[nullif(l.r, 0)], l.p), l.e, l.t, l.s "
+    "    FROM unnest(leaf_indices, leaf_rows, leaf_positions, event_ids, recorded_ats, subjects)"
+    "    AS l(i, r, p, e, t, s); "
+    "  INSERT INTO {schema}.{tiles} (level, idx, hashes) "
+    "    SELECT * FROM unnest(tile_levels, tile_numbers, tile_hashes) "
+    "    ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes; "
+    "  INSERT INTO {schema}.{state} (key, value) SELECT * FROM unnest(state_keys, state_values) "
+    "    ON CONFLICT (key) DO UPDATE SET value = excluded.value; "
+    "  RETURN QUERY SELECT unnest(positions); "
+    "END; $BODY$"
+)
 
 
 class ArrayInsertRecorder(PostgresApplicationRecorder):
@@ -34,41 +68,34 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         super().__init__(*args, **kwargs)
         schema = Identifier(self.datastore.schema)
         id_type = Identifier(self.datastore.originator_id_type)
-        self._function = f"ledger_insert_events_{self.datastore.originator_id_type}"
-        self.sql_create_statements.append(
-            SQL(
-                "CREATE OR REPLACE FUNCTION {schema}.{function}("
-                "ids {id_type}[], versions bigint[], topics text[], states bytea[]) "
-                "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
-                "BEGIN "
-                "  SET LOCAL lock_timeout = '{lock_timeout}s'; "
-                "  LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
-                "  NOTIFY {channel}; "
-                "  RETURN QUERY "
-                "  INSERT INTO {schema}.{table} "
-                "    (originator_id, originator_version, topic, state) "
-                "  SELECT * FROM unnest(ids, versions, topics, states) "
-                "  RETURNING notification_id; "
-                "END; $BODY$"
-            ).format(
-                schema=schema,
-                function=Identifier(self._function),
-                id_type=id_type,
-                lock_timeout=self.datastore.lock_timeout,
-                table=Identifier(self.events_table_name),
-                channel=Identifier(self.channel_name),
-            )
-        )
         bare = self.events_table_name.removesuffix("events")
+        # Named after the table: two applications in one schema must not replace each
+        # other's function (the library's baseline recorder in a benchmark did).
+        self._function = f"{bare}commit_{self.datastore.originator_id_type}"
+        names = {
+            "schema": schema,
+            "function": Identifier(self._function),
+            "id_type": id_type,
+            "lock_timeout": SQL(str(int(self.datastore.lock_timeout))),
+            "table": Identifier(self.events_table_name),
+            "channel": Identifier(self.channel_name),
+            "leaves": Identifier(f"{bare}leaves"),
+            "tiles": Identifier(f"{bare}tiles"),
+            "state": Identifier(f"{bare}state"),
+        }
+        self.sql_create_statements.append(SQL(_INSERT_FUNCTION).format(**names))
         prefix = f'"{self.datastore.schema}".{bare}'
         self.sql_create_statements += [
             SQL(statement).format()
             for statement in index_ddl(prefix, "BYTEA", f"{bare}leaves_subject")
         ]
         self.index = SqlIndex(prefix, self._read, self._write, placeholder="%s")
-        self._invoke = SQL("SELECT * FROM {schema}.{function}(%b, %b, %b, %b)").format(
-            schema=schema, function=Identifier(self._function)
-        )
+        self._pinned = PinnedConnections(self.datastore.pool)
+        self._invoke = SQL(
+            "SELECT * FROM {schema}.{function}(%b, %b, %b, %b, %b::bigint[], %b::integer[], "
+            "%b::bigint[], %b::text[], %b::text[], %b::text[], %b::integer[], %b::bigint[], "
+            "%b::bytea[], %b::text[], %b::text[])"
+        ).format(schema=schema, function=Identifier(self._function))
         self._select_rows = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state "
             "FROM {schema}.{table} WHERE originator_id = %s AND originator_version > %s "
@@ -105,32 +132,47 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
 
     @bounded
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
-        """Insert the events and the index rows ``index`` names, in one transaction."""
+        """Insert the events and the index rows ``index`` names, in one statement (so one
+        round trip and one implicit transaction on the pool's autocommit connections)."""
+        index: IndexChanges = kwargs.get("index") or IndexChanges()
+        rows = leaf_rows(stored_events)
+        tiles = list(index.tiles.items())
+        state = list(index.state.items())
         arrays = (
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
             [e.topic for e in stored_events],
             [e.state for e in stored_events],
+            [leaf.leaf_index for leaf in index.leaves],
+            [rows.get(leaf.leaf_index, 0) for leaf in index.leaves],
+            [leaf.position for leaf in index.leaves],
+            [leaf.event_id for leaf in index.leaves],
+            [leaf.recorded_at for leaf in index.leaves],
+            [leaf.subject for leaf in index.leaves],
+            [level for (level, _), _ in tiles],
+            [number for (_, number), _ in tiles],
+            [hashes for _, hashes in tiles],
+            [key for key, _ in state],
+            [value for _, value in state],
         )
-        index: IndexChanges | None = kwargs.get("index")
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._invoke, arrays, prepare=True)
-            ids = [row[self._function] for row in curs.fetchall()]
-            if index is not None:
-                self.index.write_with(curs, index, leaf_positions(stored_events, ids))
-            return ids
+            return [row[self._function] for row in curs.fetchall()]
 
     @contextmanager
     def writers_lock(self) -> Iterator[None]:
         """Hold the ledger's writers' lock (a PostgreSQL advisory lock on a connection of its
         own) while the caller catches up, admits and commits: writers in other processes
-        then take turns instead of invalidating each other's admissions without end."""
+        then take turns instead of invalidating each other's admissions without end. The
+        caller's thread makes all its calls on that connection meanwhile."""
         with self.datastore.get_connection() as conn:
             conn.execute("SELECT pg_advisory_lock(%s)", (WRITERS_LOCK,))
             try:
-                yield
+                with self._pinned.pin(conn):  # the whole turn on this one connection
+                    yield
             finally:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (WRITERS_LOCK,))
+                if not conn.broken:  # a lost session has released its lock already
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (WRITERS_LOCK,))
 
     @bounded
     def _read(self, query: Callable[[Any], Any]) -> Any:

@@ -39,7 +39,7 @@ from infra.ledger_index import DuplicateLeaf, IndexChanges, IndexedLeaf
 from services.stored_state import (
     MODELS,
     forget_changed_by,
-    prefetch,
+    read_ahead,
     state_changes,
     stored_state,
 )
@@ -270,16 +270,19 @@ class LedgerView:
         with self._lock:
             yield self._state, self.size
 
-    def prefetch(
-        self, subjects: Sequence[str], references: Sequence[str], keyids: Sequence[str]
-    ) -> None:
-        """Read ahead the state that admitting statements about ``subjects`` naming
-        ``references``, signed by ``keyids``, will ask for (a few queries)."""
-        prefetch(self._state, subjects, references, keyids)
-
-    def recorded(self, event_ids: Sequence[str]) -> dict[str, LeafRecord]:
-        """The leaves that recorded any of ``event_ids`` (one query)."""
-        found = self._index.leaves_by_event_id(list(dict.fromkeys(event_ids)))
+    def read_ahead(
+        self,
+        event_ids: Sequence[str],
+        subjects: Sequence[str],
+        references: Sequence[str],
+        keyids: Sequence[str],
+    ) -> dict[str, LeafRecord]:
+        """The leaves that recorded any of ``event_ids``; meanwhile, read into the caches the
+        state that admitting statements about ``subjects`` naming ``references``, signed by
+        ``keyids``, will ask for. One query."""
+        wanted = read_ahead(self._state, subjects, references, keyids)
+        found, values = self._index.lookup(list(dict.fromkeys(event_ids)), wanted.keys)
+        wanted.take(values)
         with self._lock:
             size = self.size
         return {leaf.event_id: _indexed(leaf) for leaf in found if leaf.leaf_index < size}

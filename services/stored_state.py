@@ -15,6 +15,7 @@ import json
 import threading
 from collections import ChainMap, OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -185,11 +186,27 @@ def state_changes(draft: LedgerState, statements: Sequence[Statement]) -> dict[s
     return rows
 
 
-def prefetch(
+@dataclass(frozen=True, slots=True)
+class ReadAhead:
+    """State keys a group's admission will ask for and the caches have not got: read them
+    (:attr:`keys`, full stored keys) and hand what was found to :meth:`take`."""
+
+    wanted: Sequence[tuple[StoredMap[Any], list[str], int]]
+
+    @property
+    def keys(self) -> list[str]:
+        return [stored.prefix + key for stored, keys, _ in self.wanted for key in keys]
+
+    def take(self, found: Mapping[str, str]) -> None:
+        for stored, keys, generation in self.wanted:
+            stored.take(keys, found, generation)
+
+
+def read_ahead(
     state: LedgerState, subjects: Sequence[str], references: Sequence[str], keyids: Sequence[str]
-) -> None:
-    """Read ahead, in one query, the values admitting statements about ``subjects`` that
-    name ``references`` and are signed by ``keyids`` will ask for."""
+) -> ReadAhead:
+    """What admitting statements about ``subjects`` that name ``references`` and are signed by
+    ``keyids`` will ask for, among what the caches do not hold."""
     wanted: list[tuple[StoredMap[Any], list[str], int]] = []
     for mapping, keys in (
         (state.signers, [*keyids, *subjects]),
@@ -199,12 +216,7 @@ def prefetch(
     ):
         if isinstance(mapping, StoredMap) and (missing := mapping.missing(keys)):
             wanted.append((mapping, missing, mapping.generation()))
-    if not wanted:
-        return
-    index = wanted[0][0].index
-    found = index.state([stored.prefix + key for stored, keys, _ in wanted for key in keys])
-    for stored, keys, generation in wanted:
-        stored.take(keys, found, generation)
+    return ReadAhead(wanted)
 
 
 def referenced(data: Mapping[str, Any]) -> list[str]:

@@ -186,16 +186,9 @@ class Submission:
                 request.error = Rejection(RejectionKind.CONFLICT, "the ledger is too busy; retry")
 
     def _read_ahead(self, requests: list[_Request]) -> None:
-        """Read, in a few queries, what admitting these requests will look up: which of
-        their envelopes are recorded already and the state their statements name."""
+        """Read, in one query, what admitting these requests will look up: which of their
+        envelopes are recorded already and the state their statements name."""
         envelopes = [envelope for request in requests for envelope in request.envelopes]
-        recorded = self._view.recorded([envelope.event_id for envelope in envelopes])
-        for request in requests:
-            request.recorded = {
-                e.event_id: recorded[e.event_id]
-                for e in request.envelopes
-                if e.event_id in recorded
-            }
         subjects: list[str] = []
         references: list[str] = []
         for envelope in envelopes:
@@ -206,7 +199,15 @@ class Submission:
             except (ValueError, TypeError, KeyError, AttributeError):
                 continue  # admission says what is wrong with it
         keyids = [signature.keyid for envelope in envelopes for signature in envelope.signatures]
-        self._view.prefetch(subjects, references, keyids)
+        recorded = self._view.read_ahead(
+            [envelope.event_id for envelope in envelopes], subjects, references, keyids
+        )
+        for request in requests:
+            request.recorded = {
+                e.event_id: recorded[e.event_id]
+                for e in request.envelopes
+                if e.event_id in recorded
+            }
 
     def _admit(self, requests: list[_Request], state: LedgerState) -> _Group:
         group = _Group(state.draft(), [])

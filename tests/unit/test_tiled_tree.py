@@ -60,6 +60,27 @@ def test_roots_and_proofs_equal_the_in_memory_tree(batch: int) -> None:
         verify_consistency(old, new, reference.root(old), reference.root(new), proof)
 
 
+def test_proofs_asked_while_the_edge_grows_follow_every_width() -> None:
+    """Receipts ask for proofs of the newest leaves after every commit: the partial edge
+    tile's nodes, computed once per width, must follow it as it grows (and fills up)."""
+    store, reference = TileStore(), MerkleTree()
+    tree = TiledTree.empty(store.read)
+    hashes = [_leaf(i) for i in range(2 * TILE_WIDTH + 40)]
+    for start in range(0, len(hashes), 7):
+        chunk = hashes[start : start + 7]
+        _grow(tree, store, chunk)
+        for leaf in chunk:
+            reference.append(leaf)
+        size = tree.size
+        for index in {size - 1, size - len(chunk), max(0, size - 130), size // 2}:
+            assert tree.inclusion_proof(index, size) == reference.inclusion_proof(index, size)
+            if size > 3:  # a smaller tree than the edge: complete nodes only
+                older = size - 3
+                assert tree.inclusion_proof(min(index, older - 1), older) == (
+                    reference.inclusion_proof(min(index, older - 1), older)
+                )
+
+
 def test_a_tree_reopened_from_its_edge_reads_only_the_tiles_it_needs() -> None:
     store = TileStore()
     first = TiledTree.empty(store.read)

@@ -1,0 +1,173 @@
+"""The ledger's PostgreSQL recorder on a real database: its insert function, the writer's
+pinned connection and the DDL lock's connection."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import psycopg
+import pytest
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import IntegrityError, StoredEvent
+
+from domain.ledger import LEDGER_ID
+from infra.event_log import EventLog
+from infra.ledger_index import IndexChanges, IndexedLeaf
+from infra.persistence import persistence_env
+from infra.postgres_recorder import WRITERS_LOCK, ArrayInsertRecorder
+
+
+class _Note(Aggregate):
+    @event("Written")
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _OtherApplication(Application[uuid.UUID]):
+    name = "OtherApplication"
+
+
+def _recorder(log: EventLog) -> ArrayInsertRecorder:
+    recorder = log._app.recorder
+    assert isinstance(recorder, ArrayInsertRecorder)
+    return recorder
+
+
+def _backend_pid(recorder: ArrayInsertRecorder) -> int:
+    def query(cursor: Any) -> int:
+        cursor.execute("SELECT pg_backend_pid() AS pid")
+        return int(cursor.fetchall()[0]["pid"])
+
+    pid: int = recorder._read(query)
+    return pid
+
+
+def test_another_application_in_the_schema_does_not_take_the_ledgers_inserts(
+    postgres_url: str,
+) -> None:
+    """Each application's insert function is its own: a second application opened in the same
+    schema (a benchmark's baseline did) used to replace the ledger's, whose commits then went
+    into the other application's table."""
+    log = EventLog(persistence_env(postgres_url), "localhost/test")
+    other = _OtherApplication(env=persistence_env(postgres_url))
+    try:
+        other.save(_Note("not a ledger event"))
+        ledger_stream = uuid.uuid4()
+        _recorder(log).insert_events(
+            [StoredEvent(ledger_stream, 1, "topic", b"{}")],
+            index=IndexChanges(state={"probe": "1"}, tiles={(0, 0): b"\x01" * 32}),
+        )
+        with psycopg.connect(postgres_url) as connection:
+            mine = connection.execute(
+                "SELECT count(*) FROM provenanceledger_events WHERE originator_id = %s",
+                (ledger_stream,),
+            ).fetchone()
+            theirs = connection.execute(
+                "SELECT count(*) FROM otherapplication_events WHERE originator_id = %s",
+                (ledger_stream,),
+            ).fetchone()
+            state = connection.execute(
+                "SELECT value FROM provenanceledger_state WHERE key = 'probe'"
+            ).fetchone()
+        assert (mine, theirs, state) == ((1,), (0,), ("1",))
+    finally:
+        other.close()
+        log.close()
+
+
+def test_a_commit_writes_its_leaf_rows_with_the_positions_the_insert_gave(
+    postgres_url: str,
+) -> None:
+    log = EventLog(persistence_env(postgres_url), "localhost/test")
+    try:
+        recorder = _recorder(log)
+        with psycopg.connect(postgres_url) as connection:
+            (before,) = connection.execute(
+                "SELECT coalesce(max(notification_id), 0) FROM provenanceledger_events"
+            ).fetchone() or (0,)
+        start = 10_000  # versions far from the ledger the log opened
+        ids = recorder.insert_events(
+            [
+                StoredEvent(uuid.uuid4(), 1, "other", b"{}"),
+                StoredEvent(LEDGER_ID, start + 2, "leaf", b"{}"),
+                StoredEvent(LEDGER_ID, start + 3, "leaf", b"{}"),
+            ],
+            index=IndexChanges(
+                leaves=[
+                    IndexedLeaf(start, 0, "e" * 64, "2026-12-02T00:00:00Z", "s1"),
+                    IndexedLeaf(start + 1, 0, "f" * 64, "2026-12-02T00:00:00Z", "s2"),
+                ]
+            ),
+        )
+        assert len(ids) == 3
+        assert ids == sorted(ids)
+        assert ids[0] > before
+        found = {leaf.event_id: leaf.position for leaf in recorder.index.leaves(start, start + 1)}
+        assert found == {"e" * 64: ids[1], "f" * 64: ids[2]}
+    finally:
+        log.close()
+
+
+def _writers_lock_holders(url: str) -> set[int]:
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = %s "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            (WRITERS_LOCK,),
+        ).fetchall()
+    return {pid for (pid,) in rows}
+
+
+def test_a_writers_turn_makes_all_its_calls_on_the_locks_connection(postgres_url: str) -> None:
+    log = EventLog(persistence_env(postgres_url), "localhost/test")
+    try:
+        recorder = _recorder(log)
+        elsewhere: list[int] = []
+        with log.writers_lock():
+            inside = {_backend_pid(recorder) for _ in range(5)}
+            other_thread = threading.Thread(target=lambda: elsewhere.append(_backend_pid(recorder)))
+            other_thread.start()
+            other_thread.join()
+            holders = _writers_lock_holders(postgres_url)
+        assert len(inside) == 1
+        assert inside == holders
+        assert elsewhere  # other threads use the pool
+        assert elsewhere[0] not in inside
+        assert not _writers_lock_holders(postgres_url)
+    finally:
+        log.close()
+
+
+def test_a_turn_whose_commit_fails_leaves_the_connection_usable(postgres_url: str) -> None:
+    """A conflicting insert inside a turn (another writer got there first) must not leave the
+    pinned connection in a failed transaction: the catch-up that follows reads on it."""
+    log = EventLog(persistence_env(postgres_url), "localhost/test")
+    try:
+        recorder = _recorder(log)
+        stream = uuid.uuid4()
+        recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
+        with log.writers_lock():
+            with pytest.raises(IntegrityError, match="duplicate key"):
+                recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
+            assert recorder.max_notification_id() is not None
+    finally:
+        log.close()
+
+
+def test_opening_a_log_leaves_the_pools_connections_in_autocommit(postgres_url: str) -> None:
+    """The DDL lock's connection goes back to the pool as the pool configured it (it was
+    left outside autocommit, so the writer's statements on it stayed uncommitted)."""
+    log = EventLog(persistence_env(postgres_url), "localhost/test")
+    try:
+        pool = _recorder(log).datastore.pool
+        connections = [pool.getconn() for _ in range(3)]
+        try:
+            assert all(connection.autocommit for connection in connections)
+        finally:
+            for connection in connections:
+                pool.putconn(connection)
+    finally:
+        log.close()
