@@ -3,7 +3,8 @@
 On one fresh database holding a ledger of 100,000 events, prints from one run:
 - audit throughput (``provenance audit`` logic, from the server over HTTP and straight from the
   database) in events/s, and its ratio to the single-core Ed25519 verify rate measured in the
-  same run (aim >= 0.7 per core used; the auditor verifies on two threads beside its own);
+  same run (aim >= 0.7 per core used; the auditor checks pages in one worker process per
+  core while its own process replays the rules, and recomputes the answers in forked workers);
 - the time to verify a bundle of about 1,000 entries offline;
 - inclusion-proof latency at 10^3, 10^5 and 10^6 leaves: in the tree itself, and over HTTP for
   tree sizes 10^3 and 10^5 of this ledger (flat means O(log n)).

@@ -11,6 +11,7 @@ the state *when recorded*.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -26,27 +27,62 @@ Verify = Callable[[Ed25519PublicKey, Envelope, bytes], bool]
 """Checks one signature; callers may pass a memo of checks done ahead in parallel."""
 
 
-def admit(state: LedgerState, envelope: Envelope, verify: Verify = signature_verifies) -> Statement:
-    """Return the envelope's statement if ``state`` accepts it; raise :class:`Rejection` if not."""
+@dataclass(frozen=True, slots=True)
+class Precheck:
+    """What admitting an envelope finds without the ledger's state: the size of its log entry
+    and its statement, or why its payload is refused. Worked out ahead (e.g. in another process)
+    and handed to :func:`admit`, which still raises any refusal in its usual order."""
+
+    entry_size: int
+    statement: Statement | None
+    refusal: Rejection | None = None
+
+
+def precheck(envelope: Envelope, entry: bytes | None = None) -> Precheck:
+    """The stateless part of :func:`admit`; ``entry`` is the envelope's RFC 8785 bytes if the
+    caller has them already."""
+    size = len(entry if entry is not None else envelope_bytes(envelope.to_json()))
+    try:
+        return Precheck(size, parse_statement(envelope.payload))
+    except Rejection as refusal:
+        return Precheck(size, None, refusal)
+
+
+def admit(
+    state: LedgerState,
+    envelope: Envelope,
+    verify: Verify = signature_verifies,
+    checked: Precheck | None = None,
+) -> Statement:
+    """Return the envelope's statement if ``state`` accepts it; raise :class:`Rejection` if not.
+    ``checked`` is :func:`precheck` of this envelope, done ahead (None: done here)."""
     if envelope.payload_type != STATEMENT_PAYLOAD_TYPE:
         raise Rejection(
             RejectionKind.UNSUPPORTED_PAYLOAD_TYPE,
             f"payloadType must be '{STATEMENT_PAYLOAD_TYPE}', not '{envelope.payload_type}'",
         )
     # Only payloadType is free text, and it is checked first: the rest encodes as ASCII.
-    if (size := len(envelope_bytes(envelope.to_json()))) > MAX_ENTRY_SIZE:
+    size = checked.entry_size if checked else len(envelope_bytes(envelope.to_json()))
+    if size > MAX_ENTRY_SIZE:
         raise Rejection(
             RejectionKind.ENVELOPE_TOO_LARGE,
             f"the envelope's RFC 8785 form is {size} bytes; a log entry may be at most "
             f"{MAX_ENTRY_SIZE} (the uint16 length of a tlog-tiles entry bundle)",
         )
     signers = [verified_signer(state, envelope, i, verify) for i in range(len(envelope.signatures))]
-    statement = parse_statement(envelope.payload)
+    statement = parse_statement(envelope.payload) if checked is None else _statement(checked)
     for signer in signers:
         if signer.revoked:
             raise Rejection(RejectionKind.REVOKED_KEY, f"key {signer.keyid} has been revoked")
     statement_type(statement.type).admit(state, statement, signers[0])
     return statement
+
+
+def _statement(checked: Precheck) -> Statement:
+    if checked.statement is None:
+        assert checked.refusal is not None
+        raise checked.refusal
+    return checked.statement
 
 
 def verified_signer(

@@ -14,48 +14,27 @@ check is reported as such, never passed over in silence.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from queue import Queue
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from domain.admission import Verify, admit
+from domain.admission import admit
 from domain.assessment.policies import POLICIES
-from domain.assessment.report import answer
 from domain.assessment.world import Recorded, World
 from domain.bundle.entries import differences
 from domain.checkpoint import Checkpoint, CheckpointError, open_checkpoint
-from domain.envelope import Envelope, parse_envelope
-from domain.leaf import envelope_leaf_hash
+from domain.envelope import Envelope, keyid_for, signature_verifies
 from domain.ledger_state import LedgerState
-from domain.merkle import MerkleTree, ProofError, leaf_hash, verify_consistency
+from domain.merkle import MerkleTree, ProofError, verify_consistency
 from domain.rejections import Rejection
 from infra.event_log import CommittedCheckpoint
-from services.audit.sources import AuditSource, LogEntry
-from services.write.verification import ParallelVerifier
-
-
-def _prefetched(pages: Iterator[list[LogEntry]]) -> Iterator[list[LogEntry]]:
-    """Read the next pages on a thread while the caller works on this one."""
-    queue: Queue[list[LogEntry] | BaseException | None] = Queue(maxsize=2)
-
-    def read() -> None:
-        try:
-            for page in pages:
-                queue.put(page)
-        except BaseException as error:  # handed to the consumer
-            queue.put(error)
-        queue.put(None)
-
-    threading.Thread(target=read, name="audit-reader", daemon=True).start()
-    while (item := queue.get()) is not None:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+from services.audit.answers import recomputed
+from services.audit.checking import checked_pages, default_workers
+from services.audit.page_checks import Checked, CheckedEntry
+from services.audit.sources import PAGE, AuditSource, LogEntry
 
 
 @dataclass
@@ -102,12 +81,18 @@ class Auditor:
         log_keys: Sequence[Ed25519PublicKey],
         operator_keys: Sequence[Ed25519PublicKey],
         progress: Callable[[int], None] = lambda done: None,
+        workers: int | None = None,
     ) -> None:
+        """``workers``: processes that check pages (signatures, envelopes, statements) beside
+        the one replaying the rules; None picks one per core for a log of more than one
+        page, 0 checks everything in this process."""
         self._source = source
         self._log_keys = log_keys
         self._state = LedgerState.with_operators(operator_keys)
         self._progress = progress
-        self._verifier = ParallelVerifier(workers=2)
+        self._workers = workers
+        self._operators = {keyid_for(k): k.public_bytes_raw() for k in operator_keys}
+        self._verified: Mapping[bytes, Checked] = {}  # the entry being replayed's signatures
         self._tree = MerkleTree()
         self._world = World()
         self._report = AuditReport()
@@ -119,20 +104,9 @@ class Auditor:
         note = self._source.checkpoint()
         checkpoint = self._open(note) if note is not None else None
         started = time.perf_counter()
-        try:
-            # Parse and start checking the signatures of the next page while replaying this one.
-            pending: tuple[list[LogEntry], list[Envelope | None], Verify] | None = None
-            for page in _prefetched(self._source.entries()):
-                prepared = self._prepare(page)
-                if pending is not None:
-                    self._replay(*pending)
-                    self._progress(report.entries)
-                pending = prepared
-            if pending is not None:
-                self._replay(*pending)
-                self._progress(report.entries)
-        finally:
-            self._verifier.close()
+        for page in checked_pages(self._source.pages(), self._operators, self._workers):
+            self._replay(page)
+            self._progress(report.entries)
         report.replay_seconds = time.perf_counter() - started
         self._check_root(checkpoint)
         self._check_stored_checkpoints()
@@ -159,21 +133,19 @@ class Auditor:
         self._report.failures.append("checkpoint: no pinned log key verifies its signature")
         return None
 
-    def _prepare(
-        self, page: list[LogEntry]
-    ) -> tuple[list[LogEntry], list[Envelope | None], Verify]:
-        envelopes = [self._parse(entry) for entry in page]
-        return (
-            page,
-            envelopes,
-            self._verifier.prepare(self._state.signers.get, [e for e in envelopes if e]),
-        )
+    def _verify(self, key: Ed25519PublicKey, envelope: Envelope, sig: bytes) -> bool:
+        """The checkers' outcome if they used this very key, else checked here."""
+        found = self._verified.get(sig)
+        if found is not None and found[0] == key.public_bytes_raw():
+            return found[1]
+        return signature_verifies(key, envelope, sig)
 
-    def _replay(
-        self, page: list[LogEntry], envelopes: list[Envelope | None], verify: Verify
-    ) -> None:
-        for entry, envelope in zip(page, envelopes, strict=True):
+    def _replay(self, page: list[CheckedEntry]) -> None:
+        for item in page:
+            entry, envelope = item.entry, item.envelope
             self._report.entries += 1
+            if item.problem is not None:
+                self._fail(item.problem)
             where = f"position {entry.position} (leaf {entry.leaf_index})"
             expected = self._tree.size
             if entry.leaf_index != expected:
@@ -181,17 +153,15 @@ class Auditor:
                     f"{where}: leaf index {entry.leaf_index} where {expected} was due: "
                     "an entry was deleted, inserted or moved"
                 )
-            if envelope is None:
-                self._tree.append(leaf_hash(b""))  # keep later leaves at their indices
-                continue
-            leaf = envelope_leaf_hash(envelope.to_json())
-            if entry.stored_leaf_hash is not None and entry.stored_leaf_hash != leaf.hex():
+            stored = entry.stored_leaf_hash
+            if envelope is not None and stored is not None and stored != item.leaf.hex():
                 self._fail(f"{where}: the stored leaf hash does not match the stored envelope")
-            self._tree.append(leaf)
-            if not self._identified(entry, envelope, where):
+            self._tree.append(item.leaf)
+            if envelope is None or not self._identified(entry, envelope, where):
                 continue
+            self._verified = item.verified
             try:
-                statement = admit(self._state, envelope, verify)
+                statement = admit(self._state, envelope, self._verify, item.checked)
             except Rejection as rejection:
                 self._fail(f"{where}: {rejection.kind}: {rejection.detail}")
                 continue
@@ -219,18 +189,6 @@ class Auditor:
             )
             return False
         return True
-
-    def _parse(self, entry: LogEntry) -> Envelope | None:
-        if entry.envelope is None:
-            self._fail(f"position {entry.position}: the stored event cannot be decoded")
-            return None
-        try:
-            return parse_envelope(entry.envelope)
-        except Rejection as rejection:
-            self._fail(
-                f"position {entry.position} (leaf {entry.leaf_index}): envelope: {rejection.detail}"
-            )
-            return None
 
     def _check_root(self, checkpoint: Checkpoint | None) -> None:
         report = self._report
@@ -363,30 +321,37 @@ class Auditor:
             report.models = len(world.models)
             return
         mismatches = 0
-        for model_id in sorted(world.models):
-            report.models += 1
-            for policy in POLICIES:
-                expected, _ = answer(world, model_id, policy)
-                stored = self._source.answer(model_id, policy)
-                if stored == expected:
-                    continue
-                mismatches += 1
-                if stored is None:
-                    self._fail(f"model {model_id} (policy {policy}): no stored answer")
-                    continue
-                try:
-                    found = differences(json.loads(stored), json.loads(expected))
-                except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
-                    found = ["the stored answer is not an assessment document"]
-                self._fail(
-                    f"model {model_id} (policy {policy}): the answer differs from a "
-                    f"recomputation from the log: {'; '.join(found[:3])}"
-                )
+        asked = [(model, policy) for model in sorted(world.models) for policy in POLICIES]
+        report.models = len(world.models)
+        for (model_id, policy), expected in zip(
+            asked, recomputed(world, asked, self._answer_workers()), strict=True
+        ):
+            stored = self._source.answer(model_id, policy)
+            if stored == expected:
+                continue
+            mismatches += 1
+            if stored is None:
+                self._fail(f"model {model_id} (policy {policy}): no stored answer")
+                continue
+            try:
+                found = differences(json.loads(stored), json.loads(expected))
+            except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+                found = ["the stored answer is not an assessment document"]
+            self._fail(
+                f"model {model_id} (policy {policy}): the answer differs from a "
+                f"recomputation from the log: {'; '.join(found[:3])}"
+            )
         if not mismatches:
             report.checks.append(
                 f"recomputed the assessments of {report.models} model versions "
                 f"under {len(POLICIES)} policies: every answer matches"
             )
+
+    def _answer_workers(self) -> int:
+        """Processes for the answers: as for the pages, but none for a log of one page."""
+        if self._workers is not None:
+            return self._workers
+        return default_workers() if self._tree.size > PAGE else 0
 
     def _fail(self, failure: str) -> None:
         self._report.failures.append(failure)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -14,17 +13,19 @@ from domain.encoding import b64decode_strict
 from infra.assessment_store import assessment_store
 from infra.event_log import CommittedCheckpoint, CommittedLeaf, DamagedRow, EventLog
 from infra.persistence import existing_ledger_env
+from services.audit.pages import LogEntry, Page, page_entries
+
+__all__ = [
+    "PAGE",
+    "AuditSource",
+    "DatabaseSource",
+    "LogEntry",
+    "Page",
+    "ServerSource",
+    "page_entries",
+]
 
 PAGE = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class LogEntry:
-    leaf_index: int
-    position: int
-    envelope: Any  # as stored or served; the auditor parses it strictly
-    stored_leaf_hash: str | None = None  # what the store says (database audits only)
-    stored_event_id: str | None = None  # likewise
 
 
 class AuditSource(Protocol):
@@ -32,7 +33,9 @@ class AuditSource(Protocol):
 
     def checkpoint(self) -> str | None: ...
 
-    def entries(self) -> Iterator[list[LogEntry]]: ...
+    def pages(self) -> Iterator[Page]:
+        """The log in pages, in order (decode one with :func:`page_entries`)."""
+        ...
 
     def answer(self, model: str, policy: str) -> bytes | None: ...
 
@@ -69,12 +72,11 @@ class ServerSource:
     def size(self) -> int:
         return int(self._get("/v1/log/checkpoint").text.split("\n")[1])
 
-    def entries(self) -> Iterator[list[LogEntry]]:
+    def pages(self) -> Iterator[Page]:
         start, size = 0, self.size()
         while start < size:
             end = min(start + PAGE, size)
-            page = self._get("/v1/log/entries", start=start, end=end).json()["entries"]
-            yield [LogEntry(e["leaf_index"], e["position"], e["envelope"]) for e in page]
+            yield self._get("/v1/log/entries", start=start, end=end).content
             start = end
 
     def answers_lag(self, head: int) -> int | None:
@@ -116,7 +118,7 @@ class DatabaseSource:
     def checkpoint(self) -> str | None:
         return None
 
-    def entries(self) -> Iterator[list[LogEntry]]:
+    def pages(self) -> Iterator[Page]:
         after = 0
         while True:
             page = self._events.committed_after(after, PAGE, leaves_only=True, tolerant=True)

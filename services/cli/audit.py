@@ -46,7 +46,24 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="monitor state: the checkpoint the previous "
         "audit verified; checked for consistency, then updated if all passes",
     )
+    audit.add_argument(
+        "--workers",
+        type=_workers,
+        metavar="N",
+        help="processes that check signatures, envelopes and statements beside the one "
+        "replaying the rules (default: one per core, none for a log of one page; 0: none)",
+    )
     audit.set_defaults(run=run_audit)
+
+
+def _workers(text: str) -> int:
+    try:
+        workers = int(text)
+    except ValueError:
+        workers = -1
+    if workers < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, not {text!r}")
+    return workers
 
 
 def run_audit(args: argparse.Namespace) -> int:
@@ -64,7 +81,8 @@ def run_audit(args: argparse.Namespace) -> int:
         if not operators:
             operators = _server_operators(args.server) if args.server else []
         with Progress("auditing", unit="entries") as progress:
-            report = Auditor(source, log_keys, operators, progress.update).run(previous)
+            auditor = Auditor(source, log_keys, operators, progress.update, args.workers)
+            report = auditor.run(previous)
     except httpx.HTTPError as error:
         raise CliError(f"cannot read the log from {source.description}: {error}") from error
     finally:

@@ -1,0 +1,104 @@
+"""Checking pages of the log ahead of the replay: in worker processes, or in this one.
+
+Pages are read on a thread ahead of the replay and handed to a pool of spawned worker
+processes (:func:`services.audit.page_checks.check_packed`), a few pages in flight per
+worker, while the calling process replays the rules in log order over the pages already
+checked. Results come back in log order whatever order the workers finish in. A log of one
+page, or ``workers=0``, is checked in this process: starting interpreters would cost more.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain
+from multiprocessing import get_context
+from queue import Queue
+
+from services.audit.page_checks import (
+    CheckedEntry,
+    KeyRing,
+    Packed,
+    check_packed,
+    check_page,
+    unpack,
+)
+from services.audit.pages import Page
+
+_AHEAD = 2  # pages in flight per worker
+
+
+def default_workers() -> int:
+    """One worker per core when there are at least two, else none."""
+    cores = os.cpu_count() or 1
+    return cores if cores > 1 else 0
+
+
+def checked_pages(
+    pages: Iterable[Page], keys: Mapping[str, bytes], workers: int | None = None
+) -> Iterator[list[CheckedEntry]]:
+    """Each page's entries, checked, in log order. ``keys`` are the raw public keys by keyid
+    known from the start (the pinned operators'); the keys enrolled in each page checked are
+    handed on to the pages after it. ``workers`` None picks :func:`default_workers` for a log
+    of more than one page, and none for one page."""
+    ahead = prefetched(iter(pages))
+    first, second = next(ahead, None), next(ahead, None)
+    if first is None:
+        return
+    if workers is None:
+        workers = default_workers() if second is not None else 0
+    queued = chain([first], [] if second is None else [second], ahead)
+    known = dict(keys)
+    if workers == 0:
+        for page in queued:
+            ring = KeyRing(known)
+            yield check_page(page, ring)
+            known.update(ring.learned)
+        return
+    yield from _in_pool(queued, known, workers)
+
+
+def _in_pool(
+    pages: Iterator[Page], known: dict[str, bytes], workers: int
+) -> Iterator[list[CheckedEntry]]:
+    """The first page alone (it usually enrols the signers of the rest), then a few pages in
+    flight per worker, each handed the keys enrolled in the pages checked before it."""
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    in_flight: deque[Future[tuple[list[Packed], dict[str, bytes]]]] = deque()
+
+    def done() -> list[CheckedEntry]:
+        packed, learned = in_flight.popleft().result()
+        known.update(learned)
+        return unpack(packed)
+
+    try:
+        for number, page in enumerate(pages):
+            in_flight.append(pool.submit(check_packed, page, dict(known)))
+            if number == 0 or len(in_flight) > _AHEAD * workers:
+                yield done()
+        while in_flight:
+            yield done()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def prefetched(pages: Iterator[Page], depth: int = 4) -> Iterator[Page]:
+    """Read the next pages on a thread while the caller works on this one."""
+    queue: Queue[Page | BaseException | None] = Queue(maxsize=depth)
+
+    def read() -> None:
+        try:
+            for page in pages:
+                queue.put(page)
+        except BaseException as error:  # handed to the consumer
+            queue.put(error)
+        queue.put(None)
+
+    threading.Thread(target=read, name="audit-reader", daemon=True).start()
+    while (item := queue.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        yield item

@@ -1,0 +1,32 @@
+"""A page of the log as a source hands it over, and the entries in it.
+
+A server's page stays the bytes of its JSON body until whoever checks it decodes it (in a
+worker process, when the audit uses them), so the replaying process never parses it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    leaf_index: int
+    position: int
+    envelope: Any  # as stored or served; the auditor parses it strictly
+    stored_leaf_hash: str | None = None  # what the store says (database audits only)
+    stored_event_id: str | None = None  # likewise
+
+
+Page = bytes | list[LogEntry]
+"""A body of ``GET /v1/log/entries`` as served, or entries read from a store."""
+
+
+def page_entries(page: Page) -> list[LogEntry]:
+    """The entries of ``page``, in log order."""
+    if isinstance(page, list):
+        return page
+    served = json.loads(page)["entries"]
+    return [LogEntry(e["leaf_index"], e["position"], e["envelope"]) for e in served]
