@@ -199,3 +199,16 @@ def test_a_turn_says_whether_the_log_moved_and_its_commit_releases_the_lock(
         assert not _writers_lock_holders(postgres_url)
     finally:
         log.close()
+
+
+def test_tiles_are_stored_without_a_compression_attempt(postgres_url: str) -> None:
+    log = EventLog(persistence_env(postgres_url), "localhost/test")
+    try:
+        with psycopg.connect(postgres_url) as connection:
+            row = connection.execute(
+                "SELECT attstorage FROM pg_attribute "
+                "WHERE attrelid = 'provenanceledger_tiles'::regclass AND attname = 'hashes'"
+            ).fetchone()
+        assert row == ("e",)
+    finally:
+        log.close()
