@@ -110,3 +110,15 @@ def with_statement(state: dict[str, Any], changed: dict[str, Any]) -> dict[str, 
     new: dict[str, Any] = json.loads(json.dumps(state))
     new["envelope"]["payload"] = base64.b64encode(canonical_json(changed)).decode()
     return new
+
+
+def regrant_as_mit(database_url: str, nth: int = 2) -> tuple[int, dict[str, Any]]:
+    """Rewrite the ``nth`` stored ``LicenceGranted`` statement to grant MIT, leaving its
+    signature as it was (a payload changed under its signature); its position and the event
+    state it had."""
+    events = StoredEvents(database_url)
+    position, state = events.position_of("LicenceGranted", nth)
+    changed = statement(state)
+    changed["data"]["licence"] = "MIT"
+    events.write(position, with_statement(state, changed))
+    return position, state

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.e2e.server import ServerProcess
 from tests.e2e.test_cli_against_server import ok, provenance
-from tests.store_tampering import StoredEvents, statement, with_statement
+from tests.store_tampering import regrant_as_mit
 
 KEYS = ["--log-key", "keys/log.pub", "--operator-key", "keys/operator.pub"]
 
@@ -32,11 +32,7 @@ def test_workers_audit_a_server_as_one_process_does(tmp_path: Path) -> None:
     assert code == 0
     assert parallel.startswith("AUDIT PASSED")
     assert parallel == alone
-    events = StoredEvents(f"sqlite:///{tmp_path}/ledger.db")
-    position, state = events.position_of("LicenceGranted", 2)
-    changed = statement(state)
-    changed["data"]["licence"] = "MIT"
-    events.write(position, with_statement(state, changed))
+    position, state = regrant_as_mit(f"sqlite:///{tmp_path}/ledger.db")
     server = ServerProcess(tmp_path, "sqlite:///./ledger.db", port=server.port).start()
     try:
         parallel, alone, code = _audits(server, tmp_path)

@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.assessment_contract import PHI_2
 from tests.e2e.server import ServerProcess
 from tests.e2e.test_cli_against_server import ok, provenance
-from tests.store_tampering import StoredEvents, statement, with_statement
+from tests.store_tampering import regrant_as_mit
 
 
 def test_bundle_then_verify_offline(sqlite_server: ServerProcess) -> None:
@@ -86,11 +86,7 @@ def test_audit_against_the_server_with_monitor_state(tmp_path: Path) -> None:
         assert "consistent with the checkpoint of the previous audit" in second
     finally:
         server.stop()
-    events = StoredEvents(f"sqlite:///{tmp_path}/ledger.db")
-    position, state = events.position_of("LicenceGranted", 2)
-    changed = statement(state)
-    changed["data"]["licence"] = "MIT"
-    events.write(position, with_statement(state, changed))
+    position, _ = regrant_as_mit(f"sqlite:///{tmp_path}/ledger.db")
     server = ServerProcess(tmp_path, "sqlite:///./ledger.db", port=server.port).start()
     try:
         failed = provenance(
