@@ -1,14 +1,20 @@
-"""A PostgreSQL application recorder that inserts events as four plain arrays, in one call.
+"""A PostgreSQL application recorder that commits events and their index rows in one statement.
 
 The library's recorder passes events to PostgreSQL as an array of a composite type, which
 psycopg must dump to text in Python, row by row: at 1,000 events a batch that dumping cost as
-much as the database's own work. This recorder passes ``uuid[]``, ``bigint[]``, ``text[]`` and
-``bytea[]`` (dumped by psycopg's C code) to one PL/pgSQL function that does what the library's
-insert does — take the EXCLUSIVE table lock (so commit order equals notification order), NOTIFY,
-insert, return the notification ids — in a single round trip. The ``(originator_id,
-originator_version)`` uniqueness that serialises the ledger's writers is the library's table,
-unchanged. Selected with ``APPLICATION_RECORDER_TOPIC``. Its calls give up within seconds when
-the database is unreachable (``infra.bounded_postgres``).
+much as the database's own work. This recorder passes plain ``uuid[]``, ``bigint[]``, ``text[]``
+and ``bytea[]`` arrays (dumped by psycopg's C code) to one PL/pgSQL function that does what the
+library's insert does — take the EXCLUSIVE table lock (so commit order equals notification
+order), NOTIFY, insert, return the notification ids — and also writes the ledger index's leaf,
+tile and state rows (``infra.ledger_index``): one round trip, one implicit transaction. The
+``(originator_id, originator_version)`` uniqueness that serialises the ledger's writers is the
+library's table, unchanged.
+
+A writer's turn (:meth:`ArrayInsertRecorder.writers_lock`) is three round trips: the advisory
+lock with a probe for anything newer than the writer has read, the read-ahead, and the commit
+with the unlock, all on the lock's connection (``infra.pinned_connection``). Selected with
+``APPLICATION_RECORDER_TOPIC``. Its calls give up within seconds when the database is
+unreachable (``infra.bounded_postgres``).
 """
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ serves many requests, which is what lets single-envelope ingest keep up with con
 serialises writers: a writer whose head went stale gets an ``IntegrityError``, catches up with
 what the other process wrote and admits its group again, so authorization always follows log
 order. On PostgreSQL, writers in several processes also take turns under the writers' lock
-(``EventLog.writers_lock``) from catch-up to commit, so none is outrun without end. Each commit
-also writes the ledger index's rows for what it adds (leaves, tiles, admission state). Answers
-are given only after the commit (durable acknowledgement).
+(``EventLog.writers_lock``) from catch-up to commit, so none is outrun without end; taking
+the lock also says whether anyone else wrote since, and only then does the writer catch up.
+Each commit also writes the ledger index's rows for what it adds (leaves, tiles, admission
+state). Answers are given only after the commit (durable acknowledgement).
 """
 
 from __future__ import annotations
