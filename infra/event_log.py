@@ -375,11 +375,6 @@ class EventLog:
             raise LogMoved(str(error)) from error
         return True
 
-    @property
-    def shared(self) -> bool:
-        """Whether other processes may write this log (its store is a database server)."""
-        return hasattr(self._app.recorder, "writers_lock")
-
     def writers_lock(self, after: int) -> AbstractContextManager[bool]:
         """Held by a writer from catching up to committing: writers in other processes take
         turns (PostgreSQL); a store of one process needs none. Yields whether anything may

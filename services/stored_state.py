@@ -60,11 +60,6 @@ class StoredMap(Generic[V]):
         with self._lock:
             return [key for key in dict.fromkeys(keys) if key not in self._cache]
 
-    def prefetch(self, keys: Sequence[str]) -> None:
-        """Read the values of ``keys`` not cached yet, in one query."""
-        if missing := self.missing(keys):
-            self._load(missing)
-
     def generation(self) -> int:
         with self._lock:
             return self._generation

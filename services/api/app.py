@@ -38,6 +38,8 @@ from services.write.submission import BatchRejected
 from services.write.transparency_log import LogUnsafe
 
 _log = logging.getLogger(__name__)
+API_ROUTES = (events, subjects, models, assessments, bundles, exports, log, tlog, health)
+"""The route modules of the JSON API, in the order the app includes them."""
 
 
 def create_app(
@@ -62,7 +64,7 @@ def create_app(
     )
     app.state.services = services
     app.state.public_url = public_url
-    for module in (events, subjects, models, assessments, bundles, exports, log, tlog, health):
+    for module in API_ROUTES:
         app.include_router(module.router)
     app.include_router(ui_routes.router)
     app.include_router(ui_routes.root)

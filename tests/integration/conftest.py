@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from infra.event_log import EventLog
+from infra.persistence import persistence_env
 from tests.backends import Backend, fresh_postgres_database
 
 
@@ -27,3 +29,11 @@ def backend(postgres_url: str) -> Iterator[Backend]:
     store = Backend("postgres", postgres_url)
     yield store
     store.close_all()
+
+
+@pytest.fixture
+def event_log(postgres_url: str) -> Iterator[EventLog]:
+    """The ledger's event log on a fresh PostgreSQL database, closed after the test."""
+    log = EventLog(persistence_env(postgres_url), "localhost/test")
+    yield log
+    log.close()

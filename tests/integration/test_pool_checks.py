@@ -11,7 +11,6 @@ from psycopg_pool import ConnectionPool
 
 from infra import bounded_postgres
 from infra.event_log import EventLog
-from infra.persistence import persistence_env
 
 
 def _pool(log: EventLog) -> ConnectionPool[Any]:
@@ -27,40 +26,32 @@ def _pid(pool: ConnectionPool[Any]) -> int:
 
 
 def test_a_connection_given_back_just_now_is_not_pinged(
-    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+    event_log: EventLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    log = EventLog(persistence_env(postgres_url), "localhost/test")
-    try:
-        pool = _pool(log)
-        _pid(pool)
-        pings: list[object] = []
-        real = ConnectionPool.check_connection
+    pool = _pool(event_log)
+    _pid(pool)
+    pings: list[object] = []
+    real = ConnectionPool.check_connection
 
-        def counted(connection: Any) -> None:
-            pings.append(connection)
-            real(connection)
+    def counted(connection: Any) -> None:
+        pings.append(connection)
+        real(connection)
 
-        monkeypatch.setattr(ConnectionPool, "check_connection", counted)
-        for _ in range(5):
-            _pid(pool)
-        assert pings == []
-        monkeypatch.setattr(bounded_postgres, "IDLE_PING_SECONDS", 0.0)
+    monkeypatch.setattr(ConnectionPool, "check_connection", counted)
+    for _ in range(5):
         _pid(pool)
-        assert len(pings) == 1
-    finally:
-        log.close()
+    assert pings == []
+    monkeypatch.setattr(bounded_postgres, "IDLE_PING_SECONDS", 0.0)
+    _pid(pool)
+    assert len(pings) == 1
 
 
 def test_a_connection_dropped_while_idle_is_replaced_before_use(
-    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+    postgres_url: str, event_log: EventLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    log = EventLog(persistence_env(postgres_url), "localhost/test")
-    try:
-        pool = _pool(log)
-        dropped = _pid(pool)
-        with psycopg.connect(postgres_url, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", (dropped,))
-        monkeypatch.setattr(bounded_postgres, "IDLE_PING_SECONDS", 0.0)  # it has been idle
-        assert _pid(pool) != dropped
-    finally:
-        log.close()
+    pool = _pool(event_log)
+    dropped = _pid(pool)
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (dropped,))
+    monkeypatch.setattr(bounded_postgres, "IDLE_PING_SECONDS", 0.0)  # it has been idle
+    assert _pid(pool) != dropped

@@ -47,16 +47,16 @@ def _backend_pid(recorder: ArrayInsertRecorder) -> int:
 
 def test_another_application_in_the_schema_does_not_take_the_ledgers_inserts(
     postgres_url: str,
+    event_log: EventLog,
 ) -> None:
     """Each application's insert function is its own: a second application opened in the same
     schema (a benchmark's baseline did) used to replace the ledger's, whose commits then went
     into the other application's table."""
-    log = EventLog(persistence_env(postgres_url), "localhost/test")
     other = _OtherApplication(env=persistence_env(postgres_url))
     try:
         other.save(_Note("not a ledger event"))
         ledger_stream = uuid.uuid4()
-        _recorder(log).insert_events(
+        _recorder(event_log).insert_events(
             [StoredEvent(ledger_stream, 1, "topic", b"{}")],
             index=IndexChanges(state={"probe": "1"}, tiles={(0, 0): b"\x01" * 32}),
         )
@@ -75,40 +75,36 @@ def test_another_application_in_the_schema_does_not_take_the_ledgers_inserts(
         assert (mine, theirs, state) == ((1,), (0,), ("1",))
     finally:
         other.close()
-        log.close()
 
 
 def test_a_commit_writes_its_leaf_rows_with_the_positions_the_insert_gave(
     postgres_url: str,
+    event_log: EventLog,
 ) -> None:
-    log = EventLog(persistence_env(postgres_url), "localhost/test")
-    try:
-        recorder = _recorder(log)
-        with psycopg.connect(postgres_url) as connection:
-            (before,) = connection.execute(
-                "SELECT coalesce(max(notification_id), 0) FROM provenanceledger_events"
-            ).fetchone() or (0,)
-        start = 10_000  # versions far from the ledger the log opened
-        ids = recorder.insert_events(
-            [
-                StoredEvent(uuid.uuid4(), 1, "other", b"{}"),
-                StoredEvent(LEDGER_ID, start + 2, "leaf", b"{}"),
-                StoredEvent(LEDGER_ID, start + 3, "leaf", b"{}"),
-            ],
-            index=IndexChanges(
-                leaves=[
-                    IndexedLeaf(start, 0, "e" * 64, "2026-12-02T00:00:00Z", "s1"),
-                    IndexedLeaf(start + 1, 0, "f" * 64, "2026-12-02T00:00:00Z", "s2"),
-                ]
-            ),
-        )
-        assert len(ids) == 3
-        assert ids == sorted(ids)
-        assert ids[0] > before
-        found = {leaf.event_id: leaf.position for leaf in recorder.index.leaves(start, start + 1)}
-        assert found == {"e" * 64: ids[1], "f" * 64: ids[2]}
-    finally:
-        log.close()
+    recorder = _recorder(event_log)
+    with psycopg.connect(postgres_url) as connection:
+        (before,) = connection.execute(
+            "SELECT coalesce(max(notification_id), 0) FROM provenanceledger_events"
+        ).fetchone() or (0,)
+    start = 10_000  # versions far from the ledger the log opened
+    ids = recorder.insert_events(
+        [
+            StoredEvent(uuid.uuid4(), 1, "other", b"{}"),
+            StoredEvent(LEDGER_ID, start + 2, "leaf", b"{}"),
+            StoredEvent(LEDGER_ID, start + 3, "leaf", b"{}"),
+        ],
+        index=IndexChanges(
+            leaves=[
+                IndexedLeaf(start, 0, "e" * 64, "2026-12-02T00:00:00Z", "s1"),
+                IndexedLeaf(start + 1, 0, "f" * 64, "2026-12-02T00:00:00Z", "s2"),
+            ]
+        ),
+    )
+    assert len(ids) == 3
+    assert ids == sorted(ids)
+    assert ids[0] > before
+    found = {leaf.event_id: leaf.position for leaf in recorder.index.leaves(start, start + 1)}
+    assert found == {"e" * 64: ids[1], "f" * 64: ids[2]}
 
 
 def _writers_lock_holders(url: str) -> set[int]:
@@ -121,94 +117,79 @@ def _writers_lock_holders(url: str) -> set[int]:
     return {pid for (pid,) in rows}
 
 
-def test_a_writers_turn_makes_all_its_calls_on_the_locks_connection(postgres_url: str) -> None:
-    log = EventLog(persistence_env(postgres_url), "localhost/test")
-    try:
-        recorder = _recorder(log)
-        elsewhere: list[int] = []
-        with log.writers_lock(0):
-            inside = {_backend_pid(recorder) for _ in range(5)}
-            other_thread = threading.Thread(target=lambda: elsewhere.append(_backend_pid(recorder)))
-            other_thread.start()
-            other_thread.join()
-            holders = _writers_lock_holders(postgres_url)
-        assert len(inside) == 1
-        assert inside == holders
-        assert elsewhere  # other threads use the pool
-        assert elsewhere[0] not in inside
-        assert not _writers_lock_holders(postgres_url)
-    finally:
-        log.close()
+def test_a_writers_turn_makes_all_its_calls_on_the_locks_connection(
+    postgres_url: str, event_log: EventLog
+) -> None:
+    recorder = _recorder(event_log)
+    elsewhere: list[int] = []
+    with event_log.writers_lock(0):
+        inside = {_backend_pid(recorder) for _ in range(5)}
+        other_thread = threading.Thread(target=lambda: elsewhere.append(_backend_pid(recorder)))
+        other_thread.start()
+        other_thread.join()
+        holders = _writers_lock_holders(postgres_url)
+    assert len(inside) == 1
+    assert inside == holders
+    assert elsewhere  # other threads use the pool
+    assert elsewhere[0] not in inside
+    assert not _writers_lock_holders(postgres_url)
 
 
-def test_a_turn_whose_commit_fails_leaves_the_connection_usable(postgres_url: str) -> None:
+def test_a_turn_whose_commit_fails_leaves_the_connection_usable(event_log: EventLog) -> None:
     """A conflicting insert inside a turn (another writer got there first) must not leave the
     pinned connection in a failed transaction: the catch-up that follows reads on it."""
-    log = EventLog(persistence_env(postgres_url), "localhost/test")
-    try:
-        recorder = _recorder(log)
-        stream = uuid.uuid4()
-        recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
-        with log.writers_lock(0):
-            with pytest.raises(IntegrityError, match="duplicate key"):
-                recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
-            assert recorder.max_notification_id() is not None
-    finally:
-        log.close()
+    recorder = _recorder(event_log)
+    stream = uuid.uuid4()
+    recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
+    with event_log.writers_lock(0):
+        with pytest.raises(IntegrityError, match="duplicate key"):
+            recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
+        assert recorder.max_notification_id() is not None
 
 
-def test_opening_a_log_leaves_the_pools_connections_in_autocommit(postgres_url: str) -> None:
+def test_opening_a_log_leaves_the_pools_connections_in_autocommit(event_log: EventLog) -> None:
     """The DDL lock's connection goes back to the pool as the pool configured it (it was
     left outside autocommit, so the writer's statements on it stayed uncommitted)."""
-    log = EventLog(persistence_env(postgres_url), "localhost/test")
+    pool = _recorder(event_log).datastore.pool
+    connections = [pool.getconn() for _ in range(3)]
     try:
-        pool = _recorder(log).datastore.pool
-        connections = [pool.getconn() for _ in range(3)]
-        try:
-            assert all(connection.autocommit for connection in connections)
-        finally:
-            for connection in connections:
-                pool.putconn(connection)
+        assert all(connection.autocommit for connection in connections)
     finally:
-        log.close()
+        for connection in connections:
+            pool.putconn(connection)
 
 
 def test_a_turn_says_whether_the_log_moved_and_its_commit_releases_the_lock(
     postgres_url: str,
+    event_log: EventLog,
 ) -> None:
-    log = EventLog(persistence_env(postgres_url), "localhost/test")
-    try:
-        recorder = _recorder(log)
+    recorder = _recorder(event_log)
+    recorder.insert_events([StoredEvent(uuid.uuid4(), 1, "topic", b"{}")])
+    last = recorder.max_notification_id() or 0
+    with event_log.writers_lock(last) as moved:
+        assert not moved
+    with event_log.writers_lock(last - 1) as moved:
+        assert moved
+    with event_log.writers_lock(last) as moved:
+        assert _writers_lock_holders(postgres_url)
         recorder.insert_events([StoredEvent(uuid.uuid4(), 1, "topic", b"{}")])
-        last = recorder.max_notification_id() or 0
-        with log.writers_lock(last) as moved:
-            assert not moved
-        with log.writers_lock(last - 1) as moved:
-            assert moved
-        with log.writers_lock(last) as moved:
-            assert _writers_lock_holders(postgres_url)
-            recorder.insert_events([StoredEvent(uuid.uuid4(), 1, "topic", b"{}")])
-            assert not _writers_lock_holders(postgres_url)  # released with the commit
-        assert not _writers_lock_holders(postgres_url)
-        stream = uuid.uuid4()
-        recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
-        with log.writers_lock(last):
-            with pytest.raises(IntegrityError):
-                recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
-            assert _writers_lock_holders(postgres_url)  # a failed commit keeps the turn
-        assert not _writers_lock_holders(postgres_url)
-    finally:
-        log.close()
+        assert not _writers_lock_holders(postgres_url)  # released with the commit
+    assert not _writers_lock_holders(postgres_url)
+    stream = uuid.uuid4()
+    recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
+    with event_log.writers_lock(last):
+        with pytest.raises(IntegrityError):
+            recorder.insert_events([StoredEvent(stream, 1, "topic", b"{}")])
+        assert _writers_lock_holders(postgres_url)  # a failed commit keeps the turn
+    assert not _writers_lock_holders(postgres_url)
 
 
-def test_tiles_are_stored_without_a_compression_attempt(postgres_url: str) -> None:
-    log = EventLog(persistence_env(postgres_url), "localhost/test")
-    try:
-        with psycopg.connect(postgres_url) as connection:
-            row = connection.execute(
-                "SELECT attstorage FROM pg_attribute "
-                "WHERE attrelid = 'provenanceledger_tiles'::regclass AND attname = 'hashes'"
-            ).fetchone()
-        assert row == ("e",)
-    finally:
-        log.close()
+def test_tiles_are_stored_without_a_compression_attempt(
+    postgres_url: str, event_log: EventLog
+) -> None:
+    with psycopg.connect(postgres_url) as connection:
+        row = connection.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'provenanceledger_tiles'::regclass AND attname = 'hashes'"
+        ).fetchone()
+    assert row == ("e",)
