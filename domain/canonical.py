@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 import rfc8785
 
 _MAX_SAFE_INTEGER = 2**53 - 1
@@ -44,6 +45,29 @@ def canonical_json(value: Any, plain: bool | None = None) -> bytes:
         return bytes(rfc8785.dumps(value))
     except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError) as error:
         raise CanonicalFormError(str(error) or type(error).__name__) from error
+
+
+def canonical_object(data: bytes) -> dict[str, Any] | None:
+    """The JSON object ``data`` holds when ``data`` is certainly its RFC 8785 form; None when
+    it is not, not certainly, or not an object (the caller then decides with :func:`parse_json` and
+    :func:`canonical_json`, whose verdict this never contradicts).
+
+    Written with orjson, which reads and writes several times faster than the stdlib: ``data``
+    is accepted only when it is byte for byte orjson's sorted compact writing of a plain value,
+    and for plain values that writing is the RFC 8785 form (held to ``canonical_json`` by a
+    property test in ``tests/unit/test_canonical_json.py``). Everything else — floats, big
+    integers, non-ASCII keys, duplicate keys, lone surrogates, deep nesting — answers None."""
+    try:
+        value = orjson.loads(data)
+        if (
+            type(value) is dict
+            and _is_plain(value)
+            and orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == data
+        ):
+            return value
+    except (orjson.JSONDecodeError, RecursionError):
+        pass
+    return None
 
 
 def parse_json(text: str) -> tuple[Any, bool]:

@@ -14,13 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from domain.ed25519 import verifies
 from domain.encoding import EncodingError, b64decode_strict, b64encode, is_sha256_hex
 from domain.rejections import Rejection, RejectionKind
 
@@ -76,11 +76,9 @@ def keyid_for(public_key: Ed25519PublicKey) -> str:
 
 
 def signature_verifies(public_key: Ed25519PublicKey, envelope: Envelope, sig: bytes) -> bool:
-    try:
-        public_key.verify(sig, pae(envelope.payload_type, envelope.payload))
-    except InvalidSignature:
-        return False
-    return True
+    """Whether ``sig`` is ``public_key``'s signature of the envelope's PAE (as OpenSSL
+    judges it; see :mod:`domain.ed25519`)."""
+    return verifies(public_key, sig, pae(envelope.payload_type, envelope.payload))
 
 
 def sign_envelope(payload_type: str, payload: bytes, keys: Sequence[Ed25519PrivateKey]) -> Envelope:
@@ -110,6 +108,9 @@ def parse_envelope(document: object) -> Envelope:
     )
     if not isinstance(payload_type, str) or not payload_type:
         raise _invalid("payloadType must be a non-empty string")
+    if not payload_type.isascii() and not _is_unicode_text(payload_type):
+        # PAE signs payloadType's UTF-8 bytes, and a refusal quotes it: both need real text.
+        raise _invalid("payloadType must be Unicode text; it holds a lone surrogate")
     if not isinstance(payload, str):
         raise _invalid("payload must be a base64 string")
     if not isinstance(signatures, list) or not signatures:
@@ -118,6 +119,14 @@ def parse_envelope(document: object) -> Envelope:
     if len({s.keyid for s in parsed}) != len(parsed):
         raise _invalid("a keyid appears in more than one signature")
     return Envelope(payload_type, _decode(payload, "payload"), parsed)
+
+
+def _is_unicode_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parse_signature(index: int, item: object) -> Signature:

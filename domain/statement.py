@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from domain.canonical import CanonicalFormError, parse_json
+from domain.canonical import CanonicalFormError, canonical_object, parse_json
 from domain.canonical import canonical_json as jcs
 from domain.encoding import parse_utc_time
 from domain.fields import Field, any_text, check_object, json_object, subject_id, utc_time
@@ -80,13 +80,15 @@ _ENVELOPE_FIELDS = check_object(
 
 def parse_statement(payload: bytes) -> Statement:
     """Decode, canonical-check and validate a payload; raise :class:`Rejection` otherwise."""
-    document, plain = _decode_json(payload)
-    if canonical_json(document, plain) != payload:
-        raise Rejection(
-            RejectionKind.NON_CANONICAL_PAYLOAD,
-            "payload is not the RFC 8785 canonical JSON of its statement "
-            "(sort keys, no whitespace, JCS number and string forms)",
-        )
+    document = canonical_object(payload)  # the fast path: canonical for certain, or None
+    if document is None:
+        document, plain = _decode_json(payload)
+        if canonical_json(document, plain) != payload:
+            raise Rejection(
+                RejectionKind.NON_CANONICAL_PAYLOAD,
+                "payload is not the RFC 8785 canonical JSON of its statement "
+                "(sort keys, no whitespace, JCS number and string forms)",
+            )
     if not isinstance(document, dict):
         raise Rejection(RejectionKind.INVALID_STATEMENT, "statement must be a JSON object")
     if isinstance(document.get("type"), str):

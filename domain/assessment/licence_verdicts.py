@@ -59,7 +59,9 @@ def _symbol(key: str, freedom: Freedom, catalogue: LicenceCatalogue, site: Site)
             f"licence '{key}' is not in the catalogue: its terms are unknown, never assumed open"
         )
         return blocked(Status.UNKNOWN, _blocker(site, key, reason))
-    evidence_site = replace(site, evidence=(*site.evidence, *entry.evidence))
+    evidence_site = Site(
+        site.artefact, site.component, (*site.evidence, *entry.evidence), site.prefix
+    )
     if entry.kind is LicenceKind.SPECIAL:
         if entry.id == "NONE":
             reason = "no licence (NONE): all rights are reserved"

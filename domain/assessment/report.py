@@ -40,12 +40,14 @@ def assess(
     at: str | None,
     *,
     eu_ai_act_framework: bool = True,
+    evidence: list[Recorded] | None = None,
 ) -> dict[str, Any]:
     """The §6 assessment of ``model_id`` from ``world``.
 
     ``as_of_position`` is reported as given (the caller decides which position the answer
     stands for); ``at`` is echoed. ``eu_ai_act_framework=False`` answers as assessments did
     before §11 (no ``frameworks["eu-ai-act"]``): how a ``…/assessment/v1`` bundle is recomputed.
+    ``evidence`` is ``closure(world, model_id)`` if the caller has it already (else found here).
     Raises :class:`UnknownModel` if the world lacks the model.
     """
     model = world.models.get(model_id)
@@ -62,7 +64,7 @@ def assess(
         "at": at,
         "freedoms": {f.value: _freedom(freedom_answer(context, f)) for f in Freedom},
         "frameworks": frameworks,
-        "warnings": warnings(context, closure(world, model_id)),
+        "warnings": warnings(context, closure(world, model_id) if evidence is None else evidence),
     }
 
 
@@ -75,7 +77,8 @@ def answer(
     Raises :class:`UnknownModel` if the world lacks the model."""
     evidence = closure(world, model_id) if model_id in world.models else []
     position = max((recorded.position or 0 for recorded in evidence), default=None)
-    return canonical_json(assess(world, model_id, policy, position, at)), evidence
+    document = assess(world, model_id, policy, position, at, evidence=evidence)
+    return canonical_json(document), evidence
 
 
 def _freedom(answer: FreedomAnswer) -> dict[str, Any]:

@@ -131,9 +131,17 @@ class LicenceCatalogue:
         self._defined: dict[str, LicenceEntry] = {
             definition_key(licence_id): entry for licence_id, entry in (defined or {}).items()
         }
+        self._found: dict[str, LicenceEntry | None] = {}  # lookups: an answer repeats them
 
     def lookup(self, licence_id: str) -> LicenceEntry | None:
         """The entry for ``licence_id`` by the resolution order of the module docstring."""
+        try:
+            return self._found[licence_id]
+        except KeyError:
+            found = self._found[licence_id] = self._lookup(licence_id)
+            return found
+
+    def _lookup(self, licence_id: str) -> LicenceEntry | None:
         target = built_in_id(licence_id)
         defined = self._defined.get((target or licence_id).casefold())
         if defined is not None:

@@ -9,6 +9,7 @@ from fastapi import Request
 
 from domain.envelope import Envelope, parse_envelope
 from domain.rejections import Rejection, RejectionKind
+from services.fast_json import loads_strings
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
 MAX_ENVELOPE_BYTES = 64 * 1024
@@ -17,6 +18,11 @@ MAX_BATCH_ENVELOPES = 1000
 
 async def read_json(request: Request) -> Any:
     """The body as JSON; 413 beyond 16 MiB (checked while reading), 400 if not JSON."""
+    return parse_json(await read_body(request))
+
+
+async def read_body(request: Request) -> bytes:
+    """The body's bytes; 413 beyond 16 MiB (checked while reading)."""
     declared = request.headers.get("content-length", "")
     if (
         declared.isascii()
@@ -30,12 +36,53 @@ async def read_json(request: Request) -> Any:
         if size > MAX_BODY_BYTES:
             raise _too_large()
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_json(body: bytes) -> Any:
+    """``body`` read by the stdlib's ``json``, the reading every refusal is worded from; 400
+    if it is not JSON."""
     try:
-        return json.loads(b"".join(chunks))
+        return json.loads(body)
     except (UnicodeDecodeError, ValueError) as error:
         raise Rejection(RejectionKind.MALFORMED_JSON, f"body is not JSON: {error}") from error
     except RecursionError as error:
         raise Rejection(RejectionKind.MALFORMED_JSON, "body is nested too deeply") from error
+
+
+def envelopes_in(body: bytes, batch: bool) -> list[Envelope]:
+    """The envelopes of a body: one envelope, or a batch body (``batch``). Refusals are
+    :class:`Rejection` for the body, :class:`EnvelopesRefused` for envelopes by index.
+
+    The body is read with orjson first (:mod:`services.fast_json`); if anything in it is
+    refused, it is read again with the stdlib and refused from that reading, so every answer
+    is the one the stdlib's reading gives."""
+    try:
+        return _envelopes(loads_strings(body), batch)
+    except (Rejection, EnvelopesRefused, ValueError, RecursionError):
+        return _envelopes(parse_json(body), batch)
+
+
+class EnvelopesRefused(Exception):
+    """Envelopes of a body refused before admission: (index, refusal) for each."""
+
+    def __init__(self, refusals: list[tuple[int, Rejection]]) -> None:
+        super().__init__(f"{len(refusals)} envelope(s) refused")
+        self.refusals = refusals
+
+
+def _envelopes(document: Any, batch: bool) -> list[Envelope]:
+    if not batch:
+        return [envelope_from(document)]
+    envelopes, refusals = [], []
+    for index, item in enumerate(batch_documents(document)):
+        try:
+            envelopes.append(envelope_from(item))
+        except Rejection as rejection:
+            refusals.append((index, rejection))
+    if refusals:
+        raise EnvelopesRefused(refusals)
+    return envelopes
 
 
 def envelope_from(document: Any) -> Envelope:

@@ -23,7 +23,6 @@ state). Answers are given only after the commit (durable acknowledgement).
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -38,6 +37,7 @@ from domain.ledger_state import LedgerState
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
 from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
+from services.fast_json import loads_strings
 from services.ledger_view import LeafRecord, LedgerView
 from services.stored_state import referenced, state_changes
 from services.write.transparency_log import TransparencyLog
@@ -194,7 +194,7 @@ class Submission:
         references: list[str] = []
         for envelope in envelopes:
             try:
-                document = json.loads(envelope.payload)
+                document = loads_strings(envelope.payload)  # strings only are kept
                 subjects.append(str(document["subject"]))
                 references += referenced(document["data"])
             except (ValueError, TypeError, KeyError, AttributeError):

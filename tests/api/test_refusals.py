@@ -168,3 +168,43 @@ def test_a_malformed_envelope_in_a_batch_is_listed_by_index(client: TestClient, 
     problem = assert_problem(response, 400, "invalid-envelope")
     assert [e["index"] for e in problem["errors"]] == [1]
     assert log_length(client) == before
+
+
+def _stdlib_only_bodies(cast: Cast) -> list[tuple[bytes, int, str]]:
+    """Batch bodies orjson refuses or reads differently: the stdlib's reading is refused."""
+    valid = json.dumps(_valid(cast))
+    surrogate = json.dumps({**_valid(cast), "payloadType": "\ud800"})  # written as \ud800
+    return [
+        (b'{"envelopes": [%s], "x": NaN}' % valid.encode(), 400, "invalid-batch"),
+        (b'{"envelopes": [%s, {"payload": 1e400}]}' % valid.encode(), 400, "invalid-envelope"),
+        (
+            b'{"envelopes": [%s, %s]}' % (valid.encode(), surrogate.encode()),
+            400,
+            "invalid-envelope",
+        ),
+        (
+            b'{"envelopes": [%s, {"payload": 123456789012345678901}]}' % valid.encode(),
+            400,
+            "invalid-envelope",
+        ),
+    ]
+
+
+def test_bodies_only_the_stdlib_reads_are_refused_from_its_reading(
+    client: TestClient, cast: Cast
+) -> None:
+    post_all(client, cast.enrolments())
+    before = log_length(client)
+    for body, status, kind in _stdlib_only_bodies(cast):
+        response = client.post(
+            "/v1/events:batch", content=body, headers={"content-type": "application/json"}
+        )
+        problem = assert_problem(response, status, kind)
+        if kind == "invalid-envelope":
+            assert [e["index"] for e in problem["errors"]] == [1]
+    surrogate = json.dumps({**_valid(cast), "payloadType": "\ud800"}).encode()
+    response = client.post(
+        "/v1/events", content=surrogate, headers={"content-type": "application/json"}
+    )
+    assert "lone surrogate" in assert_problem(response, 400, "invalid-envelope")["detail"]
+    assert log_length(client) == before

@@ -19,6 +19,9 @@ ALLOWED_THIRD_PARTY = {
     "cryptography.exceptions",
     "cryptography.hazmat.primitives.asymmetric.ed25519",
     "cryptography.hazmat.primitives.serialization",
+    "nacl.bindings",  # libsodium's Ed25519 verification (domain/ed25519.py)
+    "nacl.exceptions",
+    "orjson",  # the fast path of canonical-form checks (domain/canonical.py)
 }
 FORBIDDEN_PREFIXES = (
     "fastapi",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -10,7 +11,13 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.canonical import CanonicalFormError, _is_plain, canonical_json, parse_json
+from domain.canonical import (
+    CanonicalFormError,
+    _is_plain,
+    canonical_json,
+    canonical_object,
+    parse_json,
+)
 from domain.leaf import envelope_bytes
 
 json_scalars = (
@@ -115,3 +122,63 @@ def test_parsing_refuses_what_json_does_not_have() -> None:
     for text in ("NaN", "[Infinity]", '{"a": -Infinity}'):
         with pytest.raises(ValueError, match="is not JSON"):
             parse_json(text)
+
+
+# --- the payload fast path (domain.canonical.canonical_object) -------------------------------
+
+
+def _slow_verdict(data: bytes) -> Any | None:
+    """What ``parse_json`` and ``canonical_json`` decide: the value if ``data`` is canonical."""
+    try:
+        value, plain = parse_json(data.decode("utf-8"))
+        return value if canonical_json(value, plain) == data else None
+    except (ValueError, CanonicalFormError, RecursionError):
+        return None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(json_values)
+def test_the_fast_path_accepts_only_what_the_slow_path_accepts(value: Any) -> None:
+    """Over the canonical form, and the stdlib's sorted and unsorted writings of any object:
+    an acceptance is the slow path's, with the same object; canonical plain objects are
+    accepted."""
+    value = {"v": value}  # statements are objects
+    writings = []
+    with contextlib.suppress(CanonicalFormError):
+        writings.append(canonical_json(value))
+    for sort in (True, False):
+        with contextlib.suppress(ValueError, UnicodeEncodeError):
+            text = json.dumps(value, ensure_ascii=False, sort_keys=sort, separators=(",", ":"))
+            writings.append(text.encode("utf-8"))
+    for data in writings:
+        fast = canonical_object(data)
+        if fast is not None:
+            assert _slow_verdict(data) == fast
+        elif _is_plain(value) and data == writings[0]:
+            pytest.fail(f"a canonical plain object took the slow path: {data!r}")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"a":1,"a":1}',  # duplicate keys
+        b'{"n":1e16}',  # orjson writes 1e16, RFC 8785 10000000000000000
+        b'{"n":1.5}',  # a float: left to the reference
+        b'{"n":9007199254740992}',  # beyond 2^53 - 1: has no RFC 8785 form
+        b'{"\xe2\x82\xac":1,"\xf0\x9f\x98\x80":2}',  # non-ASCII keys: UTF-16 order
+        b'"\\ud800"',  # a lone surrogate
+        b'{"b":1,"a":2}',  # unsorted
+        b'{"a": 1}',  # whitespace
+        b"\xef\xbb\xbf{}",  # a byte-order mark
+        b'{"a":' * 2000 + b"1" + b"}" * 2000,  # deeper than either parser goes
+        b"[]",  # not an object
+    ],
+)
+def test_the_fast_path_leaves_every_doubt_to_the_slow_path(data: bytes) -> None:
+    assert canonical_object(data) is None
+
+
+def test_a_canonical_statement_takes_the_fast_path() -> None:
+    statement = {"data": {"name": "Zürich — 😀", "n": 3}, "type": "T", "v": 1, "z": [None, True]}
+    data = canonical_json(statement)
+    assert canonical_object(data) == statement

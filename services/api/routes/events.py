@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from domain.envelope import Envelope
 from domain.rejections import Rejection
-from services.api.body import batch_documents, envelope_from, read_json
+from services.api.body import EnvelopesRefused, envelopes_in, read_body
 from services.api.deps import Services
 from services.api.openapi import request_body
 from services.api.schemas import (
@@ -22,6 +22,7 @@ from services.api.schemas import (
     RecordedOut,
     recorded_json,
 )
+from services.fast_json import dumps
 from services.ledger_services import LedgerServices
 from services.read.as_of import MAX_POSITION
 from services.write.submission import BatchError, BatchRejected, Recorded
@@ -38,14 +39,14 @@ _BATCH_DOC = request_body(BatchBody)
     openapi_extra=_ENVELOPE_DOC,
     summary="Record one signed envelope (200 with the original record on a repeat)",
 )
-async def submit_event(request: Request, services: Services) -> JSONResponse:
-    envelope = envelope_from(await read_json(request))
+async def submit_event(request: Request, services: Services) -> Response:
+    envelopes = envelopes_in(await read_body(request), batch=False)
     try:
-        ((recorded, body),) = await run_in_threadpool(_record, services, [envelope])
+        ((recorded, body),) = await run_in_threadpool(_record, services, envelopes)
     except BatchRejected as rejected:
         error = rejected.errors[0]
         raise Rejection(error.kind, error.detail) from None
-    return JSONResponse(body, status_code=201 if recorded.created else 200)
+    return _json(body, 201 if recorded.created else 200)
 
 
 @router.post(
@@ -55,18 +56,20 @@ async def submit_event(request: Request, services: Services) -> JSONResponse:
     openapi_extra=_BATCH_DOC,
     summary="Record 1–1,000 envelopes in order, all or nothing",
 )
-async def submit_batch(request: Request, services: Services) -> JSONResponse:
-    documents = batch_documents(await read_json(request))
-    envelopes, errors = [], []
-    for index, document in enumerate(documents):
-        try:
-            envelopes.append(envelope_from(document))
-        except Rejection as rejection:
-            errors.append(BatchError(index, rejection.kind, rejection.detail))
-    if errors:
-        raise BatchRejected(errors)
+async def submit_batch(request: Request, services: Services) -> Response:
+    try:
+        envelopes = envelopes_in(await read_body(request), batch=True)
+    except EnvelopesRefused as refused:
+        raise BatchRejected(
+            [BatchError(index, r.kind, r.detail) for index, r in refused.refusals]
+        ) from None
     answers = await run_in_threadpool(_record, services, envelopes)
-    return JSONResponse({"events": [body for _, body in answers]}, status_code=201)
+    return _json({"events": [body for _, body in answers]}, 201)
+
+
+def _json(content: dict[str, Any], status: int) -> Response:
+    """What ``JSONResponse(content, status)`` answers, written by orjson."""
+    return Response(dumps(content), status, media_type="application/json")
 
 
 def _record(
