@@ -2,9 +2,12 @@
 
 On one fresh database holding a ledger of 100,000 events, prints from one run:
 - audit throughput (``provenance audit`` logic, from the server over HTTP and straight from the
-  database) in events/s, and its ratio to the single-core Ed25519 verify rate measured in the
-  same run (aim >= 0.7 per core used; the auditor checks pages in one worker process per
-  core while its own process replays the rules, and recomputes the answers in forked workers);
+  database) in events/s, and its ratio to the single-core Ed25519 verify rate (OpenSSL, measured
+  before and after the audits, as this machine's speed drifts; aim >= 1.0, goal 1.5). The
+  auditor checks pages in one worker process per core while its own process replays the
+  rules, and recomputes the answers in forked workers. The server is the issue-9 deployment
+  settled: ``--projection external`` with the answers current, so no start-up replay of the
+  log competes with the audit;
 - the time to verify a bundle of about 1,000 entries offline;
 - inclusion-proof latency at 10^3, 10^5 and 10^6 leaves: in the tree itself, and over HTTP for
   tree sizes 10^3 and 10^5 of this ledger (flat means O(log n)).
@@ -40,7 +43,7 @@ from infra.persistence import persistence_env
 from services.audit.auditor import Auditor, AuditReport
 from services.audit.sources import AuditSource, DatabaseSource, ServerSource
 from services.ledger_services import open_ledger
-from tests.builders import enrolment
+from tests.builders import artefact, enrolment
 from tests.e2e.server import ServerProcess
 
 
@@ -112,7 +115,14 @@ def run(database_url: str, events: int) -> None:
         server.stop()
         print(f"recording {events} events …", flush=True)
         small, size = populate(database_url, workdir, events)
-        server = ServerProcess(workdir, database_url, port=server.port).start()
+        # The issue-9 deployment, settled: the server folds nothing (``--projection
+        # external``) and the answers the recording stored are current, so no projection
+        # warm-up (a replay of the whole log, ~7 CPU-s here) competes with the audit.
+        server = ServerProcess(
+            workdir, database_url, port=server.port, extra_args=("--projection", "external")
+        ).start()
+        key = Ed25519PrivateKey.generate()
+        verify_before = verify_rate(artefact(key, "acme/x", "code", "training-code"), key, 3.0)
         try:
             http_audit = audit(ServerSource(server.url), workdir)
             bundle = httpx.get(f"{server.url}/v1/models/{small}/bundle", timeout=300).json()
@@ -128,9 +138,14 @@ def run(database_url: str, events: int) -> None:
         started = time.perf_counter()
         valid = verify_bundle(bundle, [log_key], [operator]).valid
         bundle_seconds = time.perf_counter() - started
-    verify = verify_rate(bundle["entries"][1]["envelope"], Ed25519PrivateKey.generate(), 3.0)
+    verify_after = verify_rate(bundle["entries"][1]["envelope"], Ed25519PrivateKey.generate(), 3.0)
+    verify = (verify_before + verify_after) / 2  # this machine's speed drifts: both ends
     cores = min(2, os.cpu_count() or 1)
-    print(f"\nledger: {size} events; single-core Ed25519 verify: {verify:.0f}/s; cores: {cores}")
+    print(
+        f"\nledger: {size} events; single-core Ed25519 verify (OpenSSL): {verify:.0f}/s "
+        f"(before {verify_before:.0f}, after {verify_after:.0f}); cores: {cores}"
+    )
+    print("server: --projection external, answers current (no start-up replay running)")
     for name, (seconds, report) in (("server (HTTP)", http_audit), ("database", db_audit)):
         rate, replay = report.entries / seconds, report.entries / report.replay_seconds
         print(

@@ -227,7 +227,7 @@ class MerkleTree:
         path = [self._sibling(level, index, size, memo) for level in range(from_level, inner)]
         for level in range(max(inner, from_level), size.bit_length()):
             if (index >> level) & 1:
-                path.append(self._node(level, (index >> level) ^ 1))
+                path.append(self._sibling(level, index, size, memo))
         return path
 
     def _sibling(
@@ -235,11 +235,14 @@ class MerkleTree:
     ) -> bytes:
         sibling = (index >> level) ^ 1
         start, end = sibling << level, min((sibling + 1) << level, size)
-        if memo is None or end - start == 1 << level:  # a complete subtree is stored
+        if memo is None:
             return self._range_hash(start, end)
-        if (start, end) not in memo:
-            memo[(start, end)] = self._range_hash(start, end)
-        return memo[(start, end)]
+        # Proofs for a run of leaves share most siblings; even a stored subtree's hash is
+        # worth remembering (a tiled tree reads it out of a tile).
+        found = memo.get((start, end))
+        if found is None:
+            found = memo[(start, end)] = self._range_hash(start, end)
+        return found
 
     def _range_hash(self, start: int, end: int) -> bytes:
         """MTH(D[start:end]) for a non-empty range that starts at a multiple of its largest

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from license_expression import AND, OR, LicenseSymbol, LicenseWithExceptionSymbol
 
@@ -27,9 +28,30 @@ class Site:
     prefix: str = ""  # e.g. "inherited from base model x: "
 
 
+_Asked = tuple[str, Freedom, str | None, str | None]
+_SITELESS: WeakKeyDictionary[LicenceCatalogue, dict[_Asked, Verdict]] = WeakKeyDictionary()
+"""Per catalogue, the verdicts that carry no blocker. Those depend on the expression, the
+freedom and where the licence applies (which conditions name), never on a site's evidence or
+prefix (which only blockers carry): a model's thousands of data sources under one licence
+share one verdict. Verdicts with blockers are computed for each site."""
+
+
 def licence_verdict(
     expression: str, freedom: Freedom, catalogue: LicenceCatalogue, site: Site
 ) -> Verdict:
+    memo = _SITELESS.get(catalogue)
+    if memo is None:
+        memo = _SITELESS.setdefault(catalogue, {})
+    asked = (expression, freedom, site.artefact, site.component)
+    if (known := memo.get(asked)) is not None:
+        return known
+    verdict = _verdict(expression, freedom, catalogue, site)
+    if not verdict.blockers:
+        memo[asked] = verdict
+    return verdict
+
+
+def _verdict(expression: str, freedom: Freedom, catalogue: LicenceCatalogue, site: Site) -> Verdict:
     parsed = parse_expression(expression)
     if parsed is None:
         return blocked(Status.UNKNOWN, _blocker(site, expression, "the licence is empty"))

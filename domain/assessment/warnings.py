@@ -28,11 +28,19 @@ def _compromised(context: Context, closure: list[Recorded]) -> list[dict[str, An
     (offline verifiers see no recording times; a key's thief could back-date, so a revocation
     with ``compromised_since`` deserves a look at every statement of that key)."""
     found = []
+    signers = context.world.signers
     for recorded in closure:
+        suspects = [
+            (keyid, signer)
+            for keyid in recorded.signers
+            if (signer := signers.get(keyid)) is not None and signer.compromised_since
+        ]
+        if not suspects:  # the common case: no time to parse
+            continue
         issued = parse_utc_time(recorded.statement.issued_at)
-        for keyid in recorded.signers:
-            signer = context.world.signers.get(keyid)
-            if signer and signer.compromised_since and issued >= signer.compromised_since:
+        for keyid, signer in suspects:
+            assert signer.compromised_since is not None
+            if issued >= signer.compromised_since:
                 found.append(
                     {
                         "reason": f"{recorded.statement.type} on {recorded.statement.subject} was "

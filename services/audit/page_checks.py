@@ -171,7 +171,7 @@ def _unpack(packed: Packed) -> CheckedEntry:
     if len(packed) == 5:
         return CheckedEntry(entry, None, packed[4], _EMPTY, None, {})
     payload_type, payload, signatures, leaf, size, statement, refusal, verified = packed[5:]
-    envelope = Envelope(payload_type, payload, tuple(Signature(k, s) for k, s in signatures))
+    envelope = Envelope(payload_type, payload, tuple([Signature(k, s) for k, s in signatures]))
     checked = Precheck(
         size,
         None if statement is None else Statement(*statement),
