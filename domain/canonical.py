@@ -29,22 +29,79 @@ def canonical_json(value: Any, plain: bool | None = None) -> bytes:
     """The RFC 8785 bytes of a JSON value (dicts, lists, str, int, float, bool, None).
 
     ``plain`` is whether the value has no floats, no integers beyond ±(2^53−1) and only ASCII
-    object keys, when the caller already knows it (:func:`parse_json`); else it is found out."""
-    try:
-        plain = _is_plain(value) if plain is None else plain
-    except RecursionError as error:
-        raise CanonicalFormError("nested too deeply") from error
-    if plain:
+    object keys, when the caller already knows it (:func:`parse_json`); else it is found out.
+    A value that is not plain is written part by part: its plain parts by the stdlib (a large
+    assessment holds a float or two among thousands of plain values), the rest by
+    ``rfc8785``; anything unusual (a lone surrogate, a key that is not a string, nesting too
+    deep) goes to ``rfc8785`` whole."""
+    mixed: str | None = None
+    if not plain:
         try:
-            return json.dumps(
-                value, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-            ).encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate: let the reference decide
-            pass
+            mixed = _mixed(value)
+        except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError):
+            return _reference(value)
+    try:
+        text = mixed if mixed is not None else _plain_text(value)
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: let the reference decide
+        return _reference(value)
+
+
+def _reference(value: Any) -> bytes:
     try:
         return bytes(rfc8785.dumps(value))
     except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError) as error:
         raise CanonicalFormError(str(error) or type(error).__name__) from error
+
+
+def _plain_text(value: Any) -> str:
+    """The RFC 8785 text of a plain value (see the module docstring)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _mixed(value: Any) -> str | None:
+    """None when ``value`` is plain; else its RFC 8785 text, its plain parts written by
+    :func:`_plain_text` and the others (floats, big integers) by ``rfc8785``, object members
+    in UTF-16 code-unit order. Raises on what only ``rfc8785`` may judge."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return None
+    if kind is int:
+        return None if -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER else _reference_text(value)
+    if kind is dict:
+        parts = {key: _mixed(item) for key, item in value.items()}
+        if all(type(key) is str and key.isascii() for key in value) and all(
+            part is None for part in parts.values()
+        ):
+            return None
+        members = []
+        for key in sorted(value, key=_utf16):
+            part = parts[key]
+            members.append(
+                f"{_plain_text(key)}:{_plain_text(value[key]) if part is None else part}"
+            )
+        return "{" + ",".join(members) + "}"
+    if kind is list:
+        items = [_mixed(item) for item in value]
+        if all(item is None for item in items):
+            return None
+        written = (
+            _plain_text(item) if text is None else text
+            for item, text in zip(value, items, strict=True)
+        )
+        return "[" + ",".join(written) + "]"
+    return _reference_text(value)  # a float, or what rfc8785 refuses
+
+
+def _reference_text(value: Any) -> str:
+    return bytes(rfc8785.dumps(value)).decode("utf-8")
+
+
+def _utf16(key: str) -> bytes:
+    """RFC 8785 orders members by their names' UTF-16 code units (TypeError: not a string)."""
+    if type(key) is not str:
+        raise TypeError("an object key is not a string")
+    return key.encode("utf-16-be")
 
 
 def canonical_object(data: bytes) -> dict[str, Any] | None:

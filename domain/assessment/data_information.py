@@ -145,8 +145,14 @@ def _data_licence_verdicts(context: Context, dataset: str, freedom: Freedom) -> 
                 for g in grants
             )
         )
+    shared: dict[str, Verdict] = {}  # by licence: verdicts that name no source (no blocker)
     for source in artefact.sources.values():
-        if source.licence:
+        if not source.licence:
+            continue
+        if (verdict := shared.get(source.licence)) is None:
             site = Site(dataset, "datasets", (source.event_id,), f"data source {source.source}: ")
-            verdicts.append(licence_verdict(source.licence, freedom, context.catalogue, site))
+            verdict = licence_verdict(source.licence, freedom, context.catalogue, site)
+            if not verdict.blockers:
+                shared[source.licence] = verdict
+        verdicts.append(verdict)
     return verdicts

@@ -3,6 +3,7 @@ policy and limits give the same JSON (lists in a fixed order, no computation tim
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from domain.assessment.closure import closure
@@ -41,19 +42,22 @@ def assess(
     *,
     eu_ai_act_framework: bool = True,
     evidence: list[Recorded] | None = None,
+    catalogue: LicenceCatalogue | None = None,
 ) -> dict[str, Any]:
     """The §6 assessment of ``model_id`` from ``world``.
 
     ``as_of_position`` is reported as given (the caller decides which position the answer
     stands for); ``at`` is echoed. ``eu_ai_act_framework=False`` answers as assessments did
     before §11 (no ``frameworks["eu-ai-act"]``): how a ``…/assessment/v1`` bundle is recomputed.
-    ``evidence`` is ``closure(world, model_id)`` if the caller has it already (else found here).
+    ``evidence`` is ``closure(world, model_id)`` and ``catalogue`` is ``catalogue_for(world)``
+    if the caller has them already (else they are found here).
     Raises :class:`UnknownModel` if the world lacks the model.
     """
     model = world.models.get(model_id)
     if model is None:
         raise UnknownModel(model_id)
-    context = Context(world, model, catalogue_for(world), POLICIES[policy])
+    catalogue = catalogue_for(world) if catalogue is None else catalogue
+    context = Context(world, model, catalogue, POLICIES[policy])
     frameworks = {"osaid-1.0": osaid(context), "mof": mof(context)}
     if eu_ai_act_framework:
         frameworks["eu-ai-act"] = eu_ai_act(context)
@@ -75,9 +79,30 @@ def answer(
     statement it rests on, and those statements (the closure, in log order). The projection,
     a recomputation and an audit all answer through this, so their bytes agree.
     Raises :class:`UnknownModel` if the world lacks the model."""
-    evidence = closure(world, model_id) if model_id in world.models else []
+    return _answer(world, model_id, policy, at, _closure(world, model_id), catalogue_for(world))
+
+
+def answers(world: World, model_id: str, policies: Sequence[str]) -> list[bytes]:
+    """:func:`answer`'s bytes under each policy, in order, sharing the work they have in
+    common (the closure, the catalogue and the verdicts it remembers)."""
+    evidence, catalogue = _closure(world, model_id), catalogue_for(world)
+    return [_answer(world, model_id, p, None, evidence, catalogue)[0] for p in policies]
+
+
+def _closure(world: World, model_id: str) -> list[Recorded]:
+    return closure(world, model_id) if model_id in world.models else []
+
+
+def _answer(
+    world: World,
+    model_id: str,
+    policy: str,
+    at: str | None,
+    evidence: list[Recorded],
+    catalogue: LicenceCatalogue,
+) -> tuple[bytes, list[Recorded]]:
     position = max((recorded.position or 0 for recorded in evidence), default=None)
-    document = assess(world, model_id, policy, position, at, evidence=evidence)
+    document = assess(world, model_id, policy, position, at, evidence=evidence, catalogue=catalogue)
     return canonical_json(document), evidence
 
 

@@ -13,22 +13,29 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 
-from domain.assessment.report import answer
+from domain.assessment.report import answers
 from domain.assessment.world import World
 
 _world = World()  # a forked worker's copy of the replayed world
 
 
 def recomputed(world: World, asked: Sequence[tuple[str, str]], workers: int) -> Iterator[bytes]:
-    """The answer of each (model, policy) in ``asked``, in that order."""
-    if workers < 2 or len(asked) < 2 or "fork" not in get_all_start_methods():
-        yield from (answer(world, model, policy)[0] for model, policy in asked)
-        return
-    pool = ProcessPoolExecutor(
-        min(workers, len(asked)), get_context("fork"), initializer=_adopt, initargs=(world,)
-    )
-    with pool:
-        yield from pool.map(_answer, asked)
+    """The answer of each (model, policy) in ``asked``, in that order. A model's policies are
+    answered together, sharing what they have in common (``answers``)."""
+    by_model: dict[str, list[str]] = {}
+    for model, policy in asked:
+        by_model.setdefault(model, []).append(policy)
+    jobs = list(by_model.items())
+    if workers < 2 or len(jobs) < 2 or "fork" not in get_all_start_methods():
+        found = {model: answers(world, model, policies) for model, policies in jobs}
+    else:
+        pool = ProcessPoolExecutor(
+            min(workers, len(jobs)), get_context("fork"), initializer=_adopt, initargs=(world,)
+        )
+        with pool:
+            found = dict(zip(by_model, pool.map(_answers, jobs), strict=True))
+    taken = {model: iter(found[model]) for model in by_model}
+    yield from (next(taken[model]) for model, _ in asked)
 
 
 def _adopt(world: World) -> None:
@@ -36,5 +43,5 @@ def _adopt(world: World) -> None:
     _world = world
 
 
-def _answer(asked: tuple[str, str]) -> bytes:
-    return answer(_world, *asked)[0]
+def _answers(job: tuple[str, list[str]]) -> list[bytes]:
+    return answers(_world, *job)

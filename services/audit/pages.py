@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from services.fast_json import loads_strings
+
 
 @dataclass(frozen=True, slots=True)
 class LogEntry:
@@ -28,5 +30,7 @@ def page_entries(page: Page) -> list[LogEntry]:
     """The entries of ``page``, in log order."""
     if isinstance(page, list):
         return page
-    served = json.loads(page)["entries"]
+    served = loads_strings(page)["entries"]
+    if any(type(e["leaf_index"]) is float or type(e["position"]) is float for e in served):
+        served = json.loads(page)["entries"]  # beyond 64 bits: read the numbers as the stdlib does
     return [LogEntry(e["leaf_index"], e["position"], e["envelope"]) for e in served]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from domain.assessment.closure import closure
-from domain.assessment.report import UnknownModel, assess
+from domain.assessment.report import UnknownModel, answer, answers, assess
 from domain.canonical import canonical_json
 from domain.encoding import parse_utc_time
 from tests.assessment_builders import (
@@ -129,6 +129,16 @@ def test_the_order_of_unrelated_models_does_not_matter(policy: str) -> None:
     assert canonical_json(before.assess(policy=policy)) == canonical_json(
         after.assess(policy=policy)
     )
+
+
+def test_a_models_policies_answered_together_give_each_policys_own_bytes() -> None:
+    """``answers`` shares the closure, the catalogue and its remembered verdicts between
+    policies (the audit's recomputation); each answer is still ``answer``'s."""
+    world = rich_world().world()
+    for model in (MODEL, "a@1"):
+        alone = [answer(world, model, policy)[0] for policy in POLICIES]
+        assert answers(world, model, POLICIES) == alone
+        assert answers(world, model, list(reversed(POLICIES))) == alone[::-1]
 
 
 def test_the_report_names_its_inputs_and_no_computation_time() -> None:

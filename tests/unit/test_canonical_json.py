@@ -58,6 +58,11 @@ def test_every_value_matches_the_reference(value: Any) -> None:
         {"\u20ac": 1, "\U0001f600": 2, "\ufb33": 3},  # UTF-16 vs code-point key order
         {"n": 1e21, "m": 0.1, "k": -0.0, "big": 2**53},
         {"lone": "\ud800"},
+        {  # mostly plain, with floats and non-ASCII keys deep inside (an assessment's shape)
+            "rows": [{"b": "x", "a": [1, 2.5, {"\u00e9": 1e-7, "z": None}]}] * 3,
+            "\U0001f600": {"k": 2**40, "j": "ok"},
+            "plain": {"y": [True, "\u2014"], "x": 1},
+        },
     ],
 )
 def test_edge_values_match_the_reference(value: Any) -> None:

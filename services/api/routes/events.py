@@ -22,7 +22,7 @@ from services.api.schemas import (
     RecordedOut,
     recorded_json,
 )
-from services.fast_json import dumps
+from services.fast_json import json_response
 from services.ledger_services import LedgerServices
 from services.read.as_of import MAX_POSITION
 from services.write.submission import BatchError, BatchRejected, Recorded
@@ -46,7 +46,7 @@ async def submit_event(request: Request, services: Services) -> Response:
     except BatchRejected as rejected:
         error = rejected.errors[0]
         raise Rejection(error.kind, error.detail) from None
-    return _json(body, 201 if recorded.created else 200)
+    return json_response(body, 201 if recorded.created else 200)
 
 
 @router.post(
@@ -64,12 +64,7 @@ async def submit_batch(request: Request, services: Services) -> Response:
             [BatchError(index, r.kind, r.detail) for index, r in refused.refusals]
         ) from None
     answers = await run_in_threadpool(_record, services, envelopes)
-    return _json({"events": [body for _, body in answers]}, 201)
-
-
-def _json(content: dict[str, Any], status: int) -> Response:
-    """What ``JSONResponse(content, status)`` answers, written by orjson."""
-    return Response(dumps(content), status, media_type="application/json")
+    return json_response({"events": [body for _, body in answers]}, 201)
 
 
 def _record(

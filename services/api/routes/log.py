@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
+from services.fast_json import json_response
 from services.read.as_of import MAX_POSITION
 
 router = APIRouter(prefix="/v1/log", tags=["log"])
@@ -52,7 +53,7 @@ def entries(
     services: Services,
     start: Annotated[int, Query(ge=0, le=MAX_POSITION)],
     end: Annotated[int, Query(ge=1, le=MAX_POSITION)],
-) -> JSONResponse:
+) -> Response:
     services.view.catch_up()
     size = services.view.size
     if not start < end <= size or end - start > MAX_ENTRIES:
@@ -62,8 +63,9 @@ def entries(
         )
     leaves = services.reads.leaves(list(range(start, end)))
     # Answered as JSON directly: FastAPI's own encoding of a returned dict walks every
-    # envelope in Python first (14.5 ms against 4.2 ms for a 1,000-entry page).
-    return JSONResponse(
+    # envelope in Python first (14.5 ms against 4.2 ms for a 1,000-entry page, and orjson's
+    # writing of the same bytes is faster still).
+    return json_response(
         {
             "entries": [
                 {"leaf_index": e.leaf_index, "position": e.position, "envelope": e.envelope}
