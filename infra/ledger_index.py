@@ -93,8 +93,8 @@ class SqlIndex:
     converted once. It is planned for each call, never prepared: a prepared statement's generic
     plan, chosen while the table was small (a new ledger's first single-event writes), stays a
     sequential scan on that connection as the table grows, and each batch's read-ahead then
-    compared every leaf with its 1,000 event ids (0.7 CPU-s a batch at 60,000 leaves). SQLite
-    gets ``IN (?, ?, …)`` in chunks."""
+    compared every leaf with its 1,000 event ids (~0.7 CPU-s a batch at ~20,000 leaves, and
+    growing). SQLite gets ``IN (?, ?, …)`` in chunks."""
 
     def __init__(
         self,

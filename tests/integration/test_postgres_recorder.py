@@ -201,9 +201,10 @@ def test_array_lookups_are_planned_for_each_call_never_prepared(
 ) -> None:
     """A prepared lookup keeps the generic plan chosen while the table was small: after a new
     ledger's first single-event writes it stayed a sequential scan, and every 1,000-envelope
-    batch's read-ahead then compared each leaf with its 1,000 ids (PostgreSQL spent 0.7 CPU-s a
-    batch at 60,000 leaves, and batch ingest fell to a third). The array lookups are planned
-    with the values at hand instead: none of them is left prepared on the connection."""
+    batch's read-ahead then compared each leaf with its 1,000 ids (PostgreSQL spent ~0.7 CPU-s
+    a batch at ~20,000 leaves, growing, and batch ingest fell to a third). The array lookups
+    are planned with the values at hand instead: none of them is left prepared on the
+    connection."""
     prefix = _recorder(event_log).index._t
     with psycopg.connect(postgres_url, row_factory=dict_row, autocommit=True) as connection:
         index = SqlIndex(
