@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,34 +77,36 @@ def raw_save_rate(database_url: str, seconds: float, payload: dict[str, Any]) ->
 
 
 def verify_rate(document: dict[str, Any], key: Ed25519PrivateKey, seconds: float) -> float:
-    """Single-core Ed25519 verifications/s of one envelope's PAE."""
-    import base64
-
-    message = pae(document["payloadType"], base64.b64decode(document["payload"]))
+    """Single-core Ed25519 verifications/s of one envelope's PAE through OpenSSL (the aims'
+    baseline)."""
+    message = _message(document)
     signature, public = key.sign(message), key.public_key()
-    count, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        for _ in range(100):
-            public.verify(signature, message)
-        count += 100
-    return count / (time.perf_counter() - start)
+    return _rate(lambda: public.verify(signature, message), seconds)
 
 
 def libsodium_verify_rate(
     document: dict[str, Any], key: Ed25519PrivateKey, seconds: float
 ) -> float:
-    """Single-core Ed25519 verifications/s of one envelope's PAE through libsodium, which the
-    server asks first (``domain/ed25519.py``); printed beside the aims' OpenSSL baseline."""
-    import base64
-
+    """The same through libsodium, which the server asks first (``domain/ed25519.py``)."""
     from nacl.bindings import crypto_sign_open
 
-    message = pae(document["payloadType"], base64.b64decode(document["payload"]))
+    message = _message(document)
     signed, public = key.sign(message) + message, key.public_key().public_bytes_raw()
+    return _rate(lambda: crypto_sign_open(signed, public), seconds)
+
+
+def _message(document: dict[str, Any]) -> bytes:
+    import base64
+
+    return pae(document["payloadType"], base64.b64decode(document["payload"]))
+
+
+def _rate(check: Callable[[], object], seconds: float) -> float:
+    """Calls of ``check`` per second, for ``seconds``."""
     count, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         for _ in range(100):
-            crypto_sign_open(signed, public)
+            check()
         count += 100
     return count / (time.perf_counter() - start)
 

@@ -112,9 +112,12 @@ class SqlIndex:
     def _q(self, sql: str) -> str:
         return sql.replace("?", self._p).replace("§", self._t)
 
-    def _select(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    def _select(self, sql: str, params: Sequence[Any] = (), *, arrays: bool = False) -> list[Any]:
+        """Rows of ``sql``; ``arrays``: it takes array parameters, so PostgreSQL plans it with
+        the values at hand on each call, never from a prepared statement (see above)."""
+
         def query(cursor: _Cursor) -> list[Any]:
-            if self._arrays and "ANY(" in sql:  # planned with the values at hand (see above)
+            if arrays:
                 psycopg_cursor: Any = cursor
                 psycopg_cursor.execute(self._q(sql), tuple(params), prepare=False)
             else:
@@ -132,7 +135,7 @@ class SqlIndex:
         if not values:
             return []
         if self._arrays:
-            return self._select(f"{sql} = ANY(?){suffix}", [list(values)])
+            return self._select(f"{sql} = ANY(?){suffix}", [list(values)], arrays=True)
         rows: list[Any] = []
         for start in range(0, len(values), _CHUNK):
             chunk = values[start : start + _CHUNK]
@@ -157,6 +160,7 @@ class SqlIndex:
             f"SELECT {_COLUMNS}, NULL AS value FROM §leaves WHERE event_id {ids} UNION ALL "
             f"SELECT NULL, NULL, key, NULL, NULL, value FROM §state WHERE key {names}",
             params,
+            arrays=self._arrays,
         )
         leaves = _leaves(row for row in rows if row["leaf_index"] is not None)
         return leaves, {row["event_id"]: row["value"] for row in rows if row["value"] is not None}

@@ -22,7 +22,6 @@ import json
 from typing import Any
 
 import orjson
-from starlette.responses import Response
 
 
 def loads_strings(data: bytes | str) -> Any:
@@ -42,8 +41,3 @@ def dumps(value: Any) -> bytes:
         return json.dumps(
             value, ensure_ascii=False, allow_nan=False, separators=(",", ":")
         ).encode()
-
-
-def json_response(content: Any, status: int = 200) -> Response:
-    """What Starlette's ``JSONResponse(content, status)`` answers, written by :func:`dumps`."""
-    return Response(dumps(content), status, media_type="application/json")

@@ -145,7 +145,10 @@ def _data_licence_verdicts(context: Context, dataset: str, freedom: Freedom) -> 
                 for g in grants
             )
         )
-    shared: dict[str, Verdict] = {}  # by licence: verdicts that name no source (no blocker)
+    # Sources under one licence share its verdict when it has no blocker: such a verdict names
+    # no site's evidence or prefix (see ``licence_verdicts._SITELESS``). Looked up here by
+    # licence alone, a dataset's thousands of sources skip building a site for each.
+    shared: dict[str, Verdict] = {}
     for source in artefact.sources.values():
         if not source.licence:
             continue

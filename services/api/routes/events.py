@@ -12,6 +12,7 @@ from domain.envelope import Envelope
 from domain.rejections import Rejection
 from services.api.body import EnvelopesRefused, envelopes_in, read_body
 from services.api.deps import Services
+from services.api.json_response import json_response
 from services.api.openapi import request_body
 from services.api.schemas import (
     BatchBody,
@@ -22,7 +23,6 @@ from services.api.schemas import (
     RecordedOut,
     recorded_json,
 )
-from services.fast_json import json_response
 from services.ledger_services import LedgerServices
 from services.read.as_of import MAX_POSITION
 from services.write.submission import BatchError, BatchRejected, Recorded

@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from domain.rejections import Rejection, RejectionKind
 from services.api.deps import Services
-from services.fast_json import json_response
+from services.api.json_response import json_response
 from services.read.as_of import MAX_POSITION
 
 router = APIRouter(prefix="/v1/log", tags=["log"])
