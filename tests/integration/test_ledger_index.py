@@ -26,15 +26,15 @@ MODEL = "microsoft/phi-2@2023-12-12"
 def decoded_leaves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every leaf any event log decodes from the store, by index."""
     seen: list[int] = []
-    original = EventLog._committed
+    original = EventLog._decode
 
-    def counting(self: EventLog, event: object, position: int) -> Any:
-        committed = original(self, event, position)
+    def counting(self: EventLog, stored: Any, position: int) -> Any:
+        committed = original(self, stored, position)
         if isinstance(committed, CommittedLeaf):
             seen.append(committed.leaf_index)
         return committed
 
-    monkeypatch.setattr(EventLog, "_committed", counting)
+    monkeypatch.setattr(EventLog, "_decode", counting)
     return seen
 
 
