@@ -35,6 +35,7 @@ from services.audit.answers import recomputed
 from services.audit.checking import checked_pages, default_workers
 from services.audit.page_checks import Checked, CheckedEntry
 from services.audit.sources import PAGE, AuditSource, LogEntry
+from services.collector import collector_held_off
 
 
 @dataclass
@@ -103,17 +104,18 @@ class Auditor:
         report = self._report
         note = self._source.checkpoint()
         checkpoint = self._open(note) if note is not None else None
-        started = time.perf_counter()
-        for page in checked_pages(self._source.pages(), self._operators, self._workers):
-            self._replay(page)
-            self._progress(report.entries)
-        report.replay_seconds = time.perf_counter() - started
-        self._check_root(checkpoint)
-        self._check_stored_checkpoints()
-        self._check_previous(previous, checkpoint)
-        started = time.perf_counter()
-        self._check_answers()
-        report.answers_seconds = time.perf_counter() - started
+        with collector_held_off():
+            started = time.perf_counter()
+            for page in checked_pages(self._source.pages(), self._operators, self._workers):
+                self._replay(page)
+                self._progress(report.entries)
+            report.replay_seconds = time.perf_counter() - started
+            self._check_root(checkpoint)
+            self._check_stored_checkpoints()
+            self._check_previous(previous, checkpoint)
+            started = time.perf_counter()
+            self._check_answers()
+            report.answers_seconds = time.perf_counter() - started
         report.checkpoint, report.note = checkpoint, note
         report.size, report.root = self._tree.size, self._tree.root()
         return report

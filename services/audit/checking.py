@@ -9,6 +9,7 @@ page, or ``workers=0``, is checked in this process: starting interpreters would 
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections import deque
@@ -66,7 +67,9 @@ def _in_pool(
 ) -> Iterator[list[CheckedEntry]]:
     """The first page alone (it usually enrols the signers of the rest), then a few pages in
     flight per worker, each handed the keys enrolled in the pages checked before it."""
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    # The workers run without the cyclic collector: a page's objects form no cycles and are
+    # freed by reference counting once it is answered (services/collector.py).
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=gc.disable)
     in_flight: deque[Future[tuple[list[Packed], dict[str, bytes]]]] = deque()
 
     def done() -> list[CheckedEntry]:

@@ -108,7 +108,9 @@ def _check(entry: LogEntry) -> CheckedEntry:
     except Rejection as rejection:
         problem = f"{where} (leaf {entry.leaf_index}): envelope: {rejection.detail}"
         return CheckedEntry(bare, None, problem, _EMPTY, None, {})
-    entry_bytes = envelope_bytes(envelope.to_json())
+    # parse_envelope accepted exactly these keys and canonical base64: the stored object is
+    # the JSON value of envelope.to_json(), without encoding the payload again.
+    entry_bytes = envelope_bytes(entry.envelope)
     return CheckedEntry(
         bare, envelope, None, leaf_hash(entry_bytes), precheck(envelope, entry_bytes), {}
     )

@@ -13,6 +13,7 @@ from types import FrameType
 from infra.persistence import DatabaseUrlError, persistence_env, redact
 from infra.settings import Settings, SettingsError
 from services.cli.errors import EXIT_OK, CliError
+from services.collector import tune_for_long_running
 from services.projection.worker import run_projection_worker
 
 
@@ -32,6 +33,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_project(args: argparse.Namespace) -> int:
+    tune_for_long_running()
     try:
         settings = Settings.resolve(
             os.environ, database_url=args.database_url, projection="external"

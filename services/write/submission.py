@@ -29,15 +29,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from domain.admission import Verify, admit, verified_signer
+from domain.admission import Precheck, Verify, admit, precheck, verified_signer
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope
-from domain.leaf import envelope_leaf_hash
+from domain.leaf import envelope_bytes
 from domain.ledger_state import LedgerState
+from domain.merkle import leaf_hash
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
 from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
-from services.fast_json import loads_strings
 from services.ledger_view import LeafRecord, LedgerView
 from services.stored_state import referenced, state_changes
 from services.write.transparency_log import TransparencyLog
@@ -70,10 +71,27 @@ class Recorded:
     created: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What an envelope is without the ledger's state, worked out once per request (every
+    admission attempt and the commit reuse it): its stored form, leaf hash and statement."""
+
+    document: dict[str, Any]
+    leaf_hash: bytes
+    precheck: Precheck
+
+    @classmethod
+    def of(cls, envelope: Envelope) -> _Checked:
+        document = envelope.to_json()
+        entry = envelope_bytes(document)
+        return cls(document, leaf_hash(entry), precheck(envelope, entry))
+
+
 @dataclass(eq=False, slots=True)
 class _Request:
     envelopes: Sequence[Envelope]
     verify: Verify
+    checked: list[_Checked]
     recorded: dict[str, LeafRecord] = field(default_factory=dict)  # already in the log
     # For each envelope: ("new", index into the group's new envelopes) or ("recorded", leaf).
     plan: list[tuple[str, int]] = field(default_factory=list)
@@ -89,7 +107,7 @@ class _Request:
 class _Group:
     draft: LedgerState
     requests: list[_Request]
-    new: list[tuple[Envelope, Statement]] = field(default_factory=list)
+    new: list[tuple[Envelope, Statement, _Checked]] = field(default_factory=list)
     new_ids: dict[str, int] = field(default_factory=dict)
 
 
@@ -117,7 +135,11 @@ class Submission:
         (:class:`LogUnsafe` when the log may not be extended: nothing is admitted then)."""
         self._log.require_safe()
         # Signature checks start now, on the pool, while this request waits for the write lock.
-        request = _Request(envelopes, self._verifier.prepare(self._view.signer, envelopes))
+        request = _Request(
+            envelopes,
+            self._verifier.prepare(self._view.signer, envelopes),
+            [_Checked.of(envelope) for envelope in envelopes],
+        )
         with self._queue_lock:
             self._queue.append(request)
         with self._write_lock:
@@ -192,13 +214,11 @@ class Submission:
         envelopes = [envelope for request in requests for envelope in request.envelopes]
         subjects: list[str] = []
         references: list[str] = []
-        for envelope in envelopes:
-            try:
-                document = loads_strings(envelope.payload)  # strings only are kept
-                subjects.append(str(document["subject"]))
-                references += referenced(document["data"])
-            except (ValueError, TypeError, KeyError, AttributeError):
-                continue  # admission says what is wrong with it
+        for request in requests:
+            for checked in request.checked:
+                if (statement := checked.precheck.statement) is not None:
+                    subjects.append(statement.subject)
+                    references += referenced(statement.data)
         keyids = [signature.keyid for envelope in envelopes for signature in envelope.signatures]
         recorded = self._view.read_ahead(
             [envelope.event_id for envelope in envelopes], subjects, references, keyids
@@ -219,16 +239,16 @@ class Submission:
                 request.error = BatchRejected(errors)
                 continue
             group.draft.absorb(layer)
-            for envelope, statement in added:
+            for envelope, statement, checked in added:
                 group.new_ids[envelope.event_id] = len(group.new)
-                group.new.append((envelope, statement))
+                group.new.append((envelope, statement, checked))
             group.requests.append(request)
         return group
 
     def _admit_request(
         self, request: _Request, layer: LedgerState, group: _Group, verify: Verify
-    ) -> tuple[list[tuple[Envelope, Statement]], list[BatchError]]:
-        added: list[tuple[Envelope, Statement]] = []
+    ) -> tuple[list[tuple[Envelope, Statement, _Checked]], list[BatchError]]:
+        added: list[tuple[Envelope, Statement, _Checked]] = []
         errors: list[BatchError] = []
         mine: dict[str, int] = {}
         for index, envelope in enumerate(request.envelopes):
@@ -242,11 +262,12 @@ class Submission:
                 elif event_id in mine:
                     request.plan.append(("new", mine[event_id]))
                 else:
-                    statement = admit(layer, envelope, verify)
+                    checked = request.checked[index]
+                    statement = admit(layer, envelope, verify, checked.precheck)
                     layer.apply(statement, envelope.author, event_id)
                     mine[event_id] = len(group.new) + len(added)
                     request.plan.append(("new", mine[event_id]))
-                    added.append((envelope, statement))
+                    added.append((envelope, statement, checked))
             except Rejection as rejection:
                 errors.append(BatchError(index, rejection.kind, rejection.detail))
         return added, errors
@@ -264,17 +285,16 @@ class Submission:
         of the tree they make, in one transaction; :class:`LogMoved` if the log moved
         meanwhile (the checkpoint, signed for a tree that was not stored, is then never handed
         out)."""
-        documents = [envelope.to_json() for envelope, _ in group.new]
         new = [
-            NewLeaf(envelope.event_id, document, envelope_leaf_hash(document), statement.subject)
-            for (envelope, statement), document in zip(group.new, documents, strict=True)
+            NewLeaf(envelope.event_id, checked.document, checked.leaf_hash, statement.subject)
+            for envelope, statement, checked in group.new
         ]
         growth = self._view.grow([leaf.leaf_hash for leaf in new], at_size)
         if growth is None:  # a catch-up moved the view: the append would conflict anyway
             raise LogMoved("the view moved on")
         size = at_size + len(new)
         signed = SignedTree(size, growth.root, self._log.sign_tree(size, growth.root))
-        statements = [statement for _, statement in group.new]
+        statements = [statement for _, statement, _ in group.new]
         leaves, checkpoint = self._events.append(
             new,
             at_size,

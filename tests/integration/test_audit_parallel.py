@@ -6,6 +6,7 @@ two pages, on a real ledger in SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import base64
+import gc
 from typing import Any
 
 import pytest
@@ -84,6 +85,29 @@ def test_workers_pass_a_clean_log_as_one_process_does(
     assert parallel.entries == alone.entries == SOURCES + 2
     assert (parallel.checks, parallel.unchecked) == (alone.checks, alone.unchecked)
     assert (parallel.size, parallel.root) == (alone.size, alone.root)
+
+
+def test_the_replay_and_answers_run_without_the_cyclic_collector_which_resumes_after(
+    ledger: tuple[str, Ed25519PrivateKey, Ed25519PrivateKey], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, operator, _ = ledger
+    collecting: list[bool] = []
+    replay, answers = Auditor._replay, Auditor._check_answers
+
+    def replaying(auditor: Auditor, page: Any) -> None:
+        collecting.append(gc.isenabled())
+        replay(auditor, page)
+
+    def answering(auditor: Auditor) -> None:
+        collecting.append(gc.isenabled())
+        answers(auditor)
+
+    monkeypatch.setattr(Auditor, "_replay", replaying)
+    monkeypatch.setattr(Auditor, "_check_answers", answering)
+    assert gc.isenabled()
+    assert _audit(url, operator, workers=0).passed
+    assert collecting == [False, False, False]  # two pages, then the answers
+    assert gc.isenabled()
 
 
 def test_workers_name_a_bad_signature_and_a_changed_payload_at_their_positions(

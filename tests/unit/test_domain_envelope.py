@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.envelope import (
     STATEMENT_PAYLOAD_TYPE,
@@ -21,6 +23,7 @@ from domain.envelope import (
     sign_envelope,
     signature_verifies,
 )
+from domain.leaf import envelope_bytes
 from domain.rejections import Rejection, RejectionKind
 
 # RFC 8032 §7.1, TEST 1.
@@ -258,3 +261,37 @@ def test_keyid_with_trailing_newline_is_an_invalid_envelope() -> None:
     with pytest.raises(Rejection) as raised:
         parse_envelope(_with_signature("keyid", KEYID + "\n"))
     assert raised.value.kind is RejectionKind.INVALID_ENVELOPE
+
+
+# --- an accepted document is its envelope's JSON value --------------------------------------
+
+_B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+
+
+@settings(max_examples=300)
+@given(
+    payload_type=st.text(min_size=1, max_size=20),
+    payload=st.binary(max_size=64),
+    signatures=st.lists(st.binary(min_size=64, max_size=64), min_size=1, max_size=3),
+    spelling=st.one_of(st.none(), st.text(alphabet=_B64_ALPHABET, max_size=12)),
+)
+def test_an_accepted_document_has_the_rfc8785_bytes_of_its_parsed_envelope(
+    payload_type: str, payload: bytes, signatures: list[bytes], spelling: str | None
+) -> None:
+    """What lets an audit hash a page's envelope object as served, without encoding the
+    payload again: whatever ``parse_envelope`` accepts is exactly ``to_json()`` of what it
+    parsed (a payload spelled any other way is refused)."""
+    document = {
+        "payloadType": payload_type,
+        "payload": base64.b64encode(payload).decode() if spelling is None else spelling,
+        "signatures": [
+            {"keyid": hashlib.sha256(bytes([i])).hexdigest(), "sig": base64.b64encode(s).decode()}
+            for i, s in enumerate(signatures)
+        ],
+    }
+    try:
+        parsed = parse_envelope(document)
+    except Rejection:
+        return
+    assert document == parsed.to_json()
+    assert envelope_bytes(document) == envelope_bytes(parsed.to_json())
