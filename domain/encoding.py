@@ -11,6 +11,7 @@ import base64
 import binascii
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _UTC_TIME = re.compile(
@@ -61,8 +62,10 @@ def parse_utc_time(text: str) -> datetime:
         raise EncodingError(f"not a real date and time: {error}") from error
 
 
+@lru_cache(maxsize=256)  # a commit's leaves share one time: it is written once, not per leaf
 def format_utc_time(moment: datetime) -> str:
-    """Write an aware datetime as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC."""
+    """Write an aware datetime as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC (equal instants,
+    whatever their time zone, are one string)."""
     if moment.tzinfo is None:
         raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

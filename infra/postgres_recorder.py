@@ -121,8 +121,12 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         self._turn = threading.local()  # the writer's turn this thread is in, if any
         self._lock = SQL("SELECT pg_advisory_lock({key})").format(key=WRITERS_LOCK)
         self._unlock = SQL("SELECT pg_advisory_unlock({key})").format(key=WRITERS_LOCK)
+        # max() of an indexed column is always read off the end of its index. Its first
+        # spelling, EXISTS (… WHERE notification_id > %s), was planned as a sequential scan
+        # that stops at the first match: when nothing is newer (the usual turn), it read the
+        # whole table, every write (33 ms at 100,000 events).
         self._committed_after = SQL(
-            "SELECT EXISTS (SELECT 1 FROM {schema}.{table} WHERE notification_id > %s)"
+            "SELECT COALESCE(max(notification_id), 0) > %s FROM {schema}.{table}"
         ).format(schema=schema, table=Identifier(self.events_table_name))
         self._invoke = SQL(
             "SELECT * FROM {schema}.{function}(%b, %b, %b, %b, %b::bigint[], %b::integer[], "

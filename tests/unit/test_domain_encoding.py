@@ -189,6 +189,16 @@ def test_format_utc_time_converts_other_offsets_to_utc() -> None:
 def test_format_utc_time_refuses_naive_datetimes() -> None:
     with pytest.raises(ValueError, match="naive"):
         format_utc_time(datetime(2024, 1, 1))
+    with pytest.raises(ValueError, match="naive"):  # every time: a refusal is not remembered
+        format_utc_time(datetime(2024, 1, 1))
+
+
+def test_one_instant_in_two_time_zones_is_written_alike_whichever_came_first() -> None:
+    """Equal instants are one string, so remembering the last few written is safe."""
+    east = datetime(2024, 6, 1, 14, 0, 0, 5, tzinfo=timezone(timedelta(hours=2)))
+    utc = datetime(2024, 6, 1, 12, 0, 0, 5, tzinfo=UTC)
+    assert east == utc
+    assert format_utc_time(east) == format_utc_time(utc) == "2024-06-01T12:00:00.000005Z"
 
 
 def test_formatted_time_parses_back_to_the_same_moment() -> None:
