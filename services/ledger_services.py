@@ -35,9 +35,9 @@ from services.read.model_list import ListedModel, matching_models
 from services.read.reads import LedgerReads
 from services.tiles.reads import TileReads
 from services.tiles.source import ViewTiles
+from services.write.stateless_checks import StatelessChecks
 from services.write.submission import Submission
 from services.write.transparency_log import TransparencyLog
-from services.write.verification import ParallelVerifier
 
 
 def utc_now() -> datetime:
@@ -57,7 +57,7 @@ class LedgerServices:
     tiles: TileReads
     origin: str
     operator_keys: tuple[Ed25519PublicKey, ...]
-    verifier: ParallelVerifier
+    checks: StatelessChecks
 
     def is_ready(self) -> bool:
         """True if the event store answers and still holds every entry this server has seen
@@ -122,7 +122,7 @@ class LedgerServices:
 
     def close(self) -> None:
         self.answers.close(self.head_position)
-        self.verifier.close()
+        self.checks.close()
         self.events.close()
 
 
@@ -156,13 +156,13 @@ def open_ledger(
     cores = os.cpu_count() or 1
     # Beside the admitting thread: threads for mid-sized requests, processes for batches (one
     # per core: a batch's checks are back sooner than with one process per free core).
-    verifier = ParallelVerifier(workers=min(4, cores), processes=min(4, cores) if cores > 1 else 0)
+    checks = StatelessChecks(workers=min(4, cores), processes=min(4, cores) if cores > 1 else 0)
     reads = LedgerReads(view)
     assessments = Assessments(view, reads, answers.hint)
     return LedgerServices(
         events=events,
         view=view,
-        submission=Submission(view, log, clock, verifier, on_commit=answers.wake),
+        submission=Submission(view, log, clock, checks, on_commit=answers.wake),
         reads=reads,
         log=log,
         assessments=assessments,
@@ -171,7 +171,7 @@ def open_ledger(
         tiles=TileReads(ViewTiles(view, reads), log),
         origin=origin,
         operator_keys=tuple(operator_keys),
-        verifier=verifier,
+        checks=checks,
     )
 
 

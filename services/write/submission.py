@@ -29,20 +29,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from domain.admission import Precheck, Verify, admit, precheck, verified_signer
+from domain.admission import Verify, admit, verified_signer
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope
-from domain.leaf import envelope_bytes
 from domain.ledger_state import LedgerState
-from domain.merkle import leaf_hash
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
 from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
+from services.fast_json import loads_strings
 from services.ledger_view import LeafRecord, LedgerView
 from services.stored_state import referenced, state_changes
+from services.write.stateless_checks import Checked, Checks, StatelessChecks
 from services.write.transparency_log import TransparencyLog
-from services.write.verification import ParallelVerifier
 
 RETRY_BUDGET_SECONDS = 30.0
 MAX_GROUP_ENVELOPES = 5000
@@ -71,27 +69,10 @@ class Recorded:
     created: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    """What an envelope is without the ledger's state, worked out once per request (every
-    admission attempt and the commit reuse it): its stored form, leaf hash and statement."""
-
-    document: dict[str, Any]
-    leaf_hash: bytes
-    precheck: Precheck
-
-    @classmethod
-    def of(cls, envelope: Envelope) -> _Checked:
-        document = envelope.to_json()
-        entry = envelope_bytes(document)
-        return cls(document, leaf_hash(entry), precheck(envelope, entry))
-
-
 @dataclass(eq=False, slots=True)
 class _Request:
     envelopes: Sequence[Envelope]
-    verify: Verify
-    checked: list[_Checked]
+    checks: Checks  # worked out once per request: every admission attempt reuses them
     recorded: dict[str, LeafRecord] = field(default_factory=dict)  # already in the log
     # For each envelope: ("new", index into the group's new envelopes) or ("recorded", leaf).
     plan: list[tuple[str, int]] = field(default_factory=list)
@@ -107,7 +88,7 @@ class _Request:
 class _Group:
     draft: LedgerState
     requests: list[_Request]
-    new: list[tuple[Envelope, Statement, _Checked]] = field(default_factory=list)
+    new: list[tuple[Envelope, Statement, Checked]] = field(default_factory=list)
     new_ids: dict[str, int] = field(default_factory=dict)
 
 
@@ -117,14 +98,14 @@ class Submission:
         view: LedgerView,
         log: TransparencyLog,
         clock: Callable[[], datetime],
-        verifier: ParallelVerifier | None = None,
+        checks: StatelessChecks | None = None,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self._view = view
         self._events: EventLog = view.log
         self._log = log
         self._clock = clock
-        self._verifier = verifier or ParallelVerifier(workers=0)
+        self._checks = checks or StatelessChecks(workers=0)
         self._on_commit = on_commit
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
@@ -134,12 +115,8 @@ class Submission:
         """Record the envelopes as one atomic request, or raise :class:`BatchRejected`
         (:class:`LogUnsafe` when the log may not be extended: nothing is admitted then)."""
         self._log.require_safe()
-        # Signature checks start now, on the pool, while this request waits for the write lock.
-        request = _Request(
-            envelopes,
-            self._verifier.prepare(self._view.signer, envelopes),
-            [_Checked.of(envelope) for envelope in envelopes],
-        )
+        # The stateless checks start now, on the pools, while this request waits for the lock.
+        request = _Request(envelopes, self._checks.start(self._view.signer, envelopes))
         with self._queue_lock:
             self._queue.append(request)
         with self._write_lock:
@@ -214,11 +191,13 @@ class Submission:
         envelopes = [envelope for request in requests for envelope in request.envelopes]
         subjects: list[str] = []
         references: list[str] = []
-        for request in requests:
-            for checked in request.checked:
-                if (statement := checked.precheck.statement) is not None:
-                    subjects.append(statement.subject)
-                    references += referenced(statement.data)
+        for envelope in envelopes:  # read here: the statements may still be being checked
+            try:
+                document = loads_strings(envelope.payload)  # strings only are kept
+                subjects.append(str(document["subject"]))
+                references += referenced(document["data"])
+            except (ValueError, TypeError, KeyError, AttributeError):
+                continue  # admission says what is wrong with it
         keyids = [signature.keyid for envelope in envelopes for signature in envelope.signatures]
         recorded = self._view.read_ahead(
             [envelope.event_id for envelope in envelopes], subjects, references, keyids
@@ -234,7 +213,7 @@ class Submission:
         group = _Group(state.draft(), [])
         for request in requests:
             layer = group.draft.draft()
-            added, errors = self._admit_request(request, layer, group, request.verify)
+            added, errors = self._admit_request(request, layer, group, request.checks.verify)
             if errors:
                 request.error = BatchRejected(errors)
                 continue
@@ -247,8 +226,8 @@ class Submission:
 
     def _admit_request(
         self, request: _Request, layer: LedgerState, group: _Group, verify: Verify
-    ) -> tuple[list[tuple[Envelope, Statement, _Checked]], list[BatchError]]:
-        added: list[tuple[Envelope, Statement, _Checked]] = []
+    ) -> tuple[list[tuple[Envelope, Statement, Checked]], list[BatchError]]:
+        added: list[tuple[Envelope, Statement, Checked]] = []
         errors: list[BatchError] = []
         mine: dict[str, int] = {}
         for index, envelope in enumerate(request.envelopes):
@@ -262,7 +241,7 @@ class Submission:
                 elif event_id in mine:
                     request.plan.append(("new", mine[event_id]))
                 else:
-                    checked = request.checked[index]
+                    checked = request.checks.checked(index)
                     statement = admit(layer, envelope, verify, checked.precheck)
                     layer.apply(statement, envelope.author, event_id)
                     mine[event_id] = len(group.new) + len(added)

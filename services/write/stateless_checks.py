@@ -1,0 +1,283 @@
+"""What admitting a request's envelopes needs that no ledger state decides, done in parallel.
+
+For each envelope: its stored form and leaf hash, the stateless part of admission
+(:func:`domain.admission.precheck`: entry size, the statement decoded, canonical-checked and
+validated) and the verdict on every signature by a key the ledger knows. They are worked out
+while the calling thread does everything else (reading ahead, admitting in order), which only
+waits for an envelope's results when it reaches it:
+
+- a batch is checked in worker processes, in a few chunks in envelope order: they run on the
+  other cores whatever the serving process is doing, where threads would take turns with it for
+  the interpreter (the serving process's own Python work is what limits batch ingest);
+- a request of a few dozen signatures has them checked on a small thread pool (libsodium
+  releases the GIL while it verifies) and the rest done on the calling thread; below that a
+  pool hop costs more than it saves, and everything is done at once on the calling thread,
+  before it queues for the write lock, so concurrent small requests check in parallel too.
+
+Signatures by keys not yet known (enrolled earlier in the same request) are checked inline,
+and so is anything a worker could not answer (a worker process that died, say): the results
+are always those of :class:`Checked.of` and :func:`domain.envelope.signature_verifies`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import lru_cache
+from threading import Lock
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from domain.admission import Precheck, Verify, precheck
+from domain.ed25519 import verifies
+from domain.envelope import Envelope, Signature, pae, signature_verifies
+from domain.leaf import envelope_bytes
+from domain.ledger_state import SignerRecord
+from domain.merkle import leaf_hash
+from domain.rejections import Rejection, RejectionKind
+from domain.statement import Statement
+
+_MIN_PARALLEL = 16  # signatures below which a pool hop costs more than it saves
+_MIN_PROCESSES = 128  # envelopes below which another process costs more than it saves
+_CHUNK = 64  # signatures per thread job
+_CHUNKS = 8  # per batch: the first results are back while the last are worked out
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """An envelope as admission and the commit need it without state: its stored form, leaf
+    hash and :func:`domain.admission.precheck` (worked out once per request)."""
+
+    document: dict[str, Any]
+    leaf_hash: bytes
+    precheck: Precheck
+
+    @classmethod
+    def of(cls, envelope: Envelope) -> Checked:
+        document = envelope.to_json()
+        entry = envelope_bytes(document)
+        return cls(document, leaf_hash(entry), precheck(envelope, entry))
+
+
+@dataclass(frozen=True, slots=True)
+class Checks:
+    """One request's checks: ``verify`` answers for its signatures, ``checked(i)`` is
+    envelope *i*'s :class:`Checked` (each waits for a worker's result if need be)."""
+
+    verify: Verify
+    checked: Callable[[int], Checked]
+
+
+_Job = tuple[Ed25519PublicKey, Envelope, bytes]
+_Key = tuple[int, bytes, bytes]
+
+
+class StatelessChecks:
+    def __init__(self, workers: int, processes: int = 0) -> None:
+        """``workers`` threads and up to ``processes`` worker processes (started with the
+        first batch); none of either: everything is done on the calling thread."""
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="verify") if workers else None
+        self._processes = processes
+        self._process_pool: ProcessPoolExecutor | None = None
+        self._lock = Lock()
+
+    def start(
+        self, signer_of: Callable[[str], SignerRecord | None], envelopes: Sequence[Envelope]
+    ) -> Checks:
+        """Start the checks of ``envelopes``, verifying the signatures by keys ``signer_of``
+        knows now."""
+        keys: dict[str, Ed25519PublicKey | None] = {}  # each signer looked up once
+        jobs: list[_Job] = []
+        for envelope in envelopes:
+            for signature in envelope.signatures:
+                if signature.keyid not in keys:
+                    signer = signer_of(signature.keyid)
+                    keys[signature.keyid] = None if signer is None else signer.public_key
+                if (key := keys[signature.keyid]) is not None:
+                    jobs.append((key, envelope, signature.sig))
+        if len(envelopes) >= _MIN_PROCESSES and (processes := self._process_pool_started()):
+            known = {keyid: key for keyid, key in keys.items() if key is not None}
+            try:
+                return _in_processes(processes, envelopes, known)
+            except (BrokenProcessPool, RuntimeError):  # a worker died: start afresh next time
+                self._discard(processes)
+        checked = [Checked.of(envelope) for envelope in envelopes]
+        if self._pool is None or len(jobs) < _MIN_PARALLEL:
+            return Checks(_memo(_check_all(jobs)), checked.__getitem__)
+        return Checks(_in_threads(self._pool, jobs), checked.__getitem__)
+
+    def _process_pool_started(self) -> ProcessPoolExecutor | None:
+        with self._lock:
+            if self._process_pool is None and self._processes:
+                methods = multiprocessing.get_all_start_methods()
+                # Not fork: the serving process has threads, which a forked child would lack.
+                method = "forkserver" if "forkserver" in methods else "spawn"
+                self._process_pool = ProcessPoolExecutor(
+                    self._processes, multiprocessing.get_context(method)
+                )
+            return self._process_pool
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._process_pool is pool:
+                self._process_pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            if self._process_pool is not None:
+                self._process_pool.shutdown(wait=True, cancel_futures=True)
+                self._process_pool = None
+
+
+# --- on threads, or here ----------------------------------------------------------------
+
+
+def _in_threads(pool: Executor, jobs: list[_Job]) -> Verify:
+    pending: dict[_Key, Future[dict[_Key, bool]]] = {}
+    for start in range(0, len(jobs), _CHUNK):
+        chunk = jobs[start : start + _CHUNK]
+        future = pool.submit(_check_all, chunk)
+        pending.update((_key(*job), future) for job in chunk)
+
+    def verify(key: Ed25519PublicKey, envelope: Envelope, sig: bytes) -> bool:
+        memo_key = (id(key), envelope.payload, sig)
+        future = pending.get(memo_key)
+        if future is None:
+            return signature_verifies(key, envelope, sig)
+        return future.result()[memo_key]
+
+    return verify
+
+
+def _memo(results: dict[_Key, bool]) -> Verify:
+    def verify(key: Ed25519PublicKey, envelope: Envelope, sig: bytes) -> bool:
+        known = results.get(_key(key, envelope, sig))
+        return signature_verifies(key, envelope, sig) if known is None else known
+
+    return verify
+
+
+def _key(key: Ed25519PublicKey, envelope: Envelope, sig: bytes) -> _Key:
+    return (id(key), envelope.payload, sig)
+
+
+def _check_all(jobs: list[_Job]) -> dict[_Key, bool]:
+    return {_key(*job): signature_verifies(*job) for job in jobs}
+
+
+# --- in worker processes -----------------------------------------------------------------
+
+# Sent: payload type, payload, signatures as (keyid, sig), and the raw public key of each
+# signature's signer where known (else None). Back: each signature's verdict (None: not
+# checked), the leaf hash, the entry size, the statement's fields or the refusal's.
+_Sent = tuple[str, bytes, tuple[tuple[str, bytes], ...], tuple[bytes | None, ...]]
+_Found = tuple[
+    tuple[bool | None, ...],
+    bytes,
+    int,
+    tuple[Any, ...] | None,
+    tuple[str, str, dict[str, Any] | None] | None,
+]
+
+
+def _in_processes(
+    pool: Executor, envelopes: Sequence[Envelope], signers: dict[str, Ed25519PublicKey]
+) -> Checks:
+    """``signers``: the key object each keyid's verdicts are for (a verdict is used only when
+    admission asks with that very object)."""
+    raw = {keyid: key.public_bytes_raw() for keyid, key in signers.items()}
+    sent: list[_Sent] = [
+        (
+            envelope.payload_type,
+            envelope.payload,
+            tuple((s.keyid, s.sig) for s in envelope.signatures),
+            tuple(raw.get(s.keyid) for s in envelope.signatures),
+        )
+        for envelope in envelopes
+    ]
+    size = -(-len(sent) // _CHUNKS)
+    futures = [pool.submit(_check_sent, sent[i : i + size]) for i in range(0, len(sent), size)]
+    index_of = {id(envelope): i for i, envelope in enumerate(envelopes)}
+
+    def found(index: int) -> _Found | None:
+        try:
+            return futures[index // size].result()[index % size]
+        except Exception:
+            return None
+
+    def verify(key: Ed25519PublicKey, envelope: Envelope, sig: bytes) -> bool:
+        index = index_of.get(id(envelope))
+        if index is not None and envelopes[index] is envelope:
+            for number, signature in enumerate(envelope.signatures):
+                if signature.sig == sig and signers.get(signature.keyid) is key:
+                    result = found(index)
+                    if result is not None and (verdict := result[0][number]) is not None:
+                        return verdict
+        return signature_verifies(key, envelope, sig)
+
+    def checked(index: int) -> Checked:
+        result = found(index)
+        if result is None:
+            return Checked.of(envelopes[index])
+        _, leaf, entry_size, statement, refusal = result
+        return Checked(
+            envelopes[index].to_json(),
+            leaf,
+            Precheck(
+                entry_size,
+                None if statement is None else Statement(*statement),
+                None if refusal is None else Rejection(RejectionKind(refusal[0]), *refusal[1:]),
+            ),
+        )
+
+    return Checks(verify, checked)
+
+
+def _check_sent(sent: list[_Sent]) -> list[_Found]:
+    """In a worker process: each envelope's checks, as plain tuples (they cross the process
+    boundary several times faster than dataclasses)."""
+    return [_check_one(*item) for item in sent]
+
+
+def _check_one(
+    payload_type: str,
+    payload: bytes,
+    signatures: tuple[tuple[str, bytes], ...],
+    keys: tuple[bytes | None, ...],
+) -> _Found:
+    envelope = Envelope(payload_type, payload, tuple(Signature(k, s) for k, s in signatures))
+    message = pae(payload_type, payload)
+    verdicts = tuple(
+        None if raw is None else verifies(_public_key(raw), sig, message)
+        for (_, sig), raw in zip(signatures, keys, strict=True)
+    )
+    found = Checked.of(envelope)
+    statement, refusal = found.precheck.statement, found.precheck.refusal
+    return (
+        verdicts,
+        found.leaf_hash,
+        found.precheck.entry_size,
+        None
+        if statement is None
+        else (
+            statement.type,
+            statement.subject,
+            statement.data,
+            statement.effective_at,
+            statement.issued_at,
+            statement.nonce,
+        ),
+        None if refusal is None else (refusal.kind.value, refusal.detail, refusal.extensions),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _public_key(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)
