@@ -4,13 +4,15 @@ world is large.
 The world is not sent anywhere: worker processes are forked once the replay is over, so each
 starts with the replayed world as it is in memory, computes its share of (model, policy)
 answers and sends back only their bytes. Where ``fork`` is not available, or with fewer than
-two workers, the answers are computed here. The answers come back in the order asked.
+two workers, the answers are computed here, as they are if a worker dies. The answers come
+back in the order asked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_all_start_methods, get_context
 
 from domain.assessment.report import answers
@@ -32,8 +34,11 @@ def recomputed(world: World, asked: Sequence[tuple[str, str]], workers: int) -> 
         pool = ProcessPoolExecutor(
             min(workers, len(jobs)), get_context("fork"), initializer=_adopt, initargs=(world,)
         )
-        with pool:
-            found = dict(zip(by_model, pool.map(_answers, jobs), strict=True))
+        try:
+            with pool:
+                found = dict(zip(by_model, pool.map(_answers, jobs), strict=True))
+        except BrokenProcessPool:  # a worker died (killed, out of memory): answered here
+            found = {model: answers(world, model, policies) for model, policies in jobs}
     taken = {model: iter(found[model]) for model in by_model}
     yield from (next(taken[model]) for model, _ in asked)
 

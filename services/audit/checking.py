@@ -15,6 +15,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import chain
 from multiprocessing import get_context
 from queue import Queue
@@ -66,20 +67,40 @@ def _in_pool(
     pages: Iterator[Page], known: dict[str, bytes], workers: int
 ) -> Iterator[list[CheckedEntry]]:
     """The first page alone (it usually enrols the signers of the rest), then a few pages in
-    flight per worker, each handed the keys enrolled in the pages checked before it."""
+    flight per worker, each handed the keys enrolled in the pages checked before it. A worker
+    that dies (killed, out of memory) costs only time: the pages it held, and every page
+    after, are checked in this process."""
     # The workers run without the cyclic collector: a page's objects form no cycles and are
     # freed by reference counting once it is answered (services/collector.py).
     pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=gc.disable)
-    in_flight: deque[Future[tuple[list[Packed], dict[str, bytes]]]] = deque()
+    in_flight: deque[tuple[Page, Future[tuple[list[Packed], dict[str, bytes]]] | None]] = deque()
+
+    def here(page: Page) -> list[CheckedEntry]:
+        ring = KeyRing(known)
+        checked = check_page(page, ring)
+        known.update(ring.learned)
+        return checked
 
     def done() -> list[CheckedEntry]:
-        packed, learned = in_flight.popleft().result()
-        known.update(learned)
-        return unpack(packed)
+        page, future = in_flight.popleft()
+        try:
+            if future is not None:
+                packed, learned = future.result()
+                known.update(learned)
+                return unpack(packed)
+        except BrokenProcessPool:
+            pass
+        return here(page)
+
+    def submitted(page: Page) -> Future[tuple[list[Packed], dict[str, bytes]]] | None:
+        try:
+            return pool.submit(check_packed, page, dict(known))
+        except BrokenProcessPool:
+            return None
 
     try:
         for number, page in enumerate(pages):
-            in_flight.append(pool.submit(check_packed, page, dict(known)))
+            in_flight.append((page, submitted(page)))
             if number == 0 or len(in_flight) > _AHEAD * workers:
                 yield done()
         while in_flight:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+import multiprocessing
+import os
+import signal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.rejections import RejectionKind
+from services.audit.checking import checked_pages
 from services.audit.page_checks import CheckedEntry, KeyRing, check_packed, check_page, unpack
 from services.audit.pages import LogEntry
 from tests.builders import artefact, enrolment, keyid
@@ -62,3 +66,26 @@ def test_a_packed_page_unpacks_to_what_was_found() -> None:
     assert broken.problem.startswith("position 13 (leaf 3): envelope: ")
     assert undecodable.problem == "position 14: the stored event cannot be decoded"
     assert list(enrolled.verified.values()) == [(operators[keyid(operator)], True)]
+
+
+def test_a_worker_that_dies_mid_audit_costs_only_time() -> None:
+    """Pages a killed worker held, and every page after, are checked in the auditing process:
+    the audit still finds what it would have found, page for page."""
+    operator, publisher = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    operators = {keyid(operator): operator.public_key().public_bytes_raw()}
+    documents = [
+        enrolment(operator, publisher, "acme", ["publisher"]),
+        *(artefact(publisher, f"acme/m{i}", "dataset", "datasets") for i in range(160)),
+    ]
+    entries = [LogEntry(i, i + 1, d, None, None) for i, d in enumerate(documents)]
+    pages: list[list[LogEntry]] = [entries[i : i + 20] for i in range(0, len(entries), 20)]
+    alone = [[_summary(i) for i in page] for page in checked_pages(pages, operators, workers=0)]
+    found = []
+    for number, page in enumerate(checked_pages(pages, operators, workers=1)):
+        found.append([_summary(i) for i in page])
+        if number == 0:
+            for child in multiprocessing.active_children():
+                if child.name.startswith("SpawnProcess"):
+                    os.kill(child.pid or 0, signal.SIGKILL)
+    assert found == alone
+    assert len(found) == len(pages)
