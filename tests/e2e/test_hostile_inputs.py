@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from domain.envelope import STATEMENT_PAYLOAD_TYPE
 from tests.e2e.server import BIN, ServerProcess
 
 DEEP = "[" * 200_000 + "]" * 200_000
@@ -31,6 +32,21 @@ def _surrogate_envelope() -> str:
     return json.dumps(document).replace("PAYLOAD-TYPE", "\\ud800")
 
 
+def _surrogate_subject_envelope() -> str:
+    """A well-formed envelope whose statement names a subject with a lone surrogate: the
+    subject is looked up ahead of admission (on PostgreSQL that lookup once failed: 500)."""
+    payload = (
+        b'{"data":{},"effective_at":"2024-01-01T00:00:00Z","issued_at":"2024-01-02T00:00:00Z",'
+        b'"subject":"acme/\\ud800","type":"ArtefactRegistered","v":1}'
+    )
+    document = {
+        "payloadType": STATEMENT_PAYLOAD_TYPE,
+        "payload": base64.b64encode(payload).decode(),
+        "signatures": [{"keyid": "a" * 64, "sig": _SIG}],
+    }
+    return json.dumps(document)
+
+
 HOSTILE: list[tuple[str, str, str | None]] = [
     ("GET", "/v1/events?after=9223372036854775808", None),
     ("GET", "/v1/events?after=" + "9" * 30, None),
@@ -42,6 +58,8 @@ HOSTILE: list[tuple[str, str, str | None]] = [
     ("GET", "/v1/models/x/freedoms?at=%ED%A0%80", None),
     ("POST", "/v1/events", _surrogate_envelope()),
     ("POST", "/v1/events:batch", '{"envelopes": [' + _surrogate_envelope() + "]}"),
+    ("POST", "/v1/events", _surrogate_subject_envelope()),
+    ("POST", "/v1/events:batch", '{"envelopes": [' + _surrogate_subject_envelope() + "]}"),
     ("POST", "/v1/events", DEEP),
     ("POST", "/v1/bundles:verify", DEEP),
 ]

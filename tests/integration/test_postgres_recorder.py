@@ -252,3 +252,20 @@ def test_a_writers_turn_asks_whether_the_log_moved_off_the_end_of_an_index(
     assert "Seq Scan" not in plan, plan
     assert "Index Only Scan Backward" in plan, plan
     assert (moved, behind) == (False, True)
+
+
+AWKWARD = ['q"uote', "back\\slash", "com,ma", "{brace}", "é ✓ 𝄞", "lit\\u0000eral", "NULL", " "]
+
+
+def test_lookups_find_awkward_strings_and_pass_over_unstorable_ones(event_log: EventLog) -> None:
+    """Lists of values travel as one JSON parameter: every string comes back as written, and
+    strings no row can hold (a NUL, a lone surrogate: a hostile statement's subject, read
+    ahead before admission refuses it) find nothing instead of failing the query."""
+    index = event_log.index
+    stored = {f"s:{text}": f"value of {text}" for text in AWKWARD}
+    index.write(IndexChanges(state=stored, tiles={(0, 7): b"\x02" * 32}))
+    unstorable = ["s:nul\x00here", "s:lone \ud800 surrogate"]
+    assert index.state([*stored, *unstorable]) == stored
+    leaves, values = index.lookup(["ab" * 32, "\x00"], [*unstorable, *stored])
+    assert (leaves, values) == ([], stored)
+    assert index.tiles([(0, 7), (0, 8)]) == {(0, 7): b"\x02" * 32}
