@@ -17,6 +17,7 @@ from multiprocessing import get_all_start_methods, get_context
 
 from domain.assessment.report import answers
 from domain.assessment.world import World
+from services.worker_processes import started_worker
 
 _world = World()  # a forked worker's copy of the replayed world
 
@@ -46,6 +47,7 @@ def recomputed(world: World, asked: Sequence[tuple[str, str]], workers: int) -> 
 def _adopt(world: World) -> None:
     global _world
     _world = world
+    started_worker()  # ends with the auditor, however it ends
 
 
 def _answers(job: tuple[str, list[str]]) -> list[bytes]:

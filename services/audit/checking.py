@@ -9,7 +9,6 @@ page, or ``workers=0``, is checked in this process: starting interpreters would 
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 from collections import deque
@@ -29,6 +28,7 @@ from services.audit.page_checks import (
     unpack,
 )
 from services.audit.pages import Page
+from services.worker_processes import started_worker
 
 _AHEAD = 2  # pages in flight per worker
 
@@ -70,9 +70,12 @@ def _in_pool(
     flight per worker, each handed the keys enrolled in the pages checked before it. A worker
     that dies (killed, out of memory) costs only time: the pages it held, and every page
     after, are checked in this process."""
-    # The workers run without the cyclic collector: a page's objects form no cycles and are
-    # freed by reference counting once it is answered (services/collector.py).
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=gc.disable)
+    # The workers run without the cyclic collector (a page's objects form no cycles and are
+    # freed by reference counting once it is answered: services/collector.py), and end with
+    # this process however it ends.
+    pool = ProcessPoolExecutor(
+        workers, get_context("spawn"), initializer=started_worker, initargs=(False,)
+    )
     in_flight: deque[tuple[Page, Future[tuple[list[Packed], dict[str, bytes]]] | None]] = deque()
 
     def here(page: Page) -> list[CheckedEntry]:

@@ -40,6 +40,7 @@ from domain.ledger_state import SignerRecord
 from domain.merkle import leaf_hash
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
+from services.worker_processes import started_worker
 
 _MIN_PARALLEL = 16  # signatures below which a pool hop costs more than it saves
 _MIN_PROCESSES = 128  # envelopes below which another process costs more than it saves
@@ -117,7 +118,7 @@ class StatelessChecks:
                 # Not fork: the serving process has threads, which a forked child would lack.
                 method = "forkserver" if "forkserver" in methods else "spawn"
                 self._process_pool = ProcessPoolExecutor(
-                    self._processes, multiprocessing.get_context(method)
+                    self._processes, multiprocessing.get_context(method), started_worker
                 )
             return self._process_pool
 

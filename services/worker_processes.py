@@ -1,0 +1,31 @@
+"""Worker processes that end with the process that started them.
+
+``concurrent.futures`` workers wait on their work queue for as long as it may be written to,
+and with the ``forkserver`` start method each holds the fork server's liveness pipe open: when
+the serving process is killed outright (SIGKILL, the out-of-memory killer), nothing closes the
+pool and its workers and the fork server stay behind for good. Each worker started through
+:func:`started_worker` watches its parent instead and exits when it goes.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+
+
+def started_worker(collect: bool = True) -> None:
+    """A pool's ``initializer``: exit as soon as the parent process does; ``collect`` False
+    also keeps the cyclic garbage collector off (``services.collector``)."""
+    if not collect:
+        gc.disable()
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()  # returns when the parent's end of the sentinel pipe closes
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
