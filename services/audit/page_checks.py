@@ -27,7 +27,7 @@ from domain.encoding import b64decode_strict
 from domain.envelope import Envelope, Signature, keyid_for, parse_envelope, signature_verifies
 from domain.leaf import envelope_bytes
 from domain.merkle import leaf_hash
-from domain.rejections import Rejection, RejectionKind
+from domain.rejections import Rejection
 from domain.statement import Statement
 from services.audit.pages import LogEntry, Page, page_entries
 
@@ -144,7 +144,6 @@ def _pack(item: CheckedEntry) -> Packed:
     head = (entry.leaf_index, entry.position, entry.stored_leaf_hash, entry.stored_event_id)
     if envelope is None or checked is None:
         return (*head, item.problem)
-    statement, refusal = checked.statement, checked.refusal
     return (
         *head,
         None,
@@ -152,18 +151,7 @@ def _pack(item: CheckedEntry) -> Packed:
         envelope.payload,
         tuple((s.keyid, s.sig) for s in envelope.signatures),
         item.leaf,
-        checked.entry_size,
-        None
-        if statement is None
-        else (
-            statement.type,
-            statement.subject,
-            statement.data,
-            statement.effective_at,
-            statement.issued_at,
-            statement.nonce,
-        ),
-        None if refusal is None else (refusal.kind.value, refusal.detail, refusal.extensions),
+        checked.packed(),
         item.verified,
     )
 
@@ -172,11 +160,6 @@ def _unpack(packed: Packed) -> CheckedEntry:
     entry = LogEntry(packed[0], packed[1], None, packed[2], packed[3])
     if len(packed) == 5:
         return CheckedEntry(entry, None, packed[4], _EMPTY, None, {})
-    payload_type, payload, signatures, leaf, size, statement, refusal, verified = packed[5:]
+    payload_type, payload, signatures, leaf, checked, verified = packed[5:]
     envelope = Envelope(payload_type, payload, tuple([Signature(k, s) for k, s in signatures]))
-    checked = Precheck(
-        size,
-        None if statement is None else Statement(*statement),
-        None if refusal is None else Rejection(RejectionKind(refusal[0]), refusal[1], refusal[2]),
-    )
-    return CheckedEntry(entry, envelope, None, leaf, checked, verified)
+    return CheckedEntry(entry, envelope, None, leaf, Precheck.unpacked(checked), verified)

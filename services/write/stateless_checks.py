@@ -32,14 +32,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from domain.admission import Precheck, Verify, precheck
+from domain.admission import PackedPrecheck, Precheck, Verify, precheck
 from domain.ed25519 import verifies
 from domain.envelope import Envelope, Signature, pae, signature_verifies
 from domain.leaf import envelope_bytes
 from domain.ledger_state import SignerRecord
 from domain.merkle import leaf_hash
-from domain.rejections import Rejection, RejectionKind
-from domain.statement import Statement
 from services.worker_processes import started_worker
 
 _MIN_PARALLEL = 16  # signatures below which a pool hop costs more than it saves
@@ -177,15 +175,9 @@ def _check_all(jobs: list[_Job]) -> dict[_Key, bool]:
 
 # Sent: payload type, payload, signatures as (keyid, sig), and the raw public key of each
 # signature's signer where known (else None). Back: each signature's verdict (None: not
-# checked), the leaf hash, the entry size, the statement's fields or the refusal's.
+# checked), the leaf hash and the precheck, packed.
 _Sent = tuple[str, bytes, tuple[tuple[str, bytes], ...], tuple[bytes | None, ...]]
-_Found = tuple[
-    tuple[bool | None, ...],
-    bytes,
-    int,
-    tuple[Any, ...] | None,
-    tuple[str, str, dict[str, Any] | None] | None,
-]
+_Found = tuple[tuple[bool | None, ...], bytes, PackedPrecheck]
 
 
 def _in_processes(
@@ -210,7 +202,7 @@ def _in_processes(
     def found(index: int) -> _Found | None:
         try:
             return futures[index // size].result()[index % size]
-        except Exception:
+        except Exception:  # a worker that failed (died, pool broken): worked out here instead
             return None
 
     def verify(key: Ed25519PublicKey, envelope: Envelope, sig: bytes) -> bool:
@@ -227,16 +219,8 @@ def _in_processes(
         result = found(index)
         if result is None:
             return Checked.of(envelopes[index])
-        _, leaf, entry_size, statement, refusal = result
-        return Checked(
-            envelopes[index].to_json(),
-            leaf,
-            Precheck(
-                entry_size,
-                None if statement is None else Statement(*statement),
-                None if refusal is None else Rejection(RejectionKind(refusal[0]), *refusal[1:]),
-            ),
-        )
+        _, leaf, precheck = result
+        return Checked(envelopes[index].to_json(), leaf, Precheck.unpacked(precheck))
 
     return Checks(verify, checked)
 
@@ -260,23 +244,7 @@ def _check_one(
         for (_, sig), raw in zip(signatures, keys, strict=True)
     )
     found = Checked.of(envelope)
-    statement, refusal = found.precheck.statement, found.precheck.refusal
-    return (
-        verdicts,
-        found.leaf_hash,
-        found.precheck.entry_size,
-        None
-        if statement is None
-        else (
-            statement.type,
-            statement.subject,
-            statement.data,
-            statement.effective_at,
-            statement.issued_at,
-            statement.nonce,
-        ),
-        None if refusal is None else (refusal.kind.value, refusal.detail, refusal.extensions),
-    )
+    return verdicts, found.leaf_hash, found.precheck.packed()
 
 
 @lru_cache(maxsize=1024)

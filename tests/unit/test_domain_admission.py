@@ -7,19 +7,21 @@ stable rejection kind.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.admission import admit
+from domain.admission import Precheck, admit
 from domain.catalogue import BUILT_IN_LICENCE_REFS, SubjectKind
 from domain.encoding import b64encode
 from domain.envelope import parse_envelope, raw_public_key
 from domain.leaf import envelope_bytes
 from domain.ledger_state import LedgerState
 from domain.rejections import Rejection, RejectionKind
+from domain.statement import Statement
 from domain.tlog_tiles import MAX_ENTRY_SIZE
 from tests.builders import Cast, artefact, enrolment, envelope, keyid
 from tests.rejection_cases import CASES, LICENCE_TERMS, RejectionCase
@@ -941,3 +943,26 @@ def test_an_envelope_over_65535_bytes_is_refused_first(cast: Cast, enrolled: Led
     with pytest.raises(Rejection, match="at most 65535") as raised:
         admit(enrolled, parse_envelope(large))
     assert raised.value.kind is RejectionKind.ENVELOPE_TOO_LARGE
+
+
+def _across_processes(precheck: Precheck) -> Precheck:
+    """As a worker sends it and the caller reads it (pickled, as a process pool does)."""
+    return Precheck.unpacked(pickle.loads(pickle.dumps(precheck.packed())))  # noqa: S301
+
+
+def test_a_precheck_packed_for_another_process_unpacks_to_what_it_was() -> None:
+    statement = Statement(
+        "ArtefactRegistered",
+        "acme/x",
+        {"kind": "code"},
+        "2024-01-01T00:00:00Z",
+        "2024-01-02T00:00:00Z",
+        "n-1",
+    )
+    refusal = Rejection(RejectionKind.INVALID_STATEMENT, "data.kind", {"suggestions": ["code"]})
+    assert _across_processes(Precheck(120, statement)) == Precheck(120, statement)
+    refused = _across_processes(Precheck(90, None, refusal))
+    assert (refused.entry_size, refused.statement) == (90, None)
+    assert refused.refusal is not None
+    found = (refused.refusal.kind, refused.refusal.detail, refused.refusal.extensions)
+    assert found == (refusal.kind, refusal.detail, refusal.extensions)
