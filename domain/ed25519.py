@@ -18,6 +18,8 @@ Contract: :func:`verifies` answers exactly as ``Ed25519PublicKey.verify`` does.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from nacl.bindings import crypto_sign_open
@@ -43,3 +45,10 @@ def verifies(public_key: Ed25519PublicKey, signature: bytes, message: bytes) -> 
     except InvalidSignature:
         return False
     return True
+
+
+@lru_cache(maxsize=4096)
+def public_key(raw: bytes) -> Ed25519PublicKey:
+    """The key whose raw 32 bytes are ``raw`` (ValueError otherwise), built once per process
+    for the few signers a log has (worker processes receive raw keys)."""
+    return Ed25519PublicKey.from_public_bytes(raw)

@@ -164,8 +164,6 @@ class SqlIndex:
     ) -> tuple[list[IndexedLeaf], dict[str, str]]:
         if not keys:
             return self.leaves_by_event_id(event_ids), {}
-        if not self._arrays:
-            event_ids, keys = _findable(event_ids), _findable(keys)
         if not self._arrays and len(event_ids) + len(keys) > _CHUNK:
             return self.leaves_by_event_id(event_ids), self.state(keys)
         params: list[Any]
@@ -173,6 +171,7 @@ class SqlIndex:
             ids = names = f"= ANY({_ELEMENTS.format(cast='')})"
             params = [_json_array(event_ids), _json_array(keys)]
         else:
+            event_ids, keys = _findable(event_ids), _findable(keys)
             ids = f"IN ({', '.join('?' * len(event_ids))})"
             names, params = f"IN ({', '.join('?' * len(keys))})", [*event_ids, *keys]
         rows = self._select(

@@ -29,9 +29,8 @@ def recomputed(world: World, asked: Sequence[tuple[str, str]], workers: int) -> 
     for model, policy in asked:
         by_model.setdefault(model, []).append(policy)
     jobs = list(by_model.items())
-    if workers < 2 or len(jobs) < 2 or "fork" not in get_all_start_methods():
-        found = {model: answers(world, model, policies) for model, policies in jobs}
-    else:
+    found: dict[str, list[bytes]] | None = None
+    if workers >= 2 and len(jobs) >= 2 and "fork" in get_all_start_methods():
         pool = ProcessPoolExecutor(
             min(workers, len(jobs)), get_context("fork"), initializer=_adopt, initargs=(world,)
         )
@@ -39,7 +38,9 @@ def recomputed(world: World, asked: Sequence[tuple[str, str]], workers: int) -> 
             with pool:
                 found = dict(zip(by_model, pool.map(_answers, jobs), strict=True))
         except BrokenProcessPool:  # a worker died (killed, out of memory): answered here
-            found = {model: answers(world, model, policies) for model, policies in jobs}
+            found = None
+    if found is None:
+        found = {model: answers(world, model, policies) for model, policies in jobs}
     taken = {model: iter(found[model]) for model in by_model}
     yield from (next(taken[model]) for model, _ in asked)
 

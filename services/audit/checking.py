@@ -55,10 +55,7 @@ def checked_pages(
     queued = chain([first], [] if second is None else [second], ahead)
     known = dict(keys)
     if workers == 0:
-        for page in queued:
-            ring = KeyRing(known)
-            yield check_page(page, ring)
-            known.update(ring.learned)
+        yield from (_checked_here(page, known) for page in queued)
         return
     yield from _in_pool(queued, known, workers)
 
@@ -78,12 +75,6 @@ def _in_pool(
     )
     in_flight: deque[tuple[Page, Future[tuple[list[Packed], dict[str, bytes]]] | None]] = deque()
 
-    def here(page: Page) -> list[CheckedEntry]:
-        ring = KeyRing(known)
-        checked = check_page(page, ring)
-        known.update(ring.learned)
-        return checked
-
     def done() -> list[CheckedEntry]:
         page, future = in_flight.popleft()
         try:
@@ -93,7 +84,7 @@ def _in_pool(
                 return unpack(packed)
         except BrokenProcessPool:
             pass
-        return here(page)
+        return _checked_here(page, known)
 
     def submitted(page: Page) -> Future[tuple[list[Packed], dict[str, bytes]]] | None:
         try:
@@ -110,6 +101,14 @@ def _in_pool(
             yield done()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _checked_here(page: Page, known: dict[str, bytes]) -> list[CheckedEntry]:
+    """``page`` checked in this process; the keys enrolled in it are added to ``known``."""
+    ring = KeyRing(known)
+    checked = check_page(page, ring)
+    known.update(ring.learned)
+    return checked
 
 
 def prefetched(pages: Iterator[Page], depth: int = 4) -> Iterator[Page]:

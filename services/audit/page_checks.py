@@ -17,12 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from domain.admission import Precheck, precheck
+from domain.ed25519 import public_key
 from domain.encoding import b64decode_strict
 from domain.envelope import Envelope, Signature, keyid_for, parse_envelope, signature_verifies
 from domain.leaf import envelope_bytes
@@ -60,7 +58,7 @@ class KeyRing:
             return
         try:
             raw = b64decode_strict(statement.data["public_key"])
-            key = _public_key(raw)
+            key = public_key(raw)
         except (ValueError, TypeError, KeyError):
             return  # the replay refuses the enrolment itself
         if keyid_for(key) == statement.subject:
@@ -73,14 +71,9 @@ class KeyRing:
             if raw is not None:
                 found[signature.sig] = (
                     raw,
-                    signature_verifies(_public_key(raw), envelope, signature.sig),
+                    signature_verifies(public_key(raw), envelope, signature.sig),
                 )
         return found
-
-
-@lru_cache(maxsize=4096)
-def _public_key(raw: bytes) -> Ed25519PublicKey:
-    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 def check_page(page: Page, ring: KeyRing) -> list[CheckedEntry]:

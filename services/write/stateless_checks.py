@@ -26,15 +26,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from functools import lru_cache
 from threading import Lock
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.admission import PackedPrecheck, Precheck, Verify, precheck
-from domain.ed25519 import verifies
-from domain.envelope import Envelope, Signature, pae, signature_verifies
+from domain.ed25519 import public_key
+from domain.envelope import Envelope, Signature, signature_verifies
 from domain.leaf import envelope_bytes
 from domain.ledger_state import SignerRecord
 from domain.merkle import leaf_hash
@@ -89,21 +88,21 @@ class StatelessChecks:
     ) -> Checks:
         """Start the checks of ``envelopes``, verifying the signatures by keys ``signer_of``
         knows now."""
-        keys: dict[str, Ed25519PublicKey | None] = {}  # each signer looked up once
-        jobs: list[_Job] = []
-        for envelope in envelopes:
-            for signature in envelope.signatures:
-                if signature.keyid not in keys:
-                    signer = signer_of(signature.keyid)
-                    keys[signature.keyid] = None if signer is None else signer.public_key
-                if (key := keys[signature.keyid]) is not None:
-                    jobs.append((key, envelope, signature.sig))
+        known: dict[str, Ed25519PublicKey] = {}  # each signer looked up once
+        for keyid in {s.keyid for envelope in envelopes for s in envelope.signatures}:
+            if (signer := signer_of(keyid)) is not None:
+                known[keyid] = signer.public_key
         if len(envelopes) >= _MIN_PROCESSES and (processes := self._process_pool_started()):
-            known = {keyid: key for keyid, key in keys.items() if key is not None}
             try:
                 return _in_processes(processes, envelopes, known)
             except (BrokenProcessPool, RuntimeError):  # a worker died: start afresh next time
                 self._discard(processes)
+        jobs = [
+            (key, envelope, signature.sig)
+            for envelope in envelopes
+            for signature in envelope.signatures
+            if (key := known.get(signature.keyid)) is not None
+        ]
         checked = [Checked.of(envelope) for envelope in envelopes]
         if self._pool is None or len(jobs) < _MIN_PARALLEL:
             return Checks(_memo(_check_all(jobs)), checked.__getitem__)
@@ -238,15 +237,9 @@ def _check_one(
     keys: tuple[bytes | None, ...],
 ) -> _Found:
     envelope = Envelope(payload_type, payload, tuple(Signature(k, s) for k, s in signatures))
-    message = pae(payload_type, payload)
     verdicts = tuple(
-        None if raw is None else verifies(_public_key(raw), sig, message)
+        None if raw is None else signature_verifies(public_key(raw), envelope, sig)
         for (_, sig), raw in zip(signatures, keys, strict=True)
     )
     found = Checked.of(envelope)
     return verdicts, found.leaf_hash, found.precheck.packed()
-
-
-@lru_cache(maxsize=1024)
-def _public_key(raw: bytes) -> Ed25519PublicKey:
-    return Ed25519PublicKey.from_public_bytes(raw)
