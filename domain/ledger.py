@@ -56,8 +56,6 @@ class Ledger(Aggregate):
         Returns the new leaf's index. The caller has admitted the envelope and computed its
         RFC 9162 leaf hash; replay does neither again.
         """
-        if self.last_recorded_at is not None and recorded_at < self.last_recorded_at:
-            recorded_at = self.last_recorded_at
         leaf_index = self.size
         self.trigger_event(
             self.StatementAppended,
@@ -65,9 +63,16 @@ class Ledger(Aggregate):
             event_id=event_id,
             envelope=envelope,
             leaf_hash=leaf_hash,
-            timestamp=recorded_at,
+            timestamp=self.next_recorded_at(recorded_at),
         )
         return leaf_index
+
+    def next_recorded_at(self, recorded_at: datetime) -> datetime:
+        """The time the next leaf is recorded at when appended at ``recorded_at``: never
+        before the last one's."""
+        if self.last_recorded_at is not None and recorded_at < self.last_recorded_at:
+            return self.last_recorded_at
+        return recorded_at
 
 
 def recorded_at_text(appended: Ledger.StatementAppended) -> str:

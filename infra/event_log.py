@@ -273,8 +273,8 @@ class EventLog:
         exactly the event's fields, and the envelope only strings where the stdlib and orjson
         could differ on numbers. The event the log's head follows next still goes through the
         mapper, which advances the head (:meth:`_follow`)."""
-        mapper, state = self._app.mapper, stored.state
-        if mapper.cipher or mapper.compressor or type(mapper.transcoder) is not JSONTranscoder:
+        state = stored.state
+        if not self._plain_mapper():
             return None
         if b"\\" in state or state.count(b'"_type_"') != 1:
             return None
@@ -357,28 +357,106 @@ class EventLog:
             with self._lock:
                 self._ledger = None  # read the heads again before the next append
             raise LogMoved(f"the log holds {ledger.size} leaves, not {at_size}")
-        for leaf in leaves:
-            ledger.append_statement(leaf.event_id, leaf.envelope, leaf.leaf_hash.hex(), recorded_at)
+        when = ledger.next_recorded_at(recorded_at)
+        started = list(ledger.collect_events())  # a new ledger's Started event
+        rows = self._plain_rows(ledger.version, at_size, leaves, when)
+        if rows is None:  # not provably the mapper's rows: through the aggregate
+            for leaf in leaves:
+                ledger.append_statement(leaf.event_id, leaf.envelope, leaf.leaf_hash.hex(), when)
+            started += ledger.collect_events()
+            rows = []
         head.record(signed.size, signed.root, signed.note)
-        assert ledger.last_recorded_at is not None or not leaves
-        when = format_utc_time(ledger.last_recorded_at) if ledger.last_recorded_at else ""
+        signed_events = head.collect_events()
+        mapper = self._app.mapper
+        stored = [
+            *map(mapper.to_stored_event, started),
+            *rows,
+            *map(mapper.to_stored_event, signed_events),
+        ]
+        text = format_utc_time(when) if leaves else ""
         index = IndexChanges(
             [
-                IndexedLeaf(at_size + i, 0, leaf.event_id, when, leaf.subject)
+                IndexedLeaf(at_size + i, 0, leaf.event_id, text, leaf.subject)
                 for i, leaf in enumerate(leaves)
             ],
             tiles or {},
             state or {},
         )
         try:
-            recordings = self._app.save(ledger, head, index=index)
+            ids = self._app.recorder.insert_events(stored, index=index)
         except IntegrityError as error:
             with self._lock:
                 self._ledger = None  # read the heads again before the next append
             raise LogMoved(str(error)) from error
-        committed = [self._committed(r.domain_event, r.notification.id) for r in recordings]
+        if ids is None or len(ids) != len(stored):  # the ledger's recorders return them all
+            raise RuntimeError("the recorder did not return a position for every event")
+        before, after = ids[: len(started)], ids[len(started) + len(rows) :]
+        committed = [self._committed(e, i) for e, i in zip(started, before, strict=True)]
+        if rows:
+            plain = ids[len(started) : len(started) + len(rows)]
+            committed += [
+                CommittedLeaf(at_size + i, position, leaf.event_id, when, leaf.envelope, hexed)
+                for i, (leaf, position, hexed) in enumerate(
+                    zip(leaves, plain, (leaf.leaf_hash.hex() for leaf in leaves), strict=True)
+                )
+            ]
+            self._follow_rows(ledger, rows[-1])
+        committed += [self._committed(e, i) for e, i in zip(signed_events, after, strict=True)]
         checkpoint = next(c for c in committed if isinstance(c, CommittedCheckpoint))
         return [leaf for leaf in committed if isinstance(leaf, CommittedLeaf)], checkpoint
+
+    def _plain_rows(
+        self, version: int, at_size: int, leaves: Sequence[NewLeaf], when: datetime
+    ) -> list[StoredEvent] | None:
+        """The stored rows of ``leaves`` appended to a ledger stream at ``version``, written
+        with orjson where they are provably the library mapper's (None: ask the aggregate
+        and the mapper). A batch's 1,000 events cost ~10 ms of Python in the aggregate and
+        ~24 ms in the mapper's stdlib encoder and object walk; these rows cost ~5 ms.
+
+        Provably the same (the inverse of :meth:`_plain_leaf`): no cipher or compressor and
+        the library's JSON transcoder (which writes with ``ensure_ascii=False``, as orjson
+        does, and a time as ``{"_type_": "datetime_iso", "_data_": isoformat()}``); the
+        event's fields in the order the mapper takes them from the event; envelopes of
+        strings only (what every admitted envelope is), which orjson and the stdlib write
+        alike; a string orjson cannot write (a lone surrogate) sends the whole batch the
+        mapper's way."""
+        if not leaves or not self._plain_mapper() or _APPENDED_CLASS_VERSION != 1:
+            return None
+        time = {"_type_": "datetime_iso", "_data_": when.isoformat()}
+        rows = []
+        for i, leaf in enumerate(leaves):
+            if not _strings_only(leaf.envelope):
+                return None
+            state = {
+                "timestamp": time,
+                "leaf_index": at_size + i,
+                "event_id": leaf.event_id,
+                "envelope": leaf.envelope,
+                "leaf_hash": leaf.leaf_hash.hex(),
+            }
+            try:
+                encoded = orjson.dumps(state)
+            except orjson.JSONEncodeError:
+                return None
+            rows.append(StoredEvent(LEDGER_ID, version + 1 + i, APPENDED_TOPIC, encoded))
+        return rows
+
+    def _plain_mapper(self) -> bool:
+        """Whether stored events are the transcoder's JSON as it is, with no other layer."""
+        mapper = self._app.mapper
+        return not (
+            mapper.cipher or mapper.compressor or type(mapper.transcoder) is not JSONTranscoder
+        )
+
+    def _follow_rows(self, draft: Ledger, last: StoredEvent) -> None:
+        """Advance the ledger's head over rows this log wrote itself: the draft it appended
+        to, folded with the last of them (a head needs only its stream's last event)."""
+        event: Any = self._app.mapper.to_domain_event(last)
+        draft.version = event.originator_version - 1
+        event.mutate(draft)
+        with self._lock:
+            if self._ledger is None or self._ledger.version < draft.version:
+                self._ledger = draft
 
     def _load_heads(self) -> None:
         """Read the heads of the ledger and checkpoint streams from their first and last
@@ -455,6 +533,7 @@ def _draft(head: Head) -> Head:
     return draft
 
 
+_APPENDED_CLASS_VERSION = getattr(Ledger.StatementAppended, "class_version", 1)
 _APPENDED_ORDER = ("timestamp", "leaf_index", "event_id", "envelope", "leaf_hash")
 _APPENDED_FIELDS = frozenset(_APPENDED_ORDER)
 _TRANSCODED_FIELDS = frozenset({"_type_", "_data_"})

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import ChainMap, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from domain.catalogue import SubjectKind
 from domain.encoding import b64decode_strict, b64encode
-from domain.ledger_state import ClaimRecord, LedgerState, SignerRecord, SubjectRecord
+from domain.ledger_state import ClaimRecord, Layer, LedgerState, SignerRecord, SubjectRecord
 from domain.licences.catalogue import definition_key
 from domain.statement import Statement
 from infra.ledger_index import LedgerIndex
@@ -171,8 +171,8 @@ def state_changes(draft: LedgerState, statements: Sequence[Statement]) -> dict[s
         (CLAIMS, draft.claims, _claim_json),
         (LICENCES, draft.licences, list),
     ):
-        assert isinstance(layer, ChainMap)
-        for key, value in layer.maps[0].items():
+        assert isinstance(layer, Layer)
+        for key, value in layer.changes.items():
             rows[prefix + key] = json.dumps(encode(value), separators=(",", ":"))
     for statement in statements:
         if statement.type == "ModelVersionReleased":

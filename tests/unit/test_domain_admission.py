@@ -8,6 +8,7 @@ stable rejection kind.
 from __future__ import annotations
 
 import pickle
+from collections import ChainMap
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -19,7 +20,7 @@ from domain.catalogue import BUILT_IN_LICENCE_REFS, SubjectKind
 from domain.encoding import b64encode
 from domain.envelope import parse_envelope, raw_public_key
 from domain.leaf import envelope_bytes
-from domain.ledger_state import LedgerState
+from domain.ledger_state import Layer, LedgerState
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
 from domain.tlog_tiles import MAX_ENTRY_SIZE
@@ -926,6 +927,38 @@ def test_a_draft_leaves_its_base_untouched(cast: Cast, world: LedgerState) -> No
     assert "acme/draft" not in world.subjects
     assert not world.signers[keyid(cast.globex)].revoked
     assert event_id not in world.claims
+
+
+def test_a_layer_reads_and_writes_as_a_chainmap_over_its_base() -> None:
+    base: dict[str, int | None] = {"a": 1, "b": 2, "n": None}
+    layer: Layer[int | None] = Layer(dict(base))
+    reference: ChainMap[str, int | None] = ChainMap({}, dict(base))
+    for mapping in (layer, reference):
+        mapping["b"] = 20
+        mapping["c"] = 3
+        mapping["n2"] = None
+        del mapping["c"]
+        mapping["c"] = 30
+    for key in ("a", "b", "c", "n", "n2", "missing"):
+        assert layer.get(key) == reference.get(key)
+        assert layer.get(key, -1) == reference.get(key, -1)
+        assert (key in layer) == (key in reference)
+        if key in reference:
+            assert layer[key] == reference[key]
+    with pytest.raises(KeyError):
+        layer["missing"]
+    with pytest.raises(KeyError):
+        del layer["a"]  # only what the layer changed can be deleted, as ChainMap's first map
+    assert sorted(layer) == sorted(reference)
+    assert len(layer) == len(reference)
+    assert layer.changes == reference.maps[0]
+    assert layer.base == base
+
+
+def test_absorb_takes_only_a_draft_of_the_very_state(world: LedgerState) -> None:
+    other = world.draft()
+    with pytest.raises(ValueError, match="draft of this very state"):
+        world.draft().absorb(other)
 
 
 # --- size: an entry of the tlog-tiles entry bundles ------------------------------------------

@@ -448,3 +448,35 @@ def test_proofs_for_many_leaves_equal_each_proof(tree: MerkleTree, size: int) ->
     assert tree.inclusion_proofs(indices, size) == [tree.inclusion_proof(i, size) for i in indices]
     with pytest.raises(ValueError, match="outside"):
         tree.inclusion_proofs([size], size)
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 37, 70])
+def test_proofs_for_leaves_in_any_order_and_repeated(tree: MerkleTree, size: int) -> None:
+    indices = [size - 1, 0, size // 2, size - 1, *range(size // 3, size), 0]
+    proofs = tree.inclusion_proofs(indices, size)
+    assert proofs == [tree.inclusion_proof(i, size) for i in indices]
+    proofs[0].append(b"mutated")  # each proof is the caller's own list
+    assert tree.inclusion_proofs(indices, size)[3] == tree.inclusion_proof(size - 1, size)
+
+
+class _CountingNodes(MerkleTree):
+    def __init__(self, source: MerkleTree) -> None:
+        super().__init__()
+        self._levels = source._levels
+        self.lookups = 0
+
+    def _node(self, level: int, index: int) -> bytes:
+        self.lookups += 1
+        return super()._node(level, index)
+
+
+@pytest.mark.parametrize("size", [BIG, BIG - 12345, BIG + 5])
+def test_proofs_for_a_run_of_leaves_share_their_upper_paths(
+    big_tree: MerkleTree, size: int
+) -> None:
+    """A batch's receipts: 1,000 consecutive leaves cost ~2 lookups a leaf, not ~20."""
+    counting = _CountingNodes(big_tree)
+    indices = list(range(size - 1000, size))
+    proofs = counting.inclusion_proofs(indices, size)
+    assert counting.lookups <= 2 * len(indices) + 2 * size.bit_length() ** 2
+    assert proofs[::97] == [big_tree.inclusion_proof(i, size) for i in indices[::97]]

@@ -54,6 +54,12 @@ def test_roots_and_proofs_equal_the_in_memory_tree(batch: int) -> None:
         proof = tree.inclusion_proof(index, size)
         assert proof == reference.inclusion_proof(index, size)
         verify_inclusion(hashes[index], index, size, proof, reference.root(size))
+    run = list(range(max(0, total - 1000), total))  # a batch's receipts
+    for size in (total, total - 1):
+        leaves = [i for i in run if i < size]
+        assert tree.inclusion_proofs(leaves, size) == [
+            reference.inclusion_proof(i, size) for i in leaves
+        ]
     for old, new in ((1, total), (256, min(65536, total)), (300, total), (total // 2, total)):
         proof = tree.consistency_proof(old, new)
         assert proof == reference.consistency_proof(old, new)
