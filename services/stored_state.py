@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from domain.catalogue import SubjectKind
-from domain.encoding import b64decode_strict, b64encode
+from domain.encoding import b64decode_strict, b64encode, is_sha256_hex
 from domain.ledger_state import ClaimRecord, Layer, LedgerState, SignerRecord, SubjectRecord
 from domain.licences.catalogue import definition_key
 from domain.statement import Statement
@@ -45,8 +45,13 @@ class StoredMap(Generic[V]):
         decode: Callable[[str, Any], V],
         defaults: Mapping[str, V] | None = None,
         size: int = CACHED_VALUES,
+        holds: Callable[[str], bool] | None = None,
     ) -> None:
+        """``holds``: which keys the map can hold at all (None: any); another key is absent
+        without a lookup (signers and claims are keyed by SHA-256 hex, and admission asks
+        the signers whether each new subject is a key)."""
         self.index = self._index = index
+        self._holds = holds
         self.prefix = self._prefix = prefix
         self._decode = decode
         self._defaults = dict(defaults or {})
@@ -57,8 +62,13 @@ class StoredMap(Generic[V]):
 
     def missing(self, keys: Sequence[str]) -> list[str]:
         """Those of ``keys`` not cached, each once."""
+        holds = self._holds
         with self._lock:
-            return [key for key in dict.fromkeys(keys) if key not in self._cache]
+            return [
+                key
+                for key in dict.fromkeys(keys)
+                if key not in self._cache and (holds is None or holds(key))
+            ]
 
     def generation(self) -> int:
         with self._lock:
@@ -100,6 +110,8 @@ class StoredMap(Generic[V]):
             self._cache.popitem(last=False)
 
     def get(self, key: str, default: Any = None) -> Any:
+        if self._holds is not None and not self._holds(key) and key not in self._defaults:
+            return default
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
@@ -154,9 +166,9 @@ class StoredMap(Generic[V]):
 def stored_state(index: LedgerIndex, operators: Mapping[str, SignerRecord]) -> LedgerState:
     """The ledger state over ``index``, trusting the configured ``operators``."""
     return LedgerState(
-        StoredMap(index, SIGNERS, _signer, operators),  # type: ignore[arg-type]
+        StoredMap(index, SIGNERS, _signer, operators, holds=is_sha256_hex),  # type: ignore[arg-type]
         StoredMap(index, SUBJECTS, _subject),  # type: ignore[arg-type]
-        StoredMap(index, CLAIMS, _claim),  # type: ignore[arg-type]
+        StoredMap(index, CLAIMS, _claim, holds=is_sha256_hex),  # type: ignore[arg-type]
         StoredMap(index, LICENCES, lambda _, value: tuple(value)),  # type: ignore[arg-type]
     )
 

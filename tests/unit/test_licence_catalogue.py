@@ -19,6 +19,7 @@ from domain.licences.aliases import (
 )
 from domain.licences.catalogue import (
     BUILT_IN_IDS,
+    SPECIAL_ENTRIES,
     LicenceCatalogue,
     aliases_of,
     built_in_id,
@@ -531,3 +532,28 @@ def test_entries_serialise() -> None:
     data = entry.to_json()
     assert data["kind"] == "custom"
     assert data["terms"]["reverse_engineering_ban"] is True
+
+
+def _full_definition_key(licence_id: str) -> str:
+    return (built_in_id(licence_id) or licence_id).casefold()
+
+
+def test_the_quick_definition_key_of_an_ascii_id_is_the_full_lookups() -> None:
+    """definition_key answers an ASCII id that names no built-in without the full lookup:
+    every spelling of every built-in, in every case, with "+", must still get the full one."""
+    spellings = [
+        *spdx_entries(),
+        *custom_entries(),
+        *SPECIAL_ENTRIES,
+        *SCANCODE_ALIASES,
+        *HUGGING_FACE_IDS,
+    ]
+    variants = [
+        variant
+        for spelling in spellings
+        for variant in (spelling, spelling.upper(), spelling.lower(), spelling.swapcase())
+        for variant in (variant, variant + "+", variant[:-1], "x" + variant)
+    ]
+    others = ["acme/x/weights", "code", "", "+", "++", "mit++", "LicenseRef-acme", "noaßertion"]
+    for licence_id in [*variants, *others]:
+        assert definition_key(licence_id) == _full_definition_key(licence_id), licence_id

@@ -4,6 +4,7 @@ commit writes exactly what its draft changed."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -89,3 +90,32 @@ def test_a_value_forgotten_while_it_was_read_is_not_cached() -> None:
     assert subjects.get("acme/x") is not None
     index.state = original_state  # type: ignore[method-assign]
     assert "acme/x" not in subjects._cache
+
+
+def test_keys_a_map_cannot_hold_are_absent_without_a_lookup() -> None:
+    """Signers and claims are keyed by SHA-256 hex: admission asks the signers whether each
+    new subject is a key, and a batch's read-ahead would look up a thousand names for it."""
+    index = MemoryIndex()
+    signer = _signer_record()
+    index.write(IndexChanges((), {}, {"k:" + signer.keyid: json.dumps(_signer_json(signer))}))
+    asked: list[str] = []
+    original_state = index.state
+
+    def counted(keys: Sequence[str]) -> dict[str, str]:
+        asked.extend(keys)
+        return original_state(keys)
+
+    index.state = counted  # type: ignore[method-assign]
+    state = stored_state(index, {})
+    names = ["acme/x", "A" * 64, signer.keyid.upper(), "e" * 63]
+    for name in names:
+        assert state.signers.get(name) is None
+        assert name not in state.claims
+    assert asked == []
+    signers, claims = state.signers, state.claims
+    assert isinstance(signers, StoredMap)
+    assert isinstance(claims, StoredMap)
+    assert signers.missing([*names, signer.keyid]) == [signer.keyid]
+    assert claims.missing([*names, "e" * 64]) == ["e" * 64]
+    assert signers[signer.keyid].keyid == signer.keyid
+    assert asked == ["k:" + signer.keyid]
