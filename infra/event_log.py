@@ -383,6 +383,9 @@ class EventLog:
             state or {},
         )
         try:
+            # All Application.save() would add here: it sets no snapshotting intervals, reads
+            # neither stream through its repository (no cached aggregate to refresh) and has
+            # no followers in this process.
             ids = self._app.recorder.insert_events(stored, index=index)
         except IntegrityError as error:
             with self._lock:

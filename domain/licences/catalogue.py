@@ -103,7 +103,7 @@ def built_in_id(licence_id: str) -> str | None:
 def definition_key(licence_id: str) -> str:
     """The key every spelling of one licence shares: a built-in id for the ids and aliases that
     name it, else the id itself; case-folded. ``LicenceDefined`` statements are keyed by it."""
-    if licence_id.isascii():  # then casefold() is lower(), and upper() its inverse
+    if licence_id.isascii():  # ASCII: casefold() is lower(), and upper() forms match as lower()
         folded = licence_id.lower()
         spellings = _ascii_built_in_spellings()
         if folded not in spellings and not (folded[-1:] == "+" and folded[:-1] in spellings):
