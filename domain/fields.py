@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from typing import Any
 
@@ -44,13 +45,17 @@ class ObjectCheck:
 
     fields: tuple[Field, ...]
     then: Check | None = None
+    _known: frozenset[str] = dataclass_field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # the names, worked out once (checked per statement)
+        object.__setattr__(self, "_known", frozenset(f.name for f in self.fields))
 
     def __call__(self, value: Any, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):  # dict: no ABC check
             raise invalid(path, "must be an object")
-        known = {f.name for f in self.fields}
-        unknown = sorted(set(value) - known)
-        if unknown:
+        known = self._known
+        if not known.issuperset(value):
+            unknown = sorted(set(value) - known)
             raise invalid(path, f"unknown field(s) {unknown}; allowed: {sorted(known)}")
         for field in self.fields:
             if field.name in value:
@@ -184,7 +189,7 @@ def boolean(value: Any, path: str) -> None:
 
 
 def json_object(value: Any, path: str) -> None:
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise invalid(path, "must be an object")
 
 

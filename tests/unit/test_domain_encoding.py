@@ -7,6 +7,8 @@ import hashlib
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.encoding import (
     EncodingError,
@@ -76,6 +78,35 @@ def test_b64encode_uses_standard_padded_alphabet() -> None:
 @pytest.mark.parametrize("raw", [b"", b"\x00", b"\xff" * 31, bytes(range(64))])
 def test_b64encode_round_trips_through_strict_decode(raw: bytes) -> None:
     assert b64decode_strict(b64encode(raw)) == raw
+
+
+def _reference_strict(text: str) -> bytes | None:
+    """The spec of strict base64, written the plain way: validate, decode, and accept only
+    the spelling the standard encoder writes."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError:
+        return None
+    return raw if base64.b64encode(raw).decode("ascii") == text else None
+
+
+@given(
+    st.text(alphabet="AQUgw+/=\n -_\u00e9\x00", max_size=12)
+    | st.binary(max_size=12).map(lambda raw: base64.b64encode(raw).decode("ascii"))
+)
+@settings(max_examples=2000)
+def test_strict_decode_accepts_exactly_the_standard_spelling(text: str) -> None:
+    expected = _reference_strict(text)
+    if expected is None:
+        with pytest.raises(EncodingError):
+            b64decode_strict(text)
+    else:
+        assert b64decode_strict(text) == expected
+
+
+def test_strict_decode_refuses_what_is_not_text() -> None:
+    with pytest.raises(EncodingError):
+        b64decode_strict(b"QQ==")  # type: ignore[arg-type]
 
 
 # --- sha256 hex ------------------------------------------------------------------------
