@@ -6,12 +6,14 @@ as stored: ``{"payloadType", "payload", "signatures": [{"keyid", "sig"}]}``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from domain.canonical import canonical_json
 from domain.merkle import leaf_hash
 
+_VERBATIM = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII but `"` and `\`: JCS leaves it as is
 _ENVELOPE_KEYS = ("payload", "payloadType", "signatures")  # sorted, as JCS orders them
 _SIGNATURE_KEYS = ("keyid", "sig")
 
@@ -49,13 +51,4 @@ def _signature(signature: Any) -> str | None:
 
 
 def _verbatim(value: Any) -> bool:
-    """Printable ASCII but ``"`` and ``\\``: what JCS leaves as is. Four passes in C (an ASCII
-    string's ``isascii`` is a flag), several times fewer instructions than a regex over a
-    payload's base64."""
-    return (
-        type(value) is str
-        and value.isascii()
-        and value.isprintable()
-        and '"' not in value
-        and "\\" not in value
-    )
+    return type(value) is str and _VERBATIM.fullmatch(value) is not None

@@ -235,3 +235,16 @@ def test_one_instant_in_two_time_zones_is_written_alike_whichever_came_first() -
 def test_formatted_time_parses_back_to_the_same_moment() -> None:
     moment = datetime(2031, 12, 31, 23, 59, 58, 123456, tzinfo=UTC)
     assert parse_utc_time(format_utc_time(moment)) == moment
+
+
+@pytest.mark.parametrize("value", [["2024-01-01T00:00:00Z"], {"at": 1}, 20240101])
+def test_parse_utc_time_refuses_what_is_not_a_string_as_the_regex_does(value: object) -> None:
+    # Times are remembered by string; a list or dict must not fail on hashing instead.
+    with pytest.raises(TypeError, match="expected string"):
+        parse_utc_time(value)  # type: ignore[arg-type]
+
+
+def test_parse_utc_time_answers_a_repeat_as_the_first_time() -> None:
+    first = parse_utc_time("2024-05-06T07:08:09.123456789Z")
+    assert parse_utc_time("2024-05-06T07:08:09.123456789Z") == first
+    assert first == datetime(2024, 5, 6, 7, 8, 9, 123456, UTC)
