@@ -92,7 +92,7 @@ def sign_envelope(payload_type: str, payload: bytes, keys: Sequence[Ed25519Priva
 
 def parse_envelope(document: object) -> Envelope:
     """Read a decoded JSON value as an envelope, refusing any other shape or spelling."""
-    if type(document) is not dict and not isinstance(document, Mapping):  # dict: no ABC check
+    if not isinstance(document, Mapping):
         raise _invalid("an envelope must be a JSON object")
     keys = set(document)
     if keys != _ENVELOPE_KEYS:
@@ -131,7 +131,7 @@ def _is_unicode_text(text: str) -> bool:
 
 def _parse_signature(index: int, item: object) -> Signature:
     where = f"signatures[{index}]"
-    if (type(item) is not dict and not isinstance(item, Mapping)) or set(item) != _SIGNATURE_KEYS:
+    if not isinstance(item, Mapping) or set(item) != _SIGNATURE_KEYS:
         raise _invalid(f"{where} must be an object with exactly 'keyid' and 'sig'")
     keyid, sig = item["keyid"], item["sig"]
     if not is_sha256_hex(keyid):

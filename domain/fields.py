@@ -51,7 +51,7 @@ class ObjectCheck:
         object.__setattr__(self, "_known", frozenset(f.name for f in self.fields))
 
     def __call__(self, value: Any, path: str) -> None:
-        if type(value) is not dict and not isinstance(value, Mapping):  # dict: no ABC check
+        if not isinstance(value, Mapping):
             raise invalid(path, "must be an object")
         known = self._known
         if not known.issuperset(value):
@@ -189,7 +189,7 @@ def boolean(value: Any, path: str) -> None:
 
 
 def json_object(value: Any, path: str) -> None:
-    if type(value) is not dict and not isinstance(value, Mapping):
+    if not isinstance(value, Mapping):
         raise invalid(path, "must be an object")
 
 
