@@ -7,12 +7,12 @@ from typing import Any
 
 from fastapi import Request
 
-from domain.envelope import Envelope, parse_envelope
+from domain.envelope import Envelope
 from domain.rejections import Rejection, RejectionKind
 from services.fast_json import loads_strings
+from services.write.envelope_input import envelope_from
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
-MAX_ENVELOPE_BYTES = 64 * 1024
 MAX_BATCH_ENVELOPES = 1000
 
 
@@ -63,6 +63,16 @@ def envelopes_in(body: bytes, batch: bool) -> list[Envelope]:
         return _envelopes(parse_json(body), batch)
 
 
+def batch_items(body: bytes) -> list[Any] | None:
+    """The ``envelopes`` items of a batch body as orjson reads them, unread as envelopes (the
+    write path's worker processes read them); None if the body is refused as a batch:
+    :func:`envelopes_in` then words the refusal from the stdlib's reading."""
+    try:
+        return batch_documents(loads_strings(body))
+    except (Rejection, ValueError, RecursionError):
+        return None
+
+
 class EnvelopesRefused(Exception):
     """Envelopes of a body refused before admission: (index, refusal) for each."""
 
@@ -83,46 +93,6 @@ def _envelopes(document: Any, batch: bool) -> list[Envelope]:
     if refusals:
         raise EnvelopesRefused(refusals)
     return envelopes
-
-
-def envelope_from(document: Any) -> Envelope:
-    """One envelope, refused with 413 if its JSON form exceeds 64 KiB (before any other
-    refusal of its content)."""
-    try:
-        envelope = parse_envelope(document)
-    except Rejection:
-        _check_size(len(json.dumps(document, separators=(",", ":"), ensure_ascii=False)))
-        raise
-    _check_size(_compact_length(document))
-    return envelope
-
-
-def _check_size(length: int) -> None:
-    if length > MAX_ENVELOPE_BYTES:
-        raise Rejection(
-            RejectionKind.ENVELOPE_TOO_LARGE,
-            f"an envelope may be at most {MAX_ENVELOPE_BYTES} bytes",
-        )
-
-
-_ENVELOPE_FRAME = len('{"payloadType":,"payload":"","signatures":[]}')
-_SIGNATURE_FRAME = len('{"keyid":"","sig":""}')
-
-
-def _compact_length(document: dict[str, Any]) -> int:
-    """The length of ``json.dumps(document, separators=(",", ":"), ensure_ascii=False)`` for
-    a document :func:`parse_envelope` accepted, without serialising it: its exact keys are
-    known, and the payload, key ids and signatures are strict base64 or hex, which JSON
-    writes as they are (serialising every envelope again cost 9% of a batch's time)."""
-    signatures = document["signatures"]
-    return (
-        _ENVELOPE_FRAME
-        + len(json.dumps(document["payloadType"], ensure_ascii=False))
-        + len(document["payload"])
-        + sum(_SIGNATURE_FRAME + len(s["keyid"]) + len(s["sig"]) for s in signatures)
-        + len(signatures)
-        - 1
-    )
 
 
 def batch_documents(document: Any) -> list[Any]:

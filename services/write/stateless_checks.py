@@ -8,7 +8,8 @@ waits for an envelope's results when it reaches it:
 
 - a batch is checked in worker processes, in a few chunks in envelope order: they run on the
   other cores whatever the serving process is doing, where threads would take turns with it for
-  the interpreter (the serving process's own Python work is what limits batch ingest);
+  the interpreter (the serving process's own Python work is what limits batch ingest); they
+  may also read the batch body's items as envelopes first (:meth:`StatelessChecks.start_batch`);
 - a request of a few dozen signatures has them checked on a small thread pool (libsodium
   releases the GIL while it verifies) and the rest done on the calling thread; below that a
   pool hop costs more than it saves, and everything is done at once on the calling thread,
@@ -37,7 +38,9 @@ from domain.envelope import Envelope, Signature, signature_verifies
 from domain.leaf import envelope_bytes
 from domain.ledger_state import SignerRecord
 from domain.merkle import leaf_hash
+from domain.rejections import Rejection
 from services.worker_processes import started_worker
+from services.write.envelope_input import envelope_from
 
 _MIN_PARALLEL = 16  # signatures below which a pool hop costs more than it saves
 _MIN_PROCESSES = 128  # envelopes below which another process costs more than it saves
@@ -107,6 +110,43 @@ class StatelessChecks:
         if self._pool is None or len(jobs) < _MIN_PARALLEL:
             return Checks(_memo(_check_all(jobs)), checked.__getitem__)
         return Checks(_in_threads(self._pool, jobs), checked.__getitem__)
+
+    def start_batch(
+        self, signer_of: Callable[[str], SignerRecord | None], documents: list[Any]
+    ) -> tuple[list[Envelope], Checks] | None:
+        """Read a batch body's items as envelopes (:func:`envelope_from`) in the worker
+        processes, together with their checks as :meth:`start` does them, and wait for them.
+        None when the items are not read there (too few, no pool, a worker failed) or any is
+        refused: the caller reads them itself then, and words any refusal.
+
+        Reading the items is a quarter of what the serving process spends on a batch, and its
+        one interpreter is what every request's admission and commit wait for."""
+        if len(documents) < _MIN_PROCESSES or not (processes := self._process_pool_started()):
+            return None
+        known: dict[str, Ed25519PublicKey] = {}
+        for keyid in _keyids(documents):
+            if (signer := signer_of(keyid)) is not None:
+                known[keyid] = signer.public_key
+        raw = {keyid: key.public_bytes_raw() for keyid, key in known.items()}
+        size = -(-len(documents) // _CHUNKS)
+        try:
+            futures = [
+                processes.submit(_read_sent, documents[i : i + size], raw)
+                for i in range(0, len(documents), size)
+            ]
+            read = [item for future in futures for item in future.result()]
+        except (BrokenProcessPool, RuntimeError):  # a worker died: start afresh next time
+            self._discard(processes)
+            return None
+        complete = [item for item in read if item is not None]
+        if len(complete) != len(documents):
+            return None
+        envelopes = [
+            Envelope(payload_type, payload, tuple(Signature(k, s) for k, s in signatures))
+            for payload_type, payload, signatures, _ in complete
+        ]
+        found = [item[3] for item in complete]
+        return envelopes, _checks(envelopes, known, found.__getitem__)
 
     def _process_pool_started(self) -> ProcessPoolExecutor | None:
         with self._lock:
@@ -196,13 +236,23 @@ def _in_processes(
     ]
     size = -(-len(sent) // _CHUNKS)
     futures = [pool.submit(_check_sent, sent[i : i + size]) for i in range(0, len(sent), size)]
-    index_of = {id(envelope): i for i, envelope in enumerate(envelopes)}
 
     def found(index: int) -> _Found | None:
         try:
             return futures[index // size].result()[index % size]
         except Exception:  # a worker that failed (died, pool broken): worked out here instead
             return None
+
+    return _checks(envelopes, signers, found)
+
+
+def _checks(
+    envelopes: Sequence[Envelope],
+    signers: dict[str, Ed25519PublicKey],
+    found: Callable[[int], _Found | None],
+) -> Checks:
+    """The checks ``found`` answers for envelope by envelope (None: worked out here)."""
+    index_of = {id(envelope): i for i, envelope in enumerate(envelopes)}
 
     def verify(key: Ed25519PublicKey, envelope: Envelope, sig: bytes) -> bool:
         index = index_of.get(id(envelope))
@@ -237,9 +287,49 @@ def _check_one(
     keys: tuple[bytes | None, ...],
 ) -> _Found:
     envelope = Envelope(payload_type, payload, tuple(Signature(k, s) for k, s in signatures))
+    return _checked(envelope, keys)
+
+
+def _checked(envelope: Envelope, keys: Sequence[bytes | None]) -> _Found:
     verdicts = tuple(
-        None if raw is None else signature_verifies(public_key(raw), envelope, sig)
-        for (_, sig), raw in zip(signatures, keys, strict=True)
+        None if raw is None else signature_verifies(public_key(raw), envelope, s.sig)
+        for s, raw in zip(envelope.signatures, keys, strict=True)
     )
     found = Checked.of(envelope)
     return verdicts, found.leaf_hash, found.precheck.packed()
+
+
+# Back for each item of a batch body: the envelope read from it (payload type, payload,
+# signatures as (keyid, sig)) and its checks; None if the item is refused as an envelope.
+_Read = tuple[str, bytes, tuple[tuple[str, bytes], ...], _Found]
+
+
+def _read_sent(documents: list[Any], keys: dict[str, bytes]) -> list[_Read | None]:
+    """In a worker process: each item read as an envelope, and its checks (``keys``: the raw
+    public key of each signer the ledger knows, by keyid)."""
+    return [_read_one(document, keys) for document in documents]
+
+
+def _read_one(document: Any, keys: dict[str, bytes]) -> _Read | None:
+    try:
+        envelope = envelope_from(document)
+    except Rejection:
+        return None
+    signatures = tuple((s.keyid, s.sig) for s in envelope.signatures)
+    found = _checked(envelope, [keys.get(s.keyid) for s in envelope.signatures])
+    return envelope.payload_type, envelope.payload, signatures, found
+
+
+def _keyids(documents: Sequence[Any]) -> set[str]:
+    """The keyids a batch body's items name, read leniently: an item that is not an envelope
+    names none (its reading refuses it)."""
+    keyids: set[str] = set()
+    for document in documents:
+        signatures = document.get("signatures") if type(document) is dict else None
+        if type(signatures) is list:
+            keyids.update(
+                keyid
+                for signature in signatures
+                if type(signature) is dict and type(keyid := signature.get("keyid")) is str
+            )
+    return keyids

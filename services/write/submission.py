@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from domain.admission import Verify, admit, verified_signer
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope
@@ -111,12 +112,26 @@ class Submission:
         self._queue_lock = threading.Lock()
         self._queue: list[_Request] = []
 
-    def submit(self, envelopes: Sequence[Envelope]) -> list[Recorded]:
+    def read_batch(self, documents: list[Any]) -> tuple[list[Envelope], Checks] | None:
+        """A batch body's items read as envelopes, with their checks, in the worker
+        processes (:meth:`StatelessChecks.start_batch`) while the write path is busy; None:
+        read them here.
+
+        A request that will wait for the write lock anyway is read by the workers, leaving
+        this process's interpreter to the commit in progress; when the write path is idle,
+        reading here lets admission start on the first envelopes checked (the workers read
+        the whole batch before any of it is admitted)."""
+        if not self._write_lock.locked():
+            return None
+        return self._checks.start_batch(self._view.signer, documents)
+
+    def submit(self, envelopes: Sequence[Envelope], checks: Checks | None = None) -> list[Recorded]:
         """Record the envelopes as one atomic request, or raise :class:`BatchRejected`
-        (:class:`LogUnsafe` when the log may not be extended: nothing is admitted then)."""
+        (:class:`LogUnsafe` when the log may not be extended: nothing is admitted then).
+        ``checks``: their stateless checks from :meth:`read_batch` (None: started here)."""
         self._log.require_safe()
         # The stateless checks start now, on the pools, while this request waits for the lock.
-        request = _Request(envelopes, self._checks.start(self._view.signer, envelopes))
+        request = _Request(envelopes, checks or self._checks.start(self._view.signer, envelopes))
         with self._queue_lock:
             self._queue.append(request)
         with self._write_lock:

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from services.api.body import MAX_BODY_BYTES, MAX_ENVELOPE_BYTES
+from services.api.body import MAX_BODY_BYTES
 from services.api.problems import PROBLEM_BASE, STATUS
+from services.write.envelope_input import MAX_ENVELOPE_BYTES
 from tests.api.conftest import log_length, post_all
 from tests.builders import Cast, artefact, envelope
 from tests.rejection_cases import CASES, RejectionCase

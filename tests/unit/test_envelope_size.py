@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from domain.rejections import Rejection, RejectionKind
-from services.api.body import MAX_ENVELOPE_BYTES, _compact_length, envelope_from
+from services.write.envelope_input import MAX_ENVELOPE_BYTES, _compact_length, envelope_from
 
 
 def _document(payload: bytes, payload_type: str, signatures: int) -> dict[str, Any]:

@@ -131,3 +131,53 @@ def test_a_verdict_is_used_only_for_the_key_object_it_was_worked_out_for(
     assert [found.verify(stranger, e, e.signatures[0].sig) for e in envelopes] == [
         signature_verifies(stranger, e, e.signatures[0].sig) for e in envelopes
     ]
+
+
+def test_a_batch_body_read_by_the_workers_is_the_batch_read_here(
+    checks: StatelessChecks,
+) -> None:
+    envelopes = _envelopes(300)
+    read = checks.start_batch(_signer_of, [e.to_json() for e in envelopes])
+    assert read is not None
+    found_envelopes, found = read
+    assert found_envelopes == envelopes
+    assert _answers(found, found_envelopes) == _expected(envelopes)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"payload": 1},
+        {"payloadType": "t", "payload": "x" * 70_000, "signatures": []},  # over 64 KiB
+        [],
+    ],
+    ids=["malformed", "too large", "not an object"],
+)
+def test_a_batch_body_with_an_item_refused_is_left_to_the_caller(
+    checks: StatelessChecks, item: Any
+) -> None:
+    """The caller reads it again and words the refusals (services/api/body.py)."""
+    documents: list[Any] = [e.to_json() for e in _envelopes(300)]
+    documents[200] = item
+    assert checks.start_batch(_signer_of, documents) is None
+
+
+def test_a_small_batch_body_is_read_by_the_caller(checks: StatelessChecks) -> None:
+    assert checks.start_batch(_signer_of, [e.to_json() for e in _envelopes(100)]) is None
+    assert checks._process_pool is None
+
+
+def test_a_worker_that_dies_while_reading_a_batch_body_leaves_it_to_the_caller(
+    checks: StatelessChecks,
+) -> None:
+    envelopes = _envelopes(300)
+    documents = [e.to_json() for e in envelopes]
+    assert checks.start_batch(_signer_of, documents) is not None
+    dead = checks._process_pool
+    assert dead is not None
+    for pid in list(dead._processes):
+        os.kill(pid, signal.SIGKILL)
+    results = [checks.start_batch(_signer_of, documents) for _ in range(3)]
+    assert results[0] is None  # the broken pool is discarded; a new one reads the next
+    assert results[-1] is not None
+    assert _answers(results[-1][1], results[-1][0]) == _expected(envelopes)
