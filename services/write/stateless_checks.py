@@ -26,7 +26,7 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from threading import Lock
 from typing import Any
 
@@ -39,6 +39,7 @@ from domain.leaf import envelope_bytes
 from domain.ledger_state import SignerRecord
 from domain.merkle import leaf_hash
 from domain.rejections import Rejection
+from services.stored_state import referenced
 from services.worker_processes import started_worker
 from services.write.envelope_input import envelope_from
 
@@ -71,6 +72,14 @@ class Checks:
 
     verify: Verify
     checked: Callable[[int], Checked]
+    names: Sequence[Names | None] | None = None
+    """Worked out ahead (else None): for each envelope, what its statement names (None: it
+    has no statement admission could accept)."""
+
+
+Names = tuple[str, list[str]]
+"""A statement's subject and the strings of its data that may name others
+(:func:`services.stored_state.referenced`): what admitting it looks up."""
 
 
 _Job = tuple[Ed25519PublicKey, Envelope, bytes]
@@ -143,10 +152,13 @@ class StatelessChecks:
             return None
         envelopes = [
             Envelope(payload_type, payload, tuple(Signature(k, s) for k, s in signatures))
-            for payload_type, payload, signatures, _ in complete
+            for payload_type, payload, signatures, *_ in complete
         ]
         found = [item[3] for item in complete]
-        return envelopes, _checks(envelopes, known, found.__getitem__)
+        # An item in the stored form's own order is that form: its strings were read strictly.
+        stored = [d if item[5] else None for d, item in zip(documents, complete, strict=True)]
+        checks = _checks(envelopes, known, found.__getitem__, stored)
+        return envelopes, replace(checks, names=[item[4] for item in complete])
 
     def _process_pool_started(self) -> ProcessPoolExecutor | None:
         with self._lock:
@@ -250,8 +262,10 @@ def _checks(
     envelopes: Sequence[Envelope],
     signers: dict[str, Ed25519PublicKey],
     found: Callable[[int], _Found | None],
+    stored: Sequence[dict[str, Any] | None] = (),
 ) -> Checks:
-    """The checks ``found`` answers for envelope by envelope (None: worked out here)."""
+    """The checks ``found`` answers for envelope by envelope (None: worked out here);
+    ``stored[i]``, where given, is envelope *i*'s stored form (else made here)."""
     index_of = {id(envelope): i for i, envelope in enumerate(envelopes)}
 
     def verify(key: Ed25519PublicKey, envelope: Envelope, sig: bytes) -> bool:
@@ -269,7 +283,10 @@ def _checks(
         if result is None:
             return Checked.of(envelopes[index])
         _, leaf, precheck = result
-        return Checked(envelopes[index].to_json(), leaf, Precheck.unpacked(precheck))
+        document = stored[index] if index < len(stored) else None
+        if document is None:
+            document = envelopes[index].to_json()
+        return Checked(document, leaf, Precheck.unpacked(precheck))
 
     return Checks(verify, checked)
 
@@ -300,8 +317,11 @@ def _checked(envelope: Envelope, keys: Sequence[bytes | None]) -> _Found:
 
 
 # Back for each item of a batch body: the envelope read from it (payload type, payload,
-# signatures as (keyid, sig)) and its checks; None if the item is refused as an envelope.
-_Read = tuple[str, bytes, tuple[tuple[str, bytes], ...], _Found]
+# signatures as (keyid, sig)), its checks, what its statement names and whether the item is in
+# the order of the envelope's stored form; None if the item is refused as an envelope.
+_Read = tuple[str, bytes, tuple[tuple[str, bytes], ...], _Found, Names | None, bool]
+_STORED_ORDER = list(Envelope("", b"", (Signature("", b""),)).to_json())
+_SIGNATURE_ORDER = list(Envelope("", b"", (Signature("", b""),)).to_json()["signatures"][0])
 
 
 def _read_sent(documents: list[Any], keys: dict[str, bytes]) -> list[_Read | None]:
@@ -317,7 +337,12 @@ def _read_one(document: Any, keys: dict[str, bytes]) -> _Read | None:
         return None
     signatures = tuple((s.keyid, s.sig) for s in envelope.signatures)
     found = _checked(envelope, [keys.get(s.keyid) for s in envelope.signatures])
-    return envelope.payload_type, envelope.payload, signatures, found
+    statement = found[2][1]  # packed: (type, subject, data, …)
+    names = None if statement is None else (statement[1], referenced(statement[2]))
+    in_order = list(document) == _STORED_ORDER and all(
+        list(signature) == _SIGNATURE_ORDER for signature in document["signatures"]
+    )
+    return envelope.payload_type, envelope.payload, signatures, found, names, in_order
 
 
 def _keyids(documents: Sequence[Any]) -> set[str]:

@@ -206,13 +206,20 @@ class Submission:
         envelopes = [envelope for request in requests for envelope in request.envelopes]
         subjects: list[str] = []
         references: list[str] = []
-        for envelope in envelopes:  # read here: the statements may still be being checked
-            try:
-                document = loads_strings(envelope.payload)  # strings only are kept
-                subjects.append(str(document["subject"]))
-                references += referenced(document["data"])
-            except (ValueError, TypeError, KeyError, AttributeError):
-                continue  # admission says what is wrong with it
+        for request in requests:
+            if request.checks.names is not None:  # worked out with the checks
+                for names in request.checks.names:
+                    if names is not None:
+                        subjects.append(names[0])
+                        references += names[1]
+                continue
+            for envelope in request.envelopes:  # read here: their checks may not be back yet
+                try:
+                    document = loads_strings(envelope.payload)  # strings only are kept
+                    subjects.append(str(document["subject"]))
+                    references += referenced(document["data"])
+                except (ValueError, TypeError, KeyError, AttributeError):
+                    continue  # admission says what is wrong with it
         keyids = [signature.keyid for envelope in envelopes for signature in envelope.signatures]
         recorded = self._view.read_ahead(
             [envelope.event_id for envelope in envelopes], subjects, references, keyids

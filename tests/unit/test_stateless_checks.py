@@ -6,6 +6,7 @@ them out, every verdict is ``signature_verifies``'s and every envelope's checks 
 from __future__ import annotations
 
 import base64
+import json
 import os
 import signal
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from domain.envelope import (
     signature_verifies,
 )
 from domain.ledger_records import SignerRecord
+from services.stored_state import referenced
 from services.write.stateless_checks import Checked, Checks, StatelessChecks
 from tests.builders import artefact
 
@@ -137,11 +139,24 @@ def test_a_batch_body_read_by_the_workers_is_the_batch_read_here(
     checks: StatelessChecks,
 ) -> None:
     envelopes = _envelopes(300)
-    read = checks.start_batch(_signer_of, [e.to_json() for e in envelopes])
+    documents = [e.to_json() for e in envelopes]
+    for document in documents[::2]:  # the same envelopes, spelt in other orders
+        document["signatures"] = [dict(reversed(s.items())) for s in document["signatures"]]
+    documents[::3] = [dict(reversed(d.items())) for d in documents[::3]]
+    read = checks.start_batch(_signer_of, documents)
     assert read is not None
     found_envelopes, found = read
     assert found_envelopes == envelopes
     assert _answers(found, found_envelopes) == _expected(envelopes)
+    stored = [found.checked(i).document for i in range(len(envelopes))]
+    assert [json.dumps(d) for d in stored] == [json.dumps(e.to_json()) for e in envelopes]
+    in_order = [i for i in range(len(envelopes)) if i % 2 and i % 3]
+    assert all(stored[i] is documents[i] for i in in_order)  # taken as it came
+    statements = [Checked.of(e).precheck.statement for e in envelopes]
+    assert found.names == [
+        None if s is None else (s.subject, referenced(s.data)) for s in statements
+    ]
+    assert any(names is None for names in found.names)
 
 
 @pytest.mark.parametrize(
