@@ -100,10 +100,7 @@ class StatelessChecks:
     ) -> Checks:
         """Start the checks of ``envelopes``, verifying the signatures by keys ``signer_of``
         knows now."""
-        known: dict[str, Ed25519PublicKey] = {}  # each signer looked up once
-        for keyid in {s.keyid for envelope in envelopes for s in envelope.signatures}:
-            if (signer := signer_of(keyid)) is not None:
-                known[keyid] = signer.public_key
+        known = _known(signer_of, {s.keyid for e in envelopes for s in e.signatures})
         if len(envelopes) >= _MIN_PROCESSES and (processes := self._process_pool_started()):
             try:
                 return _in_processes(processes, envelopes, known)
@@ -132,10 +129,7 @@ class StatelessChecks:
         one interpreter is what every request's admission and commit wait for."""
         if len(documents) < _MIN_PROCESSES or not (processes := self._process_pool_started()):
             return None
-        known: dict[str, Ed25519PublicKey] = {}
-        for keyid in _keyids(documents):
-            if (signer := signer_of(keyid)) is not None:
-                known[keyid] = signer.public_key
+        known = _known(signer_of, _keyids(documents))
         raw = {keyid: key.public_bytes_raw() for keyid, key in known.items()}
         size = -(-len(documents) // _CHUNKS)
         try:
@@ -155,10 +149,39 @@ class StatelessChecks:
             for payload_type, payload, signatures, *_ in complete
         ]
         found = [item[3] for item in complete]
-        # An item in the stored form's own order is that form: its strings were read strictly.
         stored = [d if item[5] else None for d, item in zip(documents, complete, strict=True)]
         checks = _checks(envelopes, known, found.__getitem__, stored)
         return envelopes, replace(checks, names=[item[4] for item in complete])
+
+    def start_reading(
+        self, signer_of: Callable[[str], SignerRecord | None], documents: list[Any]
+    ) -> tuple[list[Envelope], Checks] | None:
+        """Read a batch body's items as envelopes (:func:`envelope_from`) here, a chunk at a
+        time, each chunk's checks starting in the worker processes as soon as it is read: they
+        overlap the reading of the rest, which :meth:`start` after reading them all would not.
+        None when the workers are not used (too few items, no pool, a worker died) or any
+        item is refused: the caller reads them then, and words any refusal."""
+        if len(documents) < _MIN_PROCESSES or not (processes := self._process_pool_started()):
+            return None
+        known = _known(signer_of, _keyids(documents))
+        raw = {keyid: key.public_bytes_raw() for keyid, key in known.items()}
+        size = -(-len(documents) // _CHUNKS)
+        envelopes: list[Envelope] = []
+        futures: list[Future[list[_Found]]] = []
+        try:
+            for start in range(0, len(documents), size):
+                chunk = [envelope_from(document) for document in documents[start : start + size]]
+                envelopes += chunk
+                futures.append(processes.submit(_check_sent, [_sent(e, raw) for e in chunk]))
+        except Rejection:
+            for future in futures:
+                future.cancel()
+            return None
+        except (BrokenProcessPool, RuntimeError):  # a worker died: start afresh next time
+            self._discard(processes)
+            return None
+        stored = [d if _in_stored_order(d) else None for d in documents]
+        return envelopes, _checks(envelopes, known, _results(futures, size), stored)
 
     def _process_pool_started(self) -> ProcessPoolExecutor | None:
         with self._lock:
@@ -237,25 +260,33 @@ def _in_processes(
     """``signers``: the key object each keyid's verdicts are for (a verdict is used only when
     admission asks with that very object)."""
     raw = {keyid: key.public_bytes_raw() for keyid, key in signers.items()}
-    sent: list[_Sent] = [
-        (
-            envelope.payload_type,
-            envelope.payload,
-            tuple((s.keyid, s.sig) for s in envelope.signatures),
-            tuple(raw.get(s.keyid) for s in envelope.signatures),
-        )
-        for envelope in envelopes
-    ]
+    sent = [_sent(envelope, raw) for envelope in envelopes]
     size = -(-len(sent) // _CHUNKS)
     futures = [pool.submit(_check_sent, sent[i : i + size]) for i in range(0, len(sent), size)]
+    return _checks(envelopes, signers, _results(futures, size))
+
+
+def _sent(envelope: Envelope, raw: dict[str, bytes]) -> _Sent:
+    """What a worker needs to check ``envelope`` (``raw``: known signers' raw keys)."""
+    return (
+        envelope.payload_type,
+        envelope.payload,
+        tuple((s.keyid, s.sig) for s in envelope.signatures),
+        tuple(raw.get(s.keyid) for s in envelope.signatures),
+    )
+
+
+def _results(futures: Sequence[Future[list[_Found]]], size: int) -> Callable[[int], _Found | None]:
+    """Envelope *i*'s results, from chunks of ``size``; None if its worker failed (died, the
+    pool broke): worked out by the caller instead."""
 
     def found(index: int) -> _Found | None:
         try:
             return futures[index // size].result()[index % size]
-        except Exception:  # a worker that failed (died, pool broken): worked out here instead
+        except Exception:
             return None
 
-    return _checks(envelopes, signers, found)
+    return found
 
 
 def _checks(
@@ -339,10 +370,27 @@ def _read_one(document: Any, keys: dict[str, bytes]) -> _Read | None:
     found = _checked(envelope, [keys.get(s.keyid) for s in envelope.signatures])
     statement = found[2][1]  # packed: (type, subject, data, …)
     names = None if statement is None else (statement[1], referenced(statement[2]))
-    in_order = list(document) == _STORED_ORDER and all(
+    in_order = _in_stored_order(document)
+    return envelope.payload_type, envelope.payload, signatures, found, names, in_order
+
+
+def _in_stored_order(document: dict[str, Any]) -> bool:
+    """Whether an item read as an envelope is in its stored form's key order: the item is then
+    that form (every string in it was read strictly)."""
+    return list(document) == _STORED_ORDER and all(
         list(signature) == _SIGNATURE_ORDER for signature in document["signatures"]
     )
-    return envelope.payload_type, envelope.payload, signatures, found, names, in_order
+
+
+def _known(
+    signer_of: Callable[[str], SignerRecord | None], keyids: set[str]
+) -> dict[str, Ed25519PublicKey]:
+    """The public key of each of ``keyids`` the ledger knows (each looked up once)."""
+    known: dict[str, Ed25519PublicKey] = {}
+    for keyid in keyids:
+        if (signer := signer_of(keyid)) is not None:
+            known[keyid] = signer.public_key
+    return known
 
 
 def _keyids(documents: Sequence[Any]) -> set[str]:

@@ -113,17 +113,18 @@ class Submission:
         self._queue: list[_Request] = []
 
     def read_batch(self, documents: list[Any]) -> tuple[list[Envelope], Checks] | None:
-        """A batch body's items read as envelopes, with their checks, in the worker
-        processes (:meth:`StatelessChecks.start_batch`) while the write path is busy; None:
-        read them here.
+        """A batch body's items read as envelopes, with their checks started (None: too few
+        for the worker processes, or one is refused: the caller reads them and words it).
 
-        A request that will wait for the write lock anyway is read by the workers, leaving
-        this process's interpreter to the commit in progress; when the write path is idle,
-        reading here lets admission start on the first envelopes checked (the workers read
-        the whole batch before any of it is admitted)."""
-        if not self._write_lock.locked():
-            return None
-        return self._checks.start_batch(self._view.signer, documents)
+        While the write path is busy, the worker processes read them too
+        (:meth:`StatelessChecks.start_batch`): the request waits for the write lock anyway,
+        and this process's interpreter is left to the commit in progress. When it is idle,
+        they are read here a chunk at a time, each chunk's checks starting as it is read
+        (:meth:`StatelessChecks.start_reading`), so admission can start on the first envelopes
+        checked (the workers read the whole batch before any of it is admitted)."""
+        if self._write_lock.locked():
+            return self._checks.start_batch(self._view.signer, documents)
+        return self._checks.start_reading(self._view.signer, documents)
 
     def submit(self, envelopes: Sequence[Envelope], checks: Checks | None = None) -> list[Recorded]:
         """Record the envelopes as one atomic request, or raise :class:`BatchRejected`

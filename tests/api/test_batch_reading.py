@@ -1,10 +1,12 @@
-"""A batch that arrives while the write path is busy is read by the check workers
-(services/write/stateless_checks.py ``start_batch``), not by the serving process: what it
-records, and how it is refused, are exactly what the serving process's own reading gives."""
+"""A batch of envelopes is read along with its checks (services/write/stateless_checks.py):
+by the check workers while the write path is busy (``start_batch``), here a chunk at a time,
+each chunk's checks starting as it is read, while it is idle (``start_reading``). What it
+records, and how it is refused, are exactly what the serving process's plain reading gives."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -32,33 +34,47 @@ def served(tmp_path: Any, cast: Cast) -> Iterator[tuple[TestClient, LedgerServic
     backend.close_all()
 
 
-def _read_by_workers(services: LedgerServices) -> list[bool]:
-    """For each batch the workers were asked to read since (only ever while the write path
-    is busy), whether they read it (the method is wrapped, not replaced)."""
-    submission, seen = services.submission, []
-    read_batch = submission._checks.start_batch
+def _readings(services: LedgerServices) -> list[tuple[str, bool]]:
+    """For each batch read since: which way, and whether it was read that way (False: left to
+    the plain reading). The methods are wrapped, not replaced."""
+    checks, seen = services.submission._checks, []
+    in_workers, chunk_by_chunk = checks.start_batch, checks.start_reading
 
-    def watched(
-        signer_of: Callable[[str], SignerRecord | None], documents: list[Any]
-    ) -> tuple[list[Envelope], Checks] | None:
-        read = read_batch(signer_of, documents)
-        seen.append(read is not None)
-        return read
+    def watch(name: str, method: _Reading) -> _Reading:
+        def watched(
+            signer_of: Callable[[str], SignerRecord | None], documents: list[Any]
+        ) -> tuple[list[Envelope], Checks] | None:
+            read = method(signer_of, documents)
+            seen.append((name, read is not None))
+            return read
 
-    submission._checks.start_batch = watched  # type: ignore[method-assign]
+        return watched
+
+    checks.start_batch = watch("in workers", in_workers)  # type: ignore[method-assign,assignment]
+    checks.start_reading = watch("here", chunk_by_chunk)  # type: ignore[method-assign,assignment]
     return seen
 
 
-def _post_while_busy(client: TestClient, services: LedgerServices, body: Any) -> Any:
-    """Post ``body`` while another request holds the write lock, which it then releases."""
-    lock = services.submission._write_lock
+_Reading = Callable[
+    [Callable[[str], SignerRecord | None], list[Any]], tuple[list[Envelope], Checks] | None
+]
+
+
+def _post_while_busy(
+    client: TestClient, services: LedgerServices, body: Any, seen: list[tuple[str, bool]]
+) -> Any:
+    """Post ``body`` while another request holds the write lock, which it releases once the
+    batch has been read (``seen`` grows)."""
+    lock, before = services.submission._write_lock, len(seen)
     answer: list[Any] = []
     with lock:
         poster = threading.Thread(
             target=lambda: answer.append(client.post("/v1/events:batch", json=body))
         )
         poster.start()
-        poster.join(timeout=3)  # read by then; a batch to record waits for the lock
+        deadline = time.monotonic() + 60
+        while len(seen) == before and poster.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
     poster.join(timeout=60)
     return answer[0]
 
@@ -72,20 +88,20 @@ def test_a_batch_read_by_the_workers_is_recorded_as_one_read_here(
 ) -> None:
     client, services = served
     post_all(client, cast.enrolments())
-    seen = _read_by_workers(services)
-    busy = _post_while_busy(client, services, {"envelopes": _batch(cast, "busy")})
+    seen = _readings(services)
+    busy = _post_while_busy(client, services, {"envelopes": _batch(cast, "busy")}, seen)
     idle = client.post("/v1/events:batch", json={"envelopes": _batch(cast, "idle")})
-    assert seen == [True]  # the idle write path reads the batch itself
+    assert seen == [("in workers", True), ("here", True)]
     assert busy.status_code == idle.status_code == 201
     first = len(cast.enrolments())
     assert [e["leaf_index"] for e in busy.json()["events"]] == list(range(first, first + SIZE))
     assert [e["leaf_index"] for e in idle.json()["events"]] == list(
         range(first + SIZE, first + 2 * SIZE)
     )
-    again = _post_while_busy(client, services, {"envelopes": _batch(cast, "busy")})
+    again = _post_while_busy(client, services, {"envelopes": _batch(cast, "busy")}, seen)
     assert again.status_code == 201  # repeats: the original records, nothing written
     assert _records(again) == _records(busy)
-    assert seen == [True, True]
+    assert seen[2:] == [("in workers", True)]
     assert log_length(client) == first + 2 * SIZE
 
 
@@ -103,10 +119,10 @@ def test_a_batch_refused_while_busy_is_refused_as_when_idle(
     documents: list[Any] = _batch(cast, "bad")
     documents[150] = {**documents[150], "payload": "not base64!"}
     documents[250] = {"payload": 1}
-    seen = _read_by_workers(services)
-    busy = _post_while_busy(client, services, {"envelopes": documents})
+    seen = _readings(services)
+    busy = _post_while_busy(client, services, {"envelopes": documents}, seen)
     idle = client.post("/v1/events:batch", json={"envelopes": documents})
-    assert seen == [False]  # refused by the workers: read and worded here
+    assert seen == [("in workers", False), ("here", False)]  # worded by the plain reading
     assert busy.status_code == idle.status_code == 400
     assert busy.json() == idle.json()
     assert [e["index"] for e in busy.json()["errors"]] == [150, 250]
