@@ -8,8 +8,10 @@ waits for an envelope's results when it reaches it:
 
 - a batch is checked in worker processes, in a few chunks in envelope order: they run on the
   other cores whatever the serving process is doing, where threads would take turns with it for
-  the interpreter (the serving process's own Python work is what limits batch ingest); they
-  may also read the batch body's items as envelopes first (:meth:`StatelessChecks.start_batch`);
+  the interpreter (the serving process's own Python work is what limits batch ingest). A batch
+  body's items are read as envelopes by the workers themselves while the write path is busy
+  (:meth:`StatelessChecks.start_batch`), or here a chunk at a time, each chunk's checks
+  starting as soon as it is read, while it is idle (:meth:`StatelessChecks.start_reading`);
 - a request of a few dozen signatures has them checked on a small thread pool (libsodium
   releases the GIL while it verifies) and the rest done on the calling thread; below that a
   pool hop costs more than it saves, and everything is done at once on the calling thread,

@@ -83,7 +83,7 @@ def _batch(cast: Cast, tag: str) -> list[dict[str, Any]]:
     return [artefact(cast.acme, f"acme/{tag}/{i}", "code", "training-code") for i in range(SIZE)]
 
 
-def test_a_batch_read_by_the_workers_is_recorded_as_one_read_here(
+def test_a_batch_is_recorded_alike_whichever_way_it_is_read(
     served: tuple[TestClient, LedgerServices], cast: Cast
 ) -> None:
     client, services = served
