@@ -198,6 +198,19 @@ def test_a_batch_body_with_an_item_refused_is_left_to_the_caller(
     assert reading(checks, documents) is None
 
 
+def test_a_batch_body_the_workers_cannot_be_sent_is_left_to_the_caller(
+    checks: StatelessChecks,
+) -> None:
+    """An item nested beyond what pickle can write (the API refuses such a body before it
+    gets here): the pickling error is the item's future's, and the caller reads it."""
+    documents: list[Any] = [e.to_json() for e in _envelopes(300)]
+    deep: list[Any] = []
+    for _ in range(100_000):
+        deep = [deep]
+    documents[200] = {"payloadType": "t", "payload": deep, "signatures": []}
+    assert checks.start_batch(_signer_of, documents) is None
+
+
 def test_a_small_batch_body_is_read_by_the_caller(
     checks: StatelessChecks, reading: Reading
 ) -> None:
