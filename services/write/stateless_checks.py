@@ -28,7 +28,7 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
@@ -132,7 +132,7 @@ class StatelessChecks:
         if len(documents) < _MIN_PROCESSES or not (processes := self._process_pool_started()):
             return None
         known = _known(signer_of, _keyids(documents))
-        raw = {keyid: key.public_bytes_raw() for keyid, key in known.items()}
+        raw = _raw_keys(known)
         size = -(-len(documents) // _CHUNKS)
         try:
             futures = [
@@ -152,8 +152,8 @@ class StatelessChecks:
         ]
         found = [item[3] for item in complete]
         stored = [d if item[5] else None for d, item in zip(documents, complete, strict=True)]
-        checks = _checks(envelopes, known, found.__getitem__, stored)
-        return envelopes, replace(checks, names=[item[4] for item in complete])
+        names = [item[4] for item in complete]
+        return envelopes, _checks(envelopes, known, found.__getitem__, stored, names)
 
     def start_reading(
         self, signer_of: Callable[[str], SignerRecord | None], documents: list[Any]
@@ -166,7 +166,7 @@ class StatelessChecks:
         if len(documents) < _MIN_PROCESSES or not (processes := self._process_pool_started()):
             return None
         known = _known(signer_of, _keyids(documents))
-        raw = {keyid: key.public_bytes_raw() for keyid, key in known.items()}
+        raw = _raw_keys(known)
         size = -(-len(documents) // _CHUNKS)
         envelopes: list[Envelope] = []
         futures: list[Future[list[_Found]]] = []
@@ -261,7 +261,7 @@ def _in_processes(
 ) -> Checks:
     """``signers``: the key object each keyid's verdicts are for (a verdict is used only when
     admission asks with that very object)."""
-    raw = {keyid: key.public_bytes_raw() for keyid, key in signers.items()}
+    raw = _raw_keys(signers)
     sent = [_sent(envelope, raw) for envelope in envelopes]
     size = -(-len(sent) // _CHUNKS)
     futures = [pool.submit(_check_sent, sent[i : i + size]) for i in range(0, len(sent), size)]
@@ -296,9 +296,11 @@ def _checks(
     signers: dict[str, Ed25519PublicKey],
     found: Callable[[int], _Found | None],
     stored: Sequence[dict[str, Any] | None] = (),
+    names: Sequence[Names | None] | None = None,
 ) -> Checks:
     """The checks ``found`` answers for envelope by envelope (None: worked out here);
-    ``stored[i]``, where given, is envelope *i*'s stored form (else made here)."""
+    ``stored[i]``, where given, is envelope *i*'s stored form (else made here); ``names``:
+    :attr:`Checks.names`."""
     index_of = {id(envelope): i for i, envelope in enumerate(envelopes)}
 
     def verify(key: Ed25519PublicKey, envelope: Envelope, sig: bytes) -> bool:
@@ -321,7 +323,7 @@ def _checks(
             document = envelopes[index].to_json()
         return Checked(document, leaf, Precheck.unpacked(precheck))
 
-    return Checks(verify, checked)
+    return Checks(verify, checked, names)
 
 
 def _check_sent(sent: list[_Sent]) -> list[_Found]:
@@ -382,6 +384,11 @@ def _in_stored_order(document: dict[str, Any]) -> bool:
     return list(document) == _STORED_ORDER and all(
         list(signature) == _SIGNATURE_ORDER for signature in document["signatures"]
     )
+
+
+def _raw_keys(keys: dict[str, Ed25519PublicKey]) -> dict[str, bytes]:
+    """Each key's raw 32 bytes, by keyid: what a worker process is sent."""
+    return {keyid: key.public_bytes_raw() for keyid, key in keys.items()}
 
 
 def _known(

@@ -83,12 +83,20 @@ def _batch(cast: Cast, tag: str) -> list[dict[str, Any]]:
     return [artefact(cast.acme, f"acme/{tag}/{i}", "code", "training-code") for i in range(SIZE)]
 
 
-def test_a_batch_is_recorded_alike_whichever_way_it_is_read(
+@pytest.fixture
+def enrolled(
     served: tuple[TestClient, LedgerServices], cast: Cast
-) -> None:
+) -> tuple[TestClient, LedgerServices, list[tuple[str, bool]]]:
+    """The cast enrolled, and every batch read from then on watched (:func:`_readings`)."""
     client, services = served
     post_all(client, cast.enrolments())
-    seen = _readings(services)
+    return client, services, _readings(services)
+
+
+def test_a_batch_is_recorded_alike_whichever_way_it_is_read(
+    enrolled: tuple[TestClient, LedgerServices, list[tuple[str, bool]]], cast: Cast
+) -> None:
+    client, services, seen = enrolled
     busy = _post_while_busy(client, services, {"envelopes": _batch(cast, "busy")}, seen)
     idle = client.post("/v1/events:batch", json={"envelopes": _batch(cast, "idle")})
     assert seen == [("in workers", True), ("here", True)]
@@ -111,15 +119,13 @@ def _records(response: Any) -> list[dict[str, Any]]:
 
 
 def test_a_batch_refused_while_busy_is_refused_as_when_idle(
-    served: tuple[TestClient, LedgerServices], cast: Cast
+    enrolled: tuple[TestClient, LedgerServices, list[tuple[str, bool]]], cast: Cast
 ) -> None:
-    client, services = served
-    post_all(client, cast.enrolments())
+    client, services, seen = enrolled
     before = log_length(client)
     documents: list[Any] = _batch(cast, "bad")
     documents[150] = {**documents[150], "payload": "not base64!"}
     documents[250] = {"payload": 1}
-    seen = _readings(services)
     busy = _post_while_busy(client, services, {"envelopes": documents}, seen)
     idle = client.post("/v1/events:batch", json={"envelopes": documents})
     assert seen == [("in workers", False), ("here", False)]  # worded by the plain reading
