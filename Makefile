@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-stamp
 DEV_STAMP     := $(VENV)/.dev-stamp
 PYTHON        ?= python3
 
-.PHONY: run test lint unit bench-ingest bench-assess bench-audit bench-scale bench-cli clean
+.PHONY: run test lint unit bench-ingest bench-assess bench-audit bench-scale bench-cli bench-cpu clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ bench-assess: $(DEV_STAMP)
 
 bench-audit: $(DEV_STAMP)
 	$(BIN)/python -m bench.audit
+
+bench-cpu: $(DEV_STAMP)  ## batch ingest: each process's CPU per 1,000 events, and the cores left idle (Linux)
+	$(BIN)/python -m bench.cpu_split
 
 bench-cli: $(DEV_STAMP)  ## the CLI's time to a first answer, as a ratio to a bare interpreter's start
 	$(BIN)/python -m bench.cli

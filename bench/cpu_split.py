@@ -1,0 +1,220 @@
+"""Where the CPU goes during batch ingest (issue 9): each process's share, per 1,000 events.
+
+Runs the deployment ``bench.ingest`` measures (a server with ``--projection external`` and a
+``provenance project`` worker, on a fresh PostgreSQL database) under 1,000-envelope batches from
+``--clients`` connections, and prints the CPU time (user + system) each group of processes spent
+per 1,000 events recorded: the serving process, its worker processes (the batch checks), the
+projection worker, PostgreSQL (every ``postgres`` process: both services' backends, the WAL
+writer, the checkpointer) and this process (the load client, with the thread that samples the
+others every 0.2 s); then the machine's busy, idle and stolen time from ``/proc/stat``. The
+batch rate's ratio to the single-core Ed25519 verify rate (measured before and after the load,
+as in ``bench.ingest``) is printed beside it.
+
+Idle time is core time nothing used during the load. At 1.0x the verify rate, two cores have
+2,000 / (verify rate) CPU-seconds per 1,000 events between them.
+
+Linux only (it reads ``/proc``); bounded in time; targets 127.0.0.1 only.
+Usage: ``python -m bench.cpu_split [--clients 4] [--seconds 10] [--admin-url URL]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from bench.database import ADMIN_URL, fresh_database
+from bench.ingest import BATCH, _start_worker, batch_load, verify_rate
+from infra.keys import load_private_key
+from tests.builders import artefact, enrolment
+from tests.e2e.server import ServerProcess
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+_BATCHES_PER_SECOND = 14  # more than the write path records on this machine kind
+
+
+@dataclass(frozen=True, slots=True)
+class Machine:
+    """Seconds the machine's cores spent busy, idle (waiting for I/O included) and stolen."""
+
+    busy: float
+    idle: float
+    steal: float
+
+    @classmethod
+    def now(cls) -> Machine:
+        with open("/proc/stat") as stat:
+            fields = [int(f) / _TICKS for f in stat.readline().split()[1:]]
+        user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]
+        return cls(user + nice + system + irq + softirq, idle + iowait, steal)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process started by ``pid``, by it or its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, pending = [], [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
+
+
+def postgres_processes() -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as comm:
+                    if comm.read().startswith("postgres"):
+                        pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
+class CpuTracker:
+    """The CPU seconds each group of processes spends between :meth:`start` and :meth:`stop`.
+    The groups' members are looked up again every ``SAMPLE_SECONDS`` on a thread of this
+    process, so a process that starts meanwhile counts from zero (PostgreSQL starts a backend
+    for each connection a pool opens under load) and one that ends counts up to its last
+    sample."""
+
+    SAMPLE_SECONDS = 0.2
+
+    def __init__(self, groups: Mapping[str, Callable[[], list[int]]]) -> None:
+        self._groups = groups
+        self._first: dict[str, dict[int, float]] = {name: {} for name in groups}
+        self._last: dict[str, dict[int, float]] = {name: {} for name in groups}
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cpu-samples", daemon=True)
+
+    def start(self) -> None:
+        for name, members in self._groups.items():
+            self._first[name] = {pid: cpu_seconds(pid) for pid in members()}
+        self._sample()
+        self._thread.start()
+
+    def stop(self) -> dict[str, float]:
+        self._stopping.set()
+        self._thread.join()
+        self._sample()
+        return {
+            name: sum(cpu - self._first[name].get(pid, 0.0) for pid, cpu in last.items())
+            for name, last in self._last.items()
+        }
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self.SAMPLE_SECONDS):
+            self._sample()
+
+    def _sample(self) -> None:
+        for name, members in self._groups.items():
+            for pid in members():
+                cpu = cpu_seconds(pid)
+                if cpu:  # 0: it ended before it was read; keep its last sample
+                    self._last[name][pid] = cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--admin-url", default=ADMIN_URL)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    with fresh_database(args.admin_url, "bench_cpu") as database_url:
+        run(database_url, args.clients, args.seconds)
+
+
+def run(database_url: str, clients: int, seconds: float) -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        server = ServerProcess(
+            Path(workdir), database_url, extra_args=("--projection", "external")
+        ).start()
+        worker = _start_worker(database_url, Path(workdir))
+        try:
+            operator = load_private_key(Path(workdir) / "keys" / "operator")
+            publisher = Ed25519PrivateKey.generate()
+            enrolled = enrolment(operator, publisher, "acme", ["publisher"])
+            httpx.post(f"{server.url}/v1/events", json=enrolled).raise_for_status()
+            count = BATCH * int(seconds * _BATCHES_PER_SECOND)
+            print(f"signing {count} envelopes beforehand …", flush=True)
+            documents = [
+                artefact(publisher, f"acme/b/{i}", "code", "training-code")
+                for i in range(count + 2 * BATCH)
+            ]
+            # Warm up: the first batches start the check workers this split counts.
+            batch_load(server.port, documents[: 2 * BATCH], 0.2, clients=1)
+            assert server.process is not None
+            serving = server.process.pid
+            tracker = CpuTracker(
+                {
+                    "serving process": lambda: [serving],
+                    "its worker processes": lambda: descendants(serving),
+                    "projection worker": lambda: [worker.pid],
+                    "PostgreSQL": postgres_processes,
+                    "load client (this process)": lambda: [os.getpid()],
+                }
+            )
+            verify_before = verify_rate(documents[0], publisher, 2.0)
+            tracker.start()
+            machine_before, started = Machine.now(), time.perf_counter()
+            rate = batch_load(server.port, documents[2 * BATCH :], seconds, clients=clients)
+            elapsed = time.perf_counter() - started
+            machine_after, spent = Machine.now(), tracker.stop()
+            verify_after = verify_rate(documents[0], publisher, 2.0)
+        finally:
+            server.stop()
+            worker.terminate()
+            worker.wait(timeout=30)
+    events = rate * elapsed
+    verify = (verify_before + verify_after) / 2
+
+    def per_thousand(cpu: float) -> str:
+        return f"{1000 * 1000 * cpu / events:7.1f} ms"
+
+    print()
+    print(
+        f"batch ingest, {clients} client(s), {BATCH} per request: {rate:.0f} events/s, "
+        f"ratio to single-core verify {rate / verify:.2f} (verify {verify:.0f}/s: "
+        f"before {verify_before:.0f}, after {verify_after:.0f})"
+    )
+    print("CPU per 1,000 events:")
+    for name, cpu in spent.items():
+        print(f"  {name:28s} {per_thousand(cpu)}")
+    print(f"  {'sum':28s} {per_thousand(sum(spent.values()))}")
+    print("machine, both cores, per 1,000 events:")
+    print(f"  {'busy':28s} {per_thousand(machine_after.busy - machine_before.busy)}")
+    print(f"  {'idle':28s} {per_thousand(machine_after.idle - machine_before.idle)}")
+    print(f"  {'stolen':28s} {per_thousand(machine_after.steal - machine_before.steal)}")
+    print(f"  {'both cores at 1.0x verify':28s} {2_000_000 / verify:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
