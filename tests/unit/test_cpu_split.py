@@ -1,0 +1,91 @@
+"""``make bench-cpu`` counts each process's CPU over the load only, including processes that
+start or end meanwhile (a PostgreSQL pool opens backends under load; a worker may be replaced)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from bench.cpu_split import CpuTracker, descendants
+
+BURN_SECONDS = 0.3
+_BURNER = (
+    "import sys, time\n"
+    f"while time.process_time() < {BURN_SECONDS}: pass\n"
+    "print('burnt', flush=True)\n"
+    "time.sleep(float(sys.argv[1]))\n"
+)
+
+
+@pytest.fixture
+def burners() -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes that each burn ``BURN_SECONDS`` of CPU, say so, then sleep (killed after)."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        process.kill()
+        process.wait()
+
+
+def _burn(started: list[subprocess.Popen[str]], sleep_after: float) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", _BURNER, str(sleep_after)], stdout=subprocess.PIPE, text=True
+    )
+    started.append(process)
+    assert process.stdout is not None
+    assert process.stdout.readline() == "burnt\n"
+    return process
+
+
+def _tracker(started: list[subprocess.Popen[str]]) -> CpuTracker:
+    return CpuTracker({"burners": lambda: [p.pid for p in started if p.poll() is None]})
+
+
+def test_a_process_started_while_measuring_counts_from_zero(
+    burners: list[subprocess.Popen[str]],
+) -> None:
+    tracker = _tracker(burners)
+    tracker.start()
+    _burn(burners, sleep_after=5)
+    time.sleep(2 * CpuTracker.SAMPLE_SECONDS)
+    assert tracker.stop()["burners"] == pytest.approx(BURN_SECONDS, abs=0.05)
+
+
+def test_a_process_that_ends_while_measuring_counts_up_to_its_last_sample(
+    burners: list[subprocess.Popen[str]],
+) -> None:
+    tracker = _tracker(burners)
+    tracker.start()
+    process = _burn(burners, sleep_after=5 * CpuTracker.SAMPLE_SECONDS)
+    process.wait()  # gone from /proc: its CPU can no longer be read
+    assert tracker.stop()["burners"] == pytest.approx(BURN_SECONDS, abs=0.05)
+
+
+def test_cpu_spent_before_the_start_is_not_counted(burners: list[subprocess.Popen[str]]) -> None:
+    _burn(burners, sleep_after=5)
+    tracker = _tracker(burners)
+    tracker.start()
+    time.sleep(2 * CpuTracker.SAMPLE_SECONDS)
+    assert tracker.stop()["burners"] == pytest.approx(0, abs=0.02)
+
+
+def test_descendants_include_a_child_of_a_child() -> None:
+    reads = "import sys; sys.stdin.read()"  # until the test closes its input
+    script = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {reads!r}])"
+    child = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while len(found := descendants(child.pid)) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(found) == 1  # the grandchild
+        assert {child.pid, *found} <= set(descendants(os.getpid()))
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()  # the grandchild reads end of input and ends
+        child.kill()
+        child.wait()
