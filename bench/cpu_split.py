@@ -32,7 +32,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.database import ADMIN_URL, fresh_database
-from bench.ingest import BATCH, _start_worker, batch_load, verify_rate
+from bench.ingest import BATCH, batch_load, start_worker, verify_rate
 from infra.keys import load_private_key
 from tests.builders import artefact, enrolment
 from tests.e2e.server import ServerProcess
@@ -57,27 +57,35 @@ class Machine:
         return cls(user + nice + system + irq + softirq, idle + iowait, steal)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of one process so far (0 once it is gone)."""
+def _stat(pid: int) -> tuple[str, list[str]] | None:
+    """A process's command name and the fields of ``/proc/<pid>/stat`` after it (None once
+    it is gone)."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+            head, _, rest = stat.read().rpartition(")")
     except OSError:
+        return None
+    return head.partition("(")[2], rest.split()
+
+
+def _pids() -> list[int]:
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (0 once it is gone)."""
+    if (stat := _stat(pid)) is None:
         return 0.0
+    fields = stat[1]
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def descendants(pid: int) -> list[int]:
     """Every process started by ``pid``, by it or its descendants."""
     children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(parent, []).append(int(entry))
+    for child in _pids():
+        if (stat := _stat(child)) is not None:
+            children.setdefault(int(stat[1][1]), []).append(child)
     found, pending = [], [pid]
     while pending:
         for child in children.get(pending.pop(), []):
@@ -87,16 +95,7 @@ def descendants(pid: int) -> list[int]:
 
 
 def postgres_processes() -> list[int]:
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/comm") as comm:
-                    if comm.read().startswith("postgres"):
-                        pids.append(int(entry))
-            except OSError:
-                continue
-    return pids
+    return [pid for pid in _pids() if (stat := _stat(pid)) and stat[0].startswith("postgres")]
 
 
 class CpuTracker:
@@ -157,7 +156,7 @@ def run(database_url: str, clients: int, seconds: float) -> None:
         server = ServerProcess(
             Path(workdir), database_url, extra_args=("--projection", "external")
         ).start()
-        worker = _start_worker(database_url, Path(workdir))
+        worker = start_worker(database_url, Path(workdir))
         try:
             operator = load_private_key(Path(workdir) / "keys" / "operator")
             publisher = Ed25519PrivateKey.generate()

@@ -143,7 +143,7 @@ def batch_load(port: int, documents: list[dict[str, Any]], seconds: float, clien
     return result.completed * BATCH / result.elapsed
 
 
-def _start_worker(database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
+def start_worker(database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
     """``provenance project`` beside the server: the projection folds in its own process."""
     with (workdir / "worker.log").open("ab") as log:
         return subprocess.Popen(
@@ -177,7 +177,7 @@ def run(database_url: str, seconds: float, projection: str = "external") -> None
         server = ServerProcess(
             Path(workdir), database_url, extra_args=("--projection", projection)
         ).start()
-        worker = _start_worker(database_url, Path(workdir)) if projection == "external" else None
+        worker = start_worker(database_url, Path(workdir)) if projection == "external" else None
         try:
             operator = load_private_key(Path(workdir) / "keys" / "operator")
             publisher = Ed25519PrivateKey.generate()

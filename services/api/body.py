@@ -50,14 +50,17 @@ def parse_json(body: bytes) -> Any:
         raise Rejection(RejectionKind.MALFORMED_JSON, "body is nested too deeply") from error
 
 
-def envelopes_in(body: bytes, batch: bool) -> list[Envelope]:
+def envelopes_in(body: bytes, batch: bool, items: list[Any] | None = None) -> list[Envelope]:
     """The envelopes of a body: one envelope, or a batch body (``batch``). Refusals are
     :class:`Rejection` for the body, :class:`EnvelopesRefused` for envelopes by index.
 
-    The body is read with orjson first (:mod:`services.fast_json`); if anything in it is
-    refused, it is read again with the stdlib and refused from that reading, so every answer
-    is the one the stdlib's reading gives."""
+    The body is read with orjson first (:mod:`services.fast_json`), or ``items`` are a batch
+    body's items as :func:`batch_items` read them already; if anything in it is refused, it is
+    read again with the stdlib and refused from that reading, so every answer is the one the
+    stdlib's reading gives."""
     try:
+        if items is not None:
+            return _read_items(items)
         return _envelopes(loads_strings(body), batch)
     except (Rejection, EnvelopesRefused, ValueError, RecursionError):
         return _envelopes(parse_json(body), batch)
@@ -84,8 +87,13 @@ class EnvelopesRefused(Exception):
 def _envelopes(document: Any, batch: bool) -> list[Envelope]:
     if not batch:
         return [envelope_from(document)]
+    return _read_items(batch_documents(document))
+
+
+def _read_items(items: list[Any]) -> list[Envelope]:
+    """A batch body's items read as envelopes, every refusal collected by index."""
     envelopes, refusals = [], []
-    for index, item in enumerate(batch_documents(document)):
+    for index, item in enumerate(items):
         try:
             envelopes.append(envelope_from(item))
         except Rejection as rejection:

@@ -70,7 +70,7 @@ def _record_batch(services: LedgerServices, body: bytes) -> list[tuple[Recorded,
     if read is not None:
         return _record(services, *read)
     try:
-        envelopes = envelopes_in(body, batch=True)
+        envelopes = envelopes_in(body, batch=True, items=items)  # not read with orjson again
     except EnvelopesRefused as refused:
         raise BatchRejected(
             [BatchError(index, r.kind, r.detail) for index, r in refused.refusals]
