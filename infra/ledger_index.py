@@ -77,17 +77,19 @@ class _Cursor(Protocol):
     def fetchall(self) -> Any: ...
 
 
-def index_ddl(prefix: str, blob: str, index_name: str) -> list[str]:
+def index_ddl(prefix: str, blob: str, index_name: str, key: str = "TEXT") -> list[str]:
     """``CREATE`` statements of the three tables named ``<prefix>leaves`` and so on (the
-    subject index named ``index_name``)."""
+    subject index named ``index_name``). ``key``: the type of the text columns that are
+    searched, ranged and ordered (event ids, subjects, state keys), which must compare code
+    points as Python does (SQLite's ``TEXT``; PostgreSQL's ``TEXT COLLATE "C"``)."""
     return [
         f"CREATE TABLE IF NOT EXISTS {prefix}leaves (leaf_index BIGINT PRIMARY KEY, "
-        "position BIGINT NOT NULL, event_id TEXT NOT NULL UNIQUE, recorded_at TEXT NOT NULL, "
-        "subject TEXT NOT NULL)",
+        f"position BIGINT NOT NULL, event_id {key} NOT NULL UNIQUE, recorded_at TEXT NOT NULL, "
+        f"subject {key} NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {index_name} ON {prefix}leaves (subject, leaf_index)",
         f"CREATE TABLE IF NOT EXISTS {prefix}tiles (level INTEGER NOT NULL, idx BIGINT NOT NULL, "
         f"hashes {blob} NOT NULL, PRIMARY KEY (level, idx))",
-        f"CREATE TABLE IF NOT EXISTS {prefix}state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {prefix}state (key {key} PRIMARY KEY, value TEXT NOT NULL)",
     ]
 
 
