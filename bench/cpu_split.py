@@ -8,7 +8,8 @@ projection worker, PostgreSQL (every ``postgres`` process: both services' backen
 writer, the checkpointer) and this process (the load client, with the thread that samples the
 others every 0.2 s); then the machine's busy, idle and stolen time from ``/proc/stat``. The
 batch rate's ratio to the single-core Ed25519 verify rate (measured before and after the load,
-as in ``bench.ingest``) is printed beside it.
+as in ``bench.ingest``) is printed beside it, and so is how far the projection worker's stored
+answers were behind when the load stopped.
 
 Idle time is core time nothing used during the load. At 1.0x the verify rate, two cores have
 2,000 / (verify rate) CPU-seconds per 1,000 events between them.
@@ -32,7 +33,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.database import ADMIN_URL, fresh_database
-from bench.ingest import BATCH, batch_load, start_worker, verify_rate
+from bench.ingest import BATCH, batch_load, lag_line, projection_lag, start_worker, verify_rate
 from infra.keys import load_private_key
 from tests.builders import artefact, enrolment
 from tests.e2e.server import ServerProcess
@@ -187,6 +188,7 @@ def run(database_url: str, clients: int, seconds: float) -> None:
             rate = batch_load(server.port, documents[2 * BATCH :], seconds, clients=clients)
             elapsed = time.perf_counter() - started
             machine_after, spent = Machine.now(), tracker.stop()
+            lag = projection_lag(database_url)
             verify_after = verify_rate(documents[0], publisher, 2.0)
         finally:
             server.stop()
@@ -213,6 +215,7 @@ def run(database_url: str, clients: int, seconds: float) -> None:
     print(f"  {'idle':28s} {per_thousand(machine_after.idle - machine_before.idle)}")
     print(f"  {'stolen':28s} {per_thousand(machine_after.steal - machine_before.steal)}")
     print(f"  {'both cores at 1.0x verify':28s} {2_000_000 / verify:7.1f} ms")
+    print(f"stored answers when the load stopped: {lag_line(lag)}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ and a ``provenance project`` worker beside it. Prints, from one run:
   single-core Ed25519 verify rate (OpenSSL, through ``cryptography``) measured in the same run,
   before and after the batches (this machine's speed drifts), and averaged (aim >= 1.0, goal
   1.5); the ratio to libsodium's rate, which the server asks first
-  (``domain/ed25519.py``), is printed beside it.
+  (``domain/ed25519.py``), is printed beside it; so is how far the stored answers (the
+  projection) were behind when the load stopped and how soon they caught up (each phase
+  starts after they have).
 
 Bounded in time (each phase runs for ``--seconds``); targets 127.0.0.1 only.
 Usage: ``python -m bench.ingest [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
@@ -39,6 +42,8 @@ from eventsourcing.domain import Aggregate, event
 from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import LoadResult, post_request, run_load
 from domain.envelope import pae
+from infra.assessment_store import ASSESSMENTS
+from infra.event_log import APPENDED_TOPIC, LedgerApplication
 from infra.keys import load_private_key
 from infra.persistence import persistence_env
 from tests.builders import artefact, enrolment
@@ -158,6 +163,54 @@ def start_worker(database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
         )
 
 
+LAG_LIMIT = 30.0  # seconds the stored answers are given to catch up after a load
+
+
+def projection_lag(database_url: str, limit: float = LAG_LIMIT) -> tuple[int, float | None]:
+    """How many recorded statements the stored answers had not yet taken in when called, and
+    the seconds until they had taken in all of them (None: not within ``limit``). A batch rate
+    counts only if the projection keeps up with it: its work would otherwise fall outside the
+    measured time."""
+    started = time.perf_counter()
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        tracked = _tracked(connection)
+        row = connection.execute(
+            "SELECT count(*), coalesce(max(notification_id), 0) "  # noqa: S608
+            f"FROM {LedgerApplication.name.lower()}_events "
+            "WHERE topic = %s AND notification_id > %s",
+            (APPENDED_TOPIC, tracked),
+        ).fetchone()
+        behind, head = (int(row[0]), int(row[1])) if row else (0, 0)
+        while tracked < head:
+            if time.perf_counter() - started > limit:
+                return behind, None
+            time.sleep(0.005)
+            tracked = _tracked(connection)
+        return behind, time.perf_counter() - started
+
+
+def _tracked(connection: psycopg.Connection[Any]) -> int:
+    """The position the stored answers are at (0 before the projection made its tables)."""
+    table = f"{ASSESSMENTS}_tracking"
+    row = connection.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()
+    if not row or not row[0]:
+        return 0
+    row = connection.execute(
+        f"SELECT coalesce(max(notification_id), 0) FROM {table}"  # noqa: S608
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def lag_line(lag: tuple[int, float | None]) -> str:
+    behind, seconds = lag
+    caught = (
+        f"not caught up within {LAG_LIMIT:.0f} s"
+        if seconds is None
+        else f"caught up {seconds:.2f} s later"
+    )
+    return f"{behind} statements behind, {caught}"
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
@@ -203,7 +256,9 @@ def run(database_url: str, seconds: float, projection: str = "external") -> None
             sodium = libsodium_verify_rate(singles[0], publisher, seconds / 2)
             half = len(batches) // 2
             batch = batch_load(server.port, batches[:half], seconds, clients=1)
+            lag = projection_lag(database_url)  # the next phase starts on answers caught up
             batch_parallel = batch_load(server.port, batches[half:], seconds, clients=4)
+            lag_parallel = projection_lag(database_url)
             verify_after = verify_rate(singles[0], publisher, seconds / 2)
         finally:
             server.stop()
@@ -229,8 +284,10 @@ def run(database_url: str, seconds: float, projection: str = "external") -> None
     print(f"HTTP batch ingest, {BATCH} per request, 1 client : {batch:8.0f} events/s")
     print(f"  ratio to single-core verify              : {batch / verify:8.2f}   (aim >= 1.0)")
     print(f"  ratio to single-core libsodium verify    : {batch / sodium:8.2f}")
+    print(f"  stored answers when the load stopped     : {lag_line(lag)}")
     print(f"HTTP batch ingest, {BATCH} per request, 4 clients: {batch_parallel:8.0f} events/s")
     print(f"  ratio to single-core verify              : {batch_parallel / verify:8.2f}")
+    print(f"  stored answers when the load stopped     : {lag_line(lag_parallel)}")
 
 
 if __name__ == "__main__":
