@@ -71,14 +71,15 @@ def postgres_or_skip() -> None:
         pytest.skip(message)
 
 
-def fresh_postgres_database() -> Iterator[str]:
-    """Create a uniquely named database, yield its URL, drop it afterwards."""
+def fresh_postgres_database(options: str = "") -> Iterator[str]:
+    """Create a uniquely named database (``CREATE DATABASE`` taking ``options``), yield its
+    URL, drop it afterwards."""
     import psycopg
 
     postgres_or_skip()
     name = f"ledger_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(_libpq(ADMIN_URL), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" {options}')
     try:
         yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:

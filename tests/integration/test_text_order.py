@@ -4,11 +4,10 @@ collation, as on SQLite: the ledger index's text columns are declared ``COLLATE 
 Under a linguistic collation (the ``postgres`` Docker image initialises ``en_US.utf8``; here
 ICU's ``en-US``) ``acme/b@1`` sorts before ``acme/Model@1``, while Python, SQLite and the API's
 ``after`` cursor compare code points, where ``M`` comes before ``b``: paging the model list
-then skipped models, and a prefix scan of the state read keys of other spellings."""
+then skipped models."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import psycopg
@@ -16,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.envelope import parse_envelope
-from tests.backends import ADMIN_URL, Backend, postgres_or_skip
+from tests.backends import Backend, fresh_postgres_database
 from tests.builders import artefact, enrolment, envelope
 
 MODELS = ["acme/b@1", "acme/Model@1", "acme/a-z@1", "acme/A@1", "acme/a.b@1", "acme/a+b@1"]
@@ -26,19 +25,9 @@ TEXT_COLUMNS = {("leaves", "event_id"), ("leaves", "subject"), ("state", "key")}
 @pytest.fixture
 def linguistic_url() -> Iterator[str]:
     """A fresh database whose default collation is ICU's en-US."""
-    postgres_or_skip()
-    name = f"ledger_test_{uuid.uuid4().hex[:12]}"
-    admin_url = ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(
-            f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE_PROVIDER icu '
-            "ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
-        )
-    try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield from fresh_postgres_database(
+        "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+    )
 
 
 def _record_models(backend: Backend, operator: Ed25519PrivateKey) -> None:
