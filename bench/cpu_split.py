@@ -22,21 +22,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-
-import httpx
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.database import ADMIN_URL, fresh_database
-from bench.ingest import BATCH, batch_load, lag_line, projection_lag, start_worker, verify_rate
-from infra.keys import load_private_key
-from tests.builders import artefact, enrolment
-from tests.e2e.server import ServerProcess
+from bench.ingest import BATCH, batch_load, deployment, lag_line, projection_lag, verify_rate
+from tests.builders import artefact
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 _BATCHES_PER_SECOND = 14  # more than the write path records on this machine kind
@@ -153,47 +146,36 @@ def main() -> None:
 
 
 def run(database_url: str, clients: int, seconds: float) -> None:
-    with tempfile.TemporaryDirectory() as workdir:
-        server = ServerProcess(
-            Path(workdir), database_url, extra_args=("--projection", "external")
-        ).start()
-        worker = start_worker(database_url, Path(workdir))
-        try:
-            operator = load_private_key(Path(workdir) / "keys" / "operator")
-            publisher = Ed25519PrivateKey.generate()
-            enrolled = enrolment(operator, publisher, "acme", ["publisher"])
-            httpx.post(f"{server.url}/v1/events", json=enrolled).raise_for_status()
-            count = BATCH * int(seconds * _BATCHES_PER_SECOND)
-            print(f"signing {count} envelopes beforehand …", flush=True)
-            documents = [
-                artefact(publisher, f"acme/b/{i}", "code", "training-code")
-                for i in range(count + 2 * BATCH)
-            ]
-            # Warm up: the first batches start the check workers this split counts.
-            batch_load(server.port, documents[: 2 * BATCH], 0.2, clients=1)
-            assert server.process is not None
-            serving = server.process.pid
-            tracker = CpuTracker(
-                {
-                    "serving process": lambda: [serving],
-                    "its worker processes": lambda: descendants(serving),
-                    "projection worker": lambda: [worker.pid],
-                    "PostgreSQL": postgres_processes,
-                    "load client (this process)": lambda: [os.getpid()],
-                }
-            )
-            verify_before = verify_rate(documents[0], publisher, 2.0)
-            tracker.start()
-            machine_before, started = Machine.now(), time.perf_counter()
-            rate = batch_load(server.port, documents[2 * BATCH :], seconds, clients=clients)
-            elapsed = time.perf_counter() - started
-            machine_after, spent = Machine.now(), tracker.stop()
-            lag = projection_lag(database_url)
-            verify_after = verify_rate(documents[0], publisher, 2.0)
-        finally:
-            server.stop()
-            worker.terminate()
-            worker.wait(timeout=30)
+    with deployment(database_url) as deployed:
+        server, worker, publisher = deployed.server, deployed.worker, deployed.publisher
+        assert worker is not None
+        assert server.process is not None
+        count = BATCH * int(seconds * _BATCHES_PER_SECOND)
+        print(f"signing {count} envelopes beforehand …", flush=True)
+        documents = [
+            artefact(publisher, f"acme/b/{i}", "code", "training-code")
+            for i in range(count + 2 * BATCH)
+        ]
+        # Warm up: the first batches start the check workers this split counts.
+        batch_load(server.port, documents[: 2 * BATCH], 0.2, clients=1)
+        serving, projecting = server.process.pid, worker.pid
+        tracker = CpuTracker(
+            {
+                "serving process": lambda: [serving],
+                "its worker processes": lambda: descendants(serving),
+                "projection worker": lambda: [projecting],
+                "PostgreSQL": postgres_processes,
+                "load client (this process)": lambda: [os.getpid()],
+            }
+        )
+        verify_before = verify_rate(documents[0], publisher, 2.0)
+        tracker.start()
+        machine_before, started = Machine.now(), time.perf_counter()
+        rate = batch_load(server.port, documents[2 * BATCH :], seconds, clients=clients)
+        elapsed = time.perf_counter() - started
+        machine_after, spent = Machine.now(), tracker.stop()
+        lag = projection_lag(database_url)
+        verify_after = verify_rate(documents[0], publisher, 2.0)
     events = rate * elapsed
     verify = (verify_before + verify_after) / 2
 

@@ -29,7 +29,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -225,7 +227,19 @@ def main() -> None:
         run(database_url, args.seconds, args.projection)
 
 
-def run(database_url: str, seconds: float, projection: str = "external") -> None:
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """The issue-9 deployment a benchmark loads: a server, its ``provenance project`` worker
+    (None with ``--projection inline``) and a publisher key enrolled through the server."""
+
+    server: ServerProcess
+    worker: subprocess.Popen[bytes] | None
+    publisher: Ed25519PrivateKey
+
+
+@contextmanager
+def deployment(database_url: str, projection: str = "external") -> Iterator[Deployment]:
+    """A :class:`Deployment` on ``database_url``, stopped afterwards."""
     with tempfile.TemporaryDirectory() as workdir:
         server = ServerProcess(
             Path(workdir), database_url, extra_args=("--projection", projection)
@@ -239,32 +253,38 @@ def run(database_url: str, seconds: float, projection: str = "external") -> None
                 json=enrolment(operator, publisher, "acme", ["publisher"]),
             )
             response.raise_for_status()
-            expected = int(seconds * 6000)
-            batched = BATCH * int(seconds * 26)
-            print(f"signing {expected + batched} envelopes beforehand …", flush=True)
-            singles = [
-                artefact(publisher, f"acme/s/{i}", "code", "training-code") for i in range(expected)
-            ]
-            batches = [
-                artefact(publisher, f"acme/b/{i}", "code", "training-code") for i in range(batched)
-            ]
-            sample_state = {"envelope": singles[0], "event_id": "0" * 64, "leaf_hash": "0" * 64}
-
-            raw = raw_save_rate(database_url, seconds, sample_state)
-            single = single_event_load(server.port, singles, seconds)
-            verify_before = verify_rate(singles[0], publisher, seconds / 2)
-            sodium = libsodium_verify_rate(singles[0], publisher, seconds / 2)
-            half = len(batches) // 2
-            batch = batch_load(server.port, batches[:half], seconds, clients=1)
-            lag = projection_lag(database_url)  # the next phase starts on answers caught up
-            batch_parallel = batch_load(server.port, batches[half:], seconds, clients=4)
-            lag_parallel = projection_lag(database_url)
-            verify_after = verify_rate(singles[0], publisher, seconds / 2)
+            yield Deployment(server, worker, publisher)
         finally:
             server.stop()
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=30)
+
+
+def run(database_url: str, seconds: float, projection: str = "external") -> None:
+    with deployment(database_url, projection) as deployed:
+        server, publisher = deployed.server, deployed.publisher
+        expected = int(seconds * 6000)
+        batched = BATCH * int(seconds * 26)
+        print(f"signing {expected + batched} envelopes beforehand …", flush=True)
+        singles = [
+            artefact(publisher, f"acme/s/{i}", "code", "training-code") for i in range(expected)
+        ]
+        batches = [
+            artefact(publisher, f"acme/b/{i}", "code", "training-code") for i in range(batched)
+        ]
+        sample_state = {"envelope": singles[0], "event_id": "0" * 64, "leaf_hash": "0" * 64}
+
+        raw = raw_save_rate(database_url, seconds, sample_state)
+        single = single_event_load(server.port, singles, seconds)
+        verify_before = verify_rate(singles[0], publisher, seconds / 2)
+        sodium = libsodium_verify_rate(singles[0], publisher, seconds / 2)
+        half = len(batches) // 2
+        batch = batch_load(server.port, batches[:half], seconds, clients=1)
+        lag = projection_lag(database_url)  # the next phase starts on answers caught up
+        batch_parallel = batch_load(server.port, batches[half:], seconds, clients=4)
+        lag_parallel = projection_lag(database_url)
+        verify_after = verify_rate(singles[0], publisher, seconds / 2)
     print()
     print(f"raw eventsourcing save(), 1 event per call : {raw:8.0f} events/s")
     verify = (verify_before + verify_after) / 2  # this machine's speed drifts: both ends
