@@ -63,7 +63,7 @@ def postgres_or_skip() -> None:
     import psycopg
 
     try:
-        psycopg.connect(_libpq(ADMIN_URL), connect_timeout=5).close()
+        psycopg.connect(libpq_url(ADMIN_URL), connect_timeout=5).close()
     except psycopg.Error as error:
         message = f"PostgreSQL is not reachable at {ADMIN_URL}: {error}"
         if os.environ.get("CI", "").lower() == "true":
@@ -78,14 +78,15 @@ def fresh_postgres_database(options: str = "") -> Iterator[str]:
 
     postgres_or_skip()
     name = f"ledger_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_libpq(ADMIN_URL), autocommit=True) as admin:
+    with psycopg.connect(libpq_url(ADMIN_URL), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}" {options}')
     try:
         yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        with psycopg.connect(_libpq(ADMIN_URL), autocommit=True) as admin:
+        with psycopg.connect(libpq_url(ADMIN_URL), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _libpq(url: str) -> str:
+def libpq_url(url: str) -> str:
+    """``url`` as libpq (``psycopg.connect``) takes it: without SQLAlchemy's ``+psycopg``."""
     return url.replace("postgresql+psycopg://", "postgresql://")

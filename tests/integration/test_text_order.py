@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.envelope import parse_envelope
-from tests.backends import Backend, fresh_postgres_database
+from tests.backends import Backend, fresh_postgres_database, libpq_url
 from tests.builders import artefact, enrolment, envelope
 
 MODELS = ["acme/b@1", "acme/Model@1", "acme/a-z@1", "acme/A@1", "acme/a.b@1", "acme/a+b@1"]
@@ -59,7 +59,7 @@ def _paged_one_by_one(backend: Backend, operator: Ed25519PrivateKey) -> list[str
 
 
 def _collations(url: str) -> set[tuple[str, str, str]]:
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+    with psycopg.connect(libpq_url(url)) as connection:
         rows = connection.execute(
             "SELECT c.relname, a.attname, coalesce(k.collname, '') FROM pg_attribute a "
             "JOIN pg_class c ON c.oid = a.attrelid "
@@ -89,7 +89,7 @@ def test_a_ledger_indexed_under_the_default_collation_is_moved_to_code_points(
     try:
         _record_models(backend, operator)
         backend.close_all()
-        libpq = linguistic_url.replace("postgresql+psycopg://", "postgresql://")
+        libpq = libpq_url(linguistic_url)
         with psycopg.connect(libpq, autocommit=True) as connection:
             for table, column in TEXT_COLUMNS:
                 connection.execute(
