@@ -193,13 +193,12 @@ def projection_lag(database_url: str, limit: float = LAG_LIMIT) -> tuple[int, fl
 
 def _tracked(connection: psycopg.Connection[Any]) -> int:
     """The position the stored answers are at (0 before the projection made its tables)."""
-    table = f"{ASSESSMENTS}_tracking"
-    row = connection.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()
-    if not row or not row[0]:
+    try:
+        row = connection.execute(
+            f"SELECT coalesce(max(notification_id), 0) FROM {ASSESSMENTS}_tracking"  # noqa: S608
+        ).fetchone()
+    except psycopg.errors.UndefinedTable:
         return 0
-    row = connection.execute(
-        f"SELECT coalesce(max(notification_id), 0) FROM {table}"  # noqa: S608
-    ).fetchone()
     return int(row[0]) if row else 0
 
 

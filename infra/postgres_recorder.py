@@ -82,11 +82,11 @@ _TO_CODE_POINTS = (
     "DO $$ BEGIN "
     "IF EXISTS (SELECT FROM pg_attribute WHERE attrelid = {leaves_name}::regclass "
     "AND attname IN ('event_id', 'subject') AND attcollation <> '\"C\"'::regcollation) THEN "
-    'ALTER TABLE {schema}.{leaves} ALTER COLUMN event_id TYPE TEXT COLLATE "C", '
-    'ALTER COLUMN subject TYPE TEXT COLLATE "C"; END IF; '
+    "ALTER TABLE {schema}.{leaves} ALTER COLUMN event_id TYPE {code_points}, "
+    "ALTER COLUMN subject TYPE {code_points}; END IF; "
     "IF EXISTS (SELECT FROM pg_attribute WHERE attrelid = {state_name}::regclass "
     "AND attname = 'key' AND attcollation <> '\"C\"'::regcollation) THEN "
-    'ALTER TABLE {schema}.{state} ALTER COLUMN key TYPE TEXT COLLATE "C"; END IF; '
+    "ALTER TABLE {schema}.{state} ALTER COLUMN key TYPE {code_points}; END IF; "
     "END $$"
 )
 
@@ -132,6 +132,7 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
                 schema=schema,
                 leaves=Identifier(f"{bare}leaves"),
                 state=Identifier(f"{bare}state"),
+                code_points=SQL(_CODE_POINTS),
             )
         )
         # Tiles are hashes: incompressible, and the edge tile (up to 8 KiB) is rewritten by
