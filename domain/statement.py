@@ -8,7 +8,6 @@ who may sign it (``domain/admission.py``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from domain.canonical import CanonicalFormError, canonical_object, parse_json
 from domain.canonical import canonical_json as jcs
 from domain.encoding import parse_utc_time
 from domain.fields import Field, any_text, check_object, json_object, subject_id, utc_time
+from domain.json_reading import stdlib_reading
 from domain.rejections import Rejection, RejectionKind
 from domain.statement_types import statement_type
 
@@ -112,9 +112,10 @@ def recorded_statement(payload: bytes) -> Statement:
     """Rebuild a statement the ledger already admitted, without re-validating it.
 
     For replay of the ledger's own log only; anything from outside goes through
-    :func:`parse_statement` (auditors re-validate with it too).
+    :func:`parse_statement` (auditors re-validate with it too). The payload is read as the
+    stdlib reads it, by orjson where that is provably the same (``domain/json_reading.py``).
     """
-    document = json.loads(payload)
+    document = stdlib_reading(payload)
     return Statement(
         type=document["type"],
         subject=document["subject"],

@@ -35,6 +35,7 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Notification,
     StoredEvent,
+    Transcoder,
 )
 from eventsourcing.popo import POPOFactory
 from eventsourcing.utils import get_topic
@@ -46,6 +47,7 @@ from domain.log_keys import KEYRING_ID, LogKeyring, LogKeyUse
 from domain.tiled_tree import TileId
 from infra.ledger_index import IndexChanges, IndexedLeaf, LedgerIndex
 from infra.ledger_recorders import POPOLedgerRecorder
+from infra.ledger_transcoder import LedgerTranscoder
 
 PAGE = 1000
 _STREAM_OFFSET = 2  # leaf i is version i + 2 of the ledger stream (version 1 is Started)
@@ -71,6 +73,16 @@ class LedgerApplication(Application[UUID]):
         if isinstance(self.factory, POPOFactory):  # it takes no recorder topic
             return POPOLedgerRecorder()
         return super().construct_recorder()
+
+    def construct_transcoder(self) -> Transcoder:
+        """The library's JSON transcoder as :class:`LedgerTranscoder` (the same writing and
+        reading, read faster); any other transcoder configured stays as it is."""
+        transcoder = super().construct_transcoder()
+        if type(transcoder) is not JSONTranscoder:
+            return transcoder
+        faster = LedgerTranscoder()
+        self.register_transcodings(faster)
+        return faster
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,10 +464,13 @@ class EventLog:
         return rows
 
     def _plain_mapper(self) -> bool:
-        """Whether stored events are the transcoder's JSON as it is, with no other layer."""
+        """Whether stored events are the library transcoder's JSON as it is, with no other layer
+        (:class:`LedgerTranscoder` writes as it does)."""
         mapper = self._app.mapper
         return not (
-            mapper.cipher or mapper.compressor or type(mapper.transcoder) is not JSONTranscoder
+            mapper.cipher
+            or mapper.compressor
+            or type(mapper.transcoder) not in (JSONTranscoder, LedgerTranscoder)
         )
 
     def _follow_rows(self, draft: Ledger, last: StoredEvent) -> None:
