@@ -15,7 +15,8 @@ Idle time is core time nothing used during the load. At 1.0x the verify rate, tw
 2,000 / (verify rate) CPU-seconds per 1,000 events between them.
 
 Linux only (it reads ``/proc``); bounded in time; targets 127.0.0.1 only.
-Usage: ``python -m bench.cpu_split [--clients 4] [--seconds 10] [--admin-url URL]``.
+Usage: ``python -m bench.cpu_split [--clients 4] [--seconds 10] [--admin-url URL]
+[--serving-cpu N|auto|none]`` (the server kept on one CPU, as ``bench.ingest`` keeps it).
 """
 
 from __future__ import annotations
@@ -28,7 +29,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bench.database import ADMIN_URL, fresh_database
-from bench.ingest import BATCH, batch_load, deployment, lag_line, projection_lag, verify_rate
+from bench.ingest import (
+    BATCH,
+    add_serving_cpu,
+    batch_load,
+    deployment,
+    lag_line,
+    projection_lag,
+    serving_cpu,
+    serving_line,
+    verify_rate,
+)
 from tests.builders import artefact
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -140,13 +151,14 @@ def main() -> None:
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10.0)
+    add_serving_cpu(parser)
     args = parser.parse_args()
     with fresh_database(args.admin_url, "bench_cpu") as database_url:
-        run(database_url, args.clients, args.seconds)
+        run(database_url, args.clients, args.seconds, serving_cpu(args.serving_cpu))
 
 
-def run(database_url: str, clients: int, seconds: float) -> None:
-    with deployment(database_url) as deployed:
+def run(database_url: str, clients: int, seconds: float, cpu: int | None = None) -> None:
+    with deployment(database_url, cpu=cpu) as deployed:
         server, worker, publisher = deployed.server, deployed.worker, deployed.publisher
         assert worker is not None
         assert server.process is not None
@@ -183,14 +195,15 @@ def run(database_url: str, clients: int, seconds: float) -> None:
         return f"{1000 * 1000 * cpu / events:7.1f} ms"
 
     print()
+    print(serving_line(cpu))
     print(
         f"batch ingest, {clients} client(s), {BATCH} per request: {rate:.0f} events/s, "
         f"ratio to single-core verify {rate / verify:.2f} (verify {verify:.0f}/s: "
         f"before {verify_before:.0f}, after {verify_after:.0f})"
     )
     print("CPU per 1,000 events:")
-    for name, cpu in spent.items():
-        print(f"  {name:28s} {per_thousand(cpu)}")
+    for name, seconds_spent in spent.items():
+        print(f"  {name:28s} {per_thousand(seconds_spent)}")
     print(f"  {'sum':28s} {per_thousand(sum(spent.values()))}")
     print("machine, both cores, per 1,000 events:")
     print(f"  {'busy':28s} {per_thousand(machine_after.busy - machine_before.busy)}")

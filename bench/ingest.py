@@ -1,7 +1,9 @@
 """Ingest benchmark against PostgreSQL on loopback (issues: ledger core, scale-out).
 
 Runs the deployment of issue 9 on one fresh database: a server with ``--projection external``
-and a ``provenance project`` worker beside it. Prints, from one run:
+and a ``provenance project`` worker beside it; the server is kept on one CPU (``--serving-cpu``,
+as README recommends where one instance serves a machine; ``--serving-cpu none`` leaves it on
+every CPU). Prints, from one run:
 - single-event ingest over HTTP (32 concurrent clients, envelopes signed beforehand): events/s,
   p50/p99 latency, and the ratio to the raw ``eventsourcing`` single-event ``save()`` rate (the
   library's own recorder) measured in the same run on the same database (aim >= 0.8);
@@ -15,7 +17,8 @@ and a ``provenance project`` worker beside it. Prints, from one run:
 
 Bounded in time (each phase runs for ``--seconds``); targets 127.0.0.1 only.
 Usage: ``python -m bench.ingest [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
-[--projection inline]`` (inline: the projection in the server, as on SQLite).
+[--projection inline] [--serving-cpu N|auto|none]`` (inline: the projection in the server, as
+on SQLite).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -221,9 +225,35 @@ def main() -> None:
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--projection", choices=("external", "inline"), default="external")
+    add_serving_cpu(parser)
     args = parser.parse_args()
     with fresh_database(args.admin_url, "bench_ingest") as database_url:
-        run(database_url, args.seconds, args.projection)
+        run(database_url, args.seconds, args.projection, serving_cpu(args.serving_cpu))
+
+
+def add_serving_cpu(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--serving-cpu",
+        default="auto",
+        help="the server's --serving-cpu: a CPU number; auto (the default): the first CPU this "
+        "process may use, where it may use two or more; none: every CPU",
+    )
+
+
+def serving_cpu(choice: str) -> int | None:
+    """The CPU the benchmarked server is kept on (None: every CPU), from ``--serving-cpu``."""
+    if choice == "none":
+        return None
+    if choice == "auto":
+        cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        return cpus[0] if len(cpus) > 1 else None
+    return int(choice)
+
+
+def serving_line(cpu: int | None) -> str:
+    if cpu is None:
+        return "server threads on every CPU (--serving-cpu none)"
+    return f"server threads kept on CPU {cpu}, its check workers on every CPU (--serving-cpu {cpu})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,11 +267,15 @@ class Deployment:
 
 
 @contextmanager
-def deployment(database_url: str, projection: str = "external") -> Iterator[Deployment]:
-    """A :class:`Deployment` on ``database_url``, stopped afterwards."""
+def deployment(
+    database_url: str, projection: str = "external", cpu: int | None = None
+) -> Iterator[Deployment]:
+    """A :class:`Deployment` on ``database_url`` (its server kept on ``cpu``, if given),
+    stopped afterwards."""
+    pinned = () if cpu is None else ("--serving-cpu", str(cpu))
     with tempfile.TemporaryDirectory() as workdir:
         server = ServerProcess(
-            Path(workdir), database_url, extra_args=("--projection", projection)
+            Path(workdir), database_url, extra_args=("--projection", projection, *pinned)
         ).start()
         worker = start_worker(database_url, Path(workdir)) if projection == "external" else None
         try:
@@ -260,8 +294,10 @@ def deployment(database_url: str, projection: str = "external") -> Iterator[Depl
                 worker.wait(timeout=30)
 
 
-def run(database_url: str, seconds: float, projection: str = "external") -> None:
-    with deployment(database_url, projection) as deployed:
+def run(
+    database_url: str, seconds: float, projection: str = "external", cpu: int | None = None
+) -> None:
+    with deployment(database_url, projection, cpu) as deployed:
         server, publisher = deployed.server, deployed.publisher
         expected = int(seconds * 6000)
         batched = BATCH * int(seconds * 26)
@@ -285,6 +321,7 @@ def run(database_url: str, seconds: float, projection: str = "external") -> None
         lag_parallel = projection_lag(database_url)
         verify_after = verify_rate(singles[0], publisher, seconds / 2)
     print()
+    print(serving_line(cpu))
     print(f"raw eventsourcing save(), 1 event per call : {raw:8.0f} events/s")
     verify = (verify_before + verify_after) / 2  # this machine's speed drifts: both ends
     print(

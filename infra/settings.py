@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from infra.cpu_affinity import AffinityError, check_cpu
+
 DEFAULT_DATABASE_URL = "sqlite:///./provenance.db"
 DEFAULT_ORIGIN = "localhost/provenance-ledger"
 DEFAULT_OPERATOR_KEY = Path("keys/operator")
@@ -32,6 +34,7 @@ class Settings:
     state_dir: Path = DEFAULT_STATE_DIR
     projection: str = "inline"
     public_url: str | None = None
+    serving_cpu: int | None = None  # keep the serving process on this CPU (infra.cpu_affinity)
 
     @classmethod
     def resolve(
@@ -47,6 +50,7 @@ class Settings:
         state_dir: str | None = None,
         projection: str | None = None,
         public_url: str | None = None,
+        serving_cpu: int | None = None,
     ) -> Settings:
         """Flags win over ``LEDGER_*`` variables, which win over the defaults."""
         env_keys = [k.strip() for k in env.get("LEDGER_OPERATOR_KEYS", "").split(",") if k.strip()]
@@ -60,6 +64,7 @@ class Settings:
             state_dir=Path(state_dir or env.get("LEDGER_STATE_DIR") or DEFAULT_STATE_DIR),
             projection=projection or env.get("LEDGER_PROJECTION") or "inline",
             public_url=_public_url(public_url or env.get("LEDGER_PUBLIC_URL")),
+            serving_cpu=_cpu(serving_cpu, env.get("LEDGER_SERVING_CPU")),
         )
         if not 0 < settings.port < 65536:
             raise SettingsError(f"port {settings.port} is not a TCP port")
@@ -69,6 +74,11 @@ class Settings:
             raise SettingsError(
                 f"projection '{settings.projection}' is not one of {', '.join(PROJECTION_MODES)}"
             )
+        if settings.serving_cpu is not None:
+            try:
+                check_cpu(settings.serving_cpu)
+            except AffinityError as error:
+                raise SettingsError(str(error)) from error
         external = settings.projection == "external"
         if external and not settings.database_url.lower().startswith(("postgresql:", "postgres:")):
             raise SettingsError(
@@ -84,6 +94,21 @@ def _port(text: str | None) -> int:
     if not text.strip().isdigit():
         raise SettingsError(f"LEDGER_PORT '{text}' is not a number")
     return int(text)
+
+
+def _cpu(flag: int | None, text: str | None) -> int | None:
+    """The CPU the serving process is kept on: the flag's, else the variable's; None: any."""
+    if flag is not None:
+        cpu = flag
+    elif text is None or not text.strip():
+        return None
+    elif text.strip().isdigit():
+        cpu = int(text)
+    else:
+        raise SettingsError(f"LEDGER_SERVING_CPU '{text}' is not a CPU number")
+    if cpu < 0:
+        raise SettingsError(f"serving CPU {cpu} is not a CPU number")
+    return cpu
 
 
 def _public_url(text: str | None) -> str | None:

@@ -41,7 +41,8 @@ def operator_key_paths(settings: Settings) -> tuple[Path, ...]:
     return settings.operator_keys or (public_path(DEFAULT_OPERATOR_KEY),)
 
 
-def build_services(settings: Settings) -> LedgerServices:
+def build_services(settings: Settings, worker_cpus: frozenset[int] | None = None) -> LedgerServices:
+    """The services ``settings`` describe; ``worker_cpus``: see :func:`open_ledger`."""
     operator_keys = [load_public_key(path) for path in operator_key_paths(settings)]
     return open_ledger(
         persistence_env(settings.database_url),
@@ -50,6 +51,7 @@ def build_services(settings: Settings) -> LedgerServices:
         load_private_key(settings.log_key),
         state_dir=settings.state_dir,
         projection=settings.projection,
+        worker_cpus=worker_cpus,
     )
 
 

@@ -134,13 +134,16 @@ def open_ledger(
     clock: Callable[[], datetime] = utc_now,
     state_dir: Path | None = None,
     projection: str = "inline",
+    worker_cpus: frozenset[int] | None = None,
 ) -> LedgerServices:
     """Open the event store, replay the log into the view and wire the services.
 
     ``state_dir`` keeps the newest signed checkpoint outside the database (DESIGN.md §7);
     without it (in-memory tests) nothing outside the database guards against a rollback.
     ``projection`` is ``inline`` (this process keeps the stored answers) or ``external`` (a
-    ``provenance project`` worker does; PostgreSQL only)."""
+    ``provenance project`` worker does; PostgreSQL only). ``worker_cpus``: the CPUs the
+    batch-check worker processes run on, where this process was kept on fewer
+    (``infra.cpu_affinity``); one worker process per CPU, up to 4."""
     if projection not in PROJECTION_MODES:
         raise ValueError(f"projection must be one of {PROJECTION_MODES}, not '{projection}'")
     postgres = persistence.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
@@ -153,10 +156,11 @@ def open_ledger(
     log = TransparencyLog(view, origin, log_key, state)
     log.open()
     answers = _answers(events, persistence, projection)
-    cores = os.cpu_count() or 1
+    cores = len(worker_cpus) if worker_cpus is not None else os.cpu_count() or 1
     # Beside the admitting thread: threads for mid-sized requests, processes for batches (one
     # per core: a batch's checks are back sooner than with one process per free core).
-    checks = StatelessChecks(workers=min(4, cores), processes=min(4, cores) if cores > 1 else 0)
+    processes = min(4, cores) if cores > 1 else 0
+    checks = StatelessChecks(min(4, cores), processes, worker_cpus)
     reads = LedgerReads(view)
     assessments = Assessments(view, reads, answers.hint)
     return LedgerServices(

@@ -15,11 +15,15 @@ import os
 import threading
 
 
-def started_worker(collect: bool = True) -> None:
+def started_worker(collect: bool = True, cpus: frozenset[int] | None = None) -> None:
     """A pool's ``initializer``: exit as soon as the parent process does; ``collect`` False
-    also keeps the cyclic garbage collector off (``services.collector``)."""
+    also keeps the cyclic garbage collector off (``services.collector``); ``cpus``, if given,
+    are the CPUs to run on (a server kept on one CPU hands its workers every CPU back:
+    ``infra.cpu_affinity``)."""
     if not collect:
         gc.disable()
+    if cpus is not None:
+        os.sched_setaffinity(0, cpus)
     parent = multiprocessing.parent_process()
     if parent is None:
         return

@@ -89,11 +89,15 @@ _Key = tuple[int, bytes, bytes]
 
 
 class StatelessChecks:
-    def __init__(self, workers: int, processes: int = 0) -> None:
+    def __init__(
+        self, workers: int, processes: int = 0, process_cpus: frozenset[int] | None = None
+    ) -> None:
         """``workers`` threads and up to ``processes`` worker processes (started with the
-        first batch); none of either: everything is done on the calling thread."""
+        first batch, on ``process_cpus`` if given); none of either: everything is done on the
+        calling thread."""
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="verify") if workers else None
         self._processes = processes
+        self._process_cpus = process_cpus
         self._process_pool: ProcessPoolExecutor | None = None
         self._lock = Lock()
 
@@ -192,7 +196,10 @@ class StatelessChecks:
                 # Not fork: the serving process has threads, which a forked child would lack.
                 method = "forkserver" if "forkserver" in methods else "spawn"
                 self._process_pool = ProcessPoolExecutor(
-                    self._processes, multiprocessing.get_context(method), started_worker
+                    self._processes,
+                    multiprocessing.get_context(method),
+                    started_worker,
+                    (True, self._process_cpus),
                 )
             return self._process_pool
 
