@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import LoadResult, post_request, run_load
 from domain.envelope import pae
 from infra.assessment_store import ASSESSMENTS
+from infra.cpu_affinity import AffinityError, allowed_cpus
 from infra.event_log import APPENDED_TOPIC, LedgerApplication
 from infra.keys import load_private_key
 from infra.persistence import persistence_env
@@ -245,7 +245,10 @@ def serving_cpu(choice: str) -> int | None:
     if choice == "none":
         return None
     if choice == "auto":
-        cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        try:
+            cpus = sorted(allowed_cpus())
+        except AffinityError:  # not Linux: the server cannot be kept on one CPU
+            return None
         return cpus[0] if len(cpus) > 1 else None
     return int(choice)
 

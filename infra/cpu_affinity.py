@@ -5,7 +5,7 @@ commit) take turns for one interpreter lock. Left to run on every core, a thread
 lock is woken on another core than the one that drops it, and both spend the hand-over in
 wake-ups and cold caches. Kept on one CPU, on two cores: ``make bench-ingest`` recorded 22–23%
 more single events a second (32 clients) and 1–9% more batched ones in two alternated pairs;
-``bench.cpu_split`` (4 clients) was faster in 10 of 12 alternated pairs, by 4.7% on average.
+``bench.cpu_split`` (4 clients) was faster in 6 of 8 alternated pairs, by 3.0% on average.
 The batch-check worker processes it starts get every CPU back
 (:func:`services.worker_processes.started_worker`), so they still use all the cores; the
 signatures of mid-sized requests, checked on the serving process's own threads, share its CPU.
@@ -30,20 +30,20 @@ def allowed_cpus() -> frozenset[int]:
     return frozenset(os.sched_getaffinity(0))
 
 
-def check_cpu(cpu: int) -> None:
-    """AffinityError unless this process may run on ``cpu``."""
+def check_cpu(cpu: int) -> frozenset[int]:
+    """The CPUs this process may run on; AffinityError unless ``cpu`` is one of them."""
     allowed = allowed_cpus()
     if cpu not in allowed:
         listed = ", ".join(str(c) for c in sorted(allowed))
         raise AffinityError(f"CPU {cpu} is not one this process may run on ({listed})")
+    return allowed
 
 
 def keep_on_cpu(cpu: int) -> frozenset[int]:
     """Keep every thread of this process on ``cpu``; threads and processes started later
     inherit it. Answers the CPUs the process could run on before, for worker processes to
     take back."""
-    check_cpu(cpu)
-    before = allowed_cpus()
+    before = check_cpu(cpu)
     for thread in os.listdir("/proc/self/task"):  # each thread has its own mask
         try:
             os.sched_setaffinity(int(thread), {cpu})

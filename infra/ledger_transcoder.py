@@ -18,7 +18,7 @@ from eventsourcing.persistence import JSONTranscoder
 from domain.json_reading import UNPROVEN, orjson_reading
 
 _TYPE_KEY = "_type_"  # the key the library's transcodings are written under
-_TYPE_MARK = b'"_type_"'
+_TYPE_MARK = f'"{_TYPE_KEY}"'.encode()
 
 
 class LedgerTranscoder(JSONTranscoder):
