@@ -16,7 +16,8 @@ Idle time is core time nothing used during the load. At 1.0x the verify rate, tw
 
 Linux only (it reads ``/proc``); bounded in time; targets 127.0.0.1 only.
 Usage: ``python -m bench.cpu_split [--clients 4] [--seconds 10] [--admin-url URL]
-[--serving-cpu N|auto|none]`` (the server kept on one CPU, as ``bench.ingest`` keeps it).
+[--serving-cpu N|auto|none] [--projection-nice N]`` (the server kept on one CPU and the
+projection worker at nice 10, as ``bench.ingest`` runs them).
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ from dataclasses import dataclass
 from bench.database import ADMIN_URL, fresh_database
 from bench.ingest import (
     BATCH,
-    add_serving_cpu,
+    UNPLACED,
+    Placement,
+    add_placement,
     batch_load,
     deployment,
     lag_line,
+    placement,
     projection_lag,
-    serving_cpu,
-    serving_line,
     verify_rate,
 )
 from tests.builders import artefact
@@ -151,14 +153,14 @@ def main() -> None:
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10.0)
-    add_serving_cpu(parser)
+    add_placement(parser)
     args = parser.parse_args()
     with fresh_database(args.admin_url, "bench_cpu") as database_url:
-        run(database_url, args.clients, args.seconds, serving_cpu(args.serving_cpu))
+        run(database_url, args.clients, args.seconds, placement(args))
 
 
-def run(database_url: str, clients: int, seconds: float, cpu: int | None = None) -> None:
-    with deployment(database_url, cpu=cpu) as deployed:
+def run(database_url: str, clients: int, seconds: float, placed: Placement = UNPLACED) -> None:
+    with deployment(database_url, placed=placed) as deployed:
         server, worker, publisher = deployed.server, deployed.worker, deployed.publisher
         assert worker is not None
         assert server.process is not None
@@ -195,7 +197,7 @@ def run(database_url: str, clients: int, seconds: float, cpu: int | None = None)
         return f"{1000 * 1000 * cpu / events:7.1f} ms"
 
     print()
-    print(serving_line(cpu))
+    print(placed.line())
     print(
         f"batch ingest, {clients} client(s), {BATCH} per request: {rate:.0f} events/s, "
         f"ratio to single-core verify {rate / verify:.2f} (verify {verify:.0f}/s: "

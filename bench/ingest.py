@@ -3,7 +3,8 @@
 Runs the deployment of issue 9 on one fresh database: a server with ``--projection external``
 and a ``provenance project`` worker beside it; the server is kept on one CPU (``--serving-cpu``,
 as README recommends where one instance serves a machine; ``--serving-cpu none`` leaves it on
-every CPU). Prints, from one run:
+every CPU) and the worker runs at a lower priority (``provenance project --nice``, 10 unless
+``--projection-nice`` says otherwise). Prints, from one run:
 - single-event ingest over HTTP (32 concurrent clients, envelopes signed beforehand): events/s,
   p50/p99 latency, and the ratio to the raw ``eventsourcing`` single-event ``save()`` rate (the
   library's own recorder) measured in the same run on the same database (aim >= 0.8);
@@ -17,8 +18,8 @@ every CPU). Prints, from one run:
 
 Bounded in time (each phase runs for ``--seconds``); targets 127.0.0.1 only.
 Usage: ``python -m bench.ingest [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
-[--projection inline] [--serving-cpu N|auto|none]`` (inline: the projection in the server, as
-on SQLite).
+[--projection inline] [--serving-cpu N|auto|none] [--projection-nice N]`` (inline: the
+projection in the server, as on SQLite).
 """
 
 from __future__ import annotations
@@ -154,8 +155,9 @@ def batch_load(port: int, documents: list[dict[str, Any]], seconds: float, clien
     return result.completed * BATCH / result.elapsed
 
 
-def start_worker(database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
-    """``provenance project`` beside the server: the projection folds in its own process."""
+def start_worker(database_url: str, workdir: Path, nice: int = 0) -> subprocess.Popen[bytes]:
+    """``provenance project`` beside the server (at ``nice``): the projection folds in its own
+    process."""
     with (workdir / "worker.log").open("ab") as log:
         return subprocess.Popen(
             [
@@ -163,12 +165,15 @@ def start_worker(database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
                 "project",
                 "--database-url",
                 database_url,
+                "--nice",
+                str(nice),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
 
 
+DEFAULT_PROJECTION_NICE = 10
 LAG_LIMIT = 30.0  # seconds the stored answers are given to catch up after a load
 
 
@@ -225,19 +230,45 @@ def main() -> None:
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--projection", choices=("external", "inline"), default="external")
-    add_serving_cpu(parser)
+    add_placement(parser)
     args = parser.parse_args()
     with fresh_database(args.admin_url, "bench_ingest") as database_url:
-        run(database_url, args.seconds, args.projection, serving_cpu(args.serving_cpu))
+        run(database_url, args.seconds, args.projection, placement(args))
 
 
-def add_serving_cpu(parser: argparse.ArgumentParser) -> None:
+def add_placement(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--serving-cpu",
         default="auto",
         help="the server's --serving-cpu: a CPU number; auto (the default): the first CPU this "
         "process may use, where it may use two or more; none: every CPU",
     )
+    parser.add_argument(
+        "--projection-nice",
+        type=int,
+        default=DEFAULT_PROJECTION_NICE,
+        help="the projection worker's --nice (default 10; 0: the servers' priority)",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where the benchmarked processes run: the CPU the server is kept on (None: every CPU)
+    and how far the projection worker lowers its priority."""
+
+    cpu: int | None = None
+    nice: int = 0
+
+    def line(self) -> str:
+        return f"{serving_line(self.cpu)}; projection worker at nice {self.nice}"
+
+
+UNPLACED = Placement()  # every CPU, the servers' priority
+
+
+def placement(args: argparse.Namespace) -> Placement:
+    """The :class:`Placement` ``add_placement``'s flags ask for."""
+    return Placement(serving_cpu(args.serving_cpu), args.projection_nice)
 
 
 def serving_cpu(choice: str) -> int | None:
@@ -271,16 +302,20 @@ class Deployment:
 
 @contextmanager
 def deployment(
-    database_url: str, projection: str = "external", cpu: int | None = None
+    database_url: str, projection: str = "external", placed: Placement = UNPLACED
 ) -> Iterator[Deployment]:
-    """A :class:`Deployment` on ``database_url`` (its server kept on ``cpu``, if given),
-    stopped afterwards."""
-    pinned = () if cpu is None else ("--serving-cpu", str(cpu))
+    """A :class:`Deployment` on ``database_url``, its processes ``placed``, stopped
+    afterwards."""
+    pinned = () if placed.cpu is None else ("--serving-cpu", str(placed.cpu))
     with tempfile.TemporaryDirectory() as workdir:
         server = ServerProcess(
             Path(workdir), database_url, extra_args=("--projection", projection, *pinned)
         ).start()
-        worker = start_worker(database_url, Path(workdir)) if projection == "external" else None
+        worker = (
+            start_worker(database_url, Path(workdir), placed.nice)
+            if projection == "external"
+            else None
+        )
         try:
             operator = load_private_key(Path(workdir) / "keys" / "operator")
             publisher = Ed25519PrivateKey.generate()
@@ -298,9 +333,9 @@ def deployment(
 
 
 def run(
-    database_url: str, seconds: float, projection: str = "external", cpu: int | None = None
+    database_url: str, seconds: float, projection: str = "external", placed: Placement = UNPLACED
 ) -> None:
-    with deployment(database_url, projection, cpu) as deployed:
+    with deployment(database_url, projection, placed) as deployed:
         server, publisher = deployed.server, deployed.publisher
         expected = int(seconds * 6000)
         batched = BATCH * int(seconds * 26)
@@ -324,7 +359,7 @@ def run(
         lag_parallel = projection_lag(database_url)
         verify_after = verify_rate(singles[0], publisher, seconds / 2)
     print()
-    print(serving_line(cpu))
+    print(placed.line())
     print(f"raw eventsourcing save(), 1 event per call : {raw:8.0f} events/s")
     verify = (verify_before + verify_after) / 2  # this machine's speed drifts: both ends
     print(

@@ -17,6 +17,7 @@ DEFAULT_STATE_DIR = Path("state")
 PROJECTION_MODES = ("inline", "external")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+MAX_NICE = 19  # the lowest scheduling priority there is (Linux and the BSDs)
 
 
 class SettingsError(ValueError):
@@ -35,6 +36,7 @@ class Settings:
     projection: str = "inline"
     public_url: str | None = None
     serving_cpu: int | None = None  # keep the serving process on this CPU (infra.cpu_affinity)
+    projection_nice: int = 0  # how far the projection worker lowers its scheduling priority
 
     @classmethod
     def resolve(
@@ -51,6 +53,7 @@ class Settings:
         projection: str | None = None,
         public_url: str | None = None,
         serving_cpu: int | None = None,
+        projection_nice: int | None = None,
     ) -> Settings:
         """Flags win over ``LEDGER_*`` variables, which win over the defaults."""
         env_keys = [k.strip() for k in env.get("LEDGER_OPERATOR_KEYS", "").split(",") if k.strip()]
@@ -65,6 +68,7 @@ class Settings:
             projection=projection or env.get("LEDGER_PROJECTION") or "inline",
             public_url=_public_url(public_url or env.get("LEDGER_PUBLIC_URL")),
             serving_cpu=_cpu(serving_cpu, env.get("LEDGER_SERVING_CPU")),
+            projection_nice=_nice(projection_nice, env.get("LEDGER_PROJECTION_NICE")),
         )
         if not 0 < settings.port < 65536:
             raise SettingsError(f"port {settings.port} is not a TCP port")
@@ -109,6 +113,22 @@ def _cpu(flag: int | None, text: str | None) -> int | None:
     if cpu < 0:
         raise SettingsError(f"serving CPU {cpu} is not a CPU number")
     return cpu
+
+
+def _nice(flag: int | None, text: str | None) -> int:
+    """How much the projection worker lowers its priority: the flag's, else the variable's,
+    else 0; an increment of 0 to ``MAX_NICE`` (raising a priority needs privileges)."""
+    if flag is not None:
+        nice = flag
+    elif text is None or not text.strip():
+        return 0
+    elif text.strip().isdigit():
+        nice = int(text)
+    else:
+        raise SettingsError(f"LEDGER_PROJECTION_NICE '{text}' is not a number from 0 to {MAX_NICE}")
+    if not 0 <= nice <= MAX_NICE:
+        raise SettingsError(f"nice {nice} is not a number from 0 to {MAX_NICE}")
+    return nice
 
 
 def _public_url(text: str | None) -> str | None:

@@ -25,6 +25,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     project.add_argument("--database-url", help="a postgresql:// URL (LEDGER_DATABASE_URL)")
     project.add_argument(
+        "--nice",
+        type=int,
+        metavar="N",
+        help="lower this worker's scheduling priority by N, 0 to 19 (LEDGER_PROJECTION_NICE, "
+        "default 0): on a machine it shares with busy servers, it then takes the CPU time "
+        "they leave, and its answers may trail the log further while they are busy",
+    )
+    project.add_argument(
         "--heartbeat",
         type=Path,
         help="a file touched every few seconds while the worker follows the log (liveness)",
@@ -36,11 +44,16 @@ def run_project(args: argparse.Namespace) -> int:
     tune_for_long_running()
     try:
         settings = Settings.resolve(
-            os.environ, database_url=args.database_url, projection="external"
+            os.environ,
+            database_url=args.database_url,
+            projection="external",
+            projection_nice=args.nice,
         )
         persistence = persistence_env(settings.database_url)
     except (SettingsError, DatabaseUrlError) as error:
         raise CliError(str(error)) from error
+    # Before any thread starts: Linux keeps a priority per thread, and new threads inherit it.
+    niceness = os.nice(settings.projection_nice)
     stopping = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -48,7 +61,9 @@ def run_project(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"projecting {redact(settings.database_url)}", file=sys.stderr, flush=True)
+    print(
+        f"projecting {redact(settings.database_url)} (nice {niceness})", file=sys.stderr, flush=True
+    )
     try:
         run_projection_worker(
             persistence,

@@ -28,14 +28,20 @@ PHI_2 = "microsoft/phi-2@2023-12-12"
 
 
 class Worker:
-    def __init__(self, database_url: str, log: Path) -> None:
-        self.database_url, self.log = database_url, log
+    def __init__(self, database_url: str, log: Path, *args: str) -> None:
+        self.database_url, self.log, self.args = database_url, log, args
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Worker:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [str(BIN / "provenance"), "project", "--database-url", self.database_url],
+                [
+                    str(BIN / "provenance"),
+                    "project",
+                    "--database-url",
+                    self.database_url,
+                    *self.args,
+                ],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -128,3 +134,35 @@ def test_the_worker_keeps_the_answers_and_catches_up_after_a_stop(
     assert "projected up to position" in worker.log.read_text() or "resuming" in (
         worker.log.read_text()
     )
+
+
+def _niceness(pid: int) -> dict[str, int]:
+    """Each thread's nice value, by thread id (Linux: field 19 of its stat line)."""
+    found = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        found[task.name] = int(fields[16])
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_a_worker_started_with_nice_runs_every_thread_at_it_and_still_catches_up(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    server = ServerProcess(tmp_path, postgres_url, extra_args=("--projection", "external"))
+    server.start()
+    worker = Worker(postgres_url, tmp_path / "worker.log", "--nice", "7").start()
+    try:
+        operator = load_private_key(server.workdir / "keys" / "operator")
+        documents, _ = demo_envelopes(EXAMPLES, operator)
+        loaded = httpx.post(f"{server.url}/v1/events:batch", json={"envelopes": documents})
+        assert loaded.status_code == 201
+        _answers_equal_recomputation(server, _caught_up(postgres_url, _head(server)))
+        assert worker.process is not None
+        niceness = _niceness(worker.process.pid)
+        assert len(niceness) > 1  # the runner's threads, started after it lowered its priority
+        assert set(niceness.values()) == {os.nice(0) + 7}
+        assert "(nice 7)" in worker.log.read_text()
+    finally:
+        server.stop()
+        worker.stop()
