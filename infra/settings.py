@@ -102,15 +102,8 @@ def _port(text: str | None) -> int:
 
 def _cpu(flag: int | None, text: str | None) -> int | None:
     """The CPU the serving process is kept on: the flag's, else the variable's; None: any."""
-    if flag is not None:
-        cpu = flag
-    elif text is None or not text.strip():
-        return None
-    elif text.strip().isdigit():
-        cpu = int(text)
-    else:
-        raise SettingsError(f"LEDGER_SERVING_CPU '{text}' is not a CPU number")
-    if cpu < 0:
+    cpu = _number(flag, text, "LEDGER_SERVING_CPU", "a CPU number")
+    if cpu is not None and cpu < 0:
         raise SettingsError(f"serving CPU {cpu} is not a CPU number")
     return cpu
 
@@ -118,17 +111,23 @@ def _cpu(flag: int | None, text: str | None) -> int | None:
 def _nice(flag: int | None, text: str | None) -> int:
     """How much the projection worker lowers its priority: the flag's, else the variable's,
     else 0; an increment of 0 to ``MAX_NICE`` (raising a priority needs privileges)."""
-    if flag is not None:
-        nice = flag
-    elif text is None or not text.strip():
-        return 0
-    elif text.strip().isdigit():
-        nice = int(text)
-    else:
-        raise SettingsError(f"LEDGER_PROJECTION_NICE '{text}' is not a number from 0 to {MAX_NICE}")
+    meaning = f"a number from 0 to {MAX_NICE}"
+    nice = _number(flag, text, "LEDGER_PROJECTION_NICE", meaning) or 0
     if not 0 <= nice <= MAX_NICE:
-        raise SettingsError(f"nice {nice} is not a number from 0 to {MAX_NICE}")
+        raise SettingsError(f"nice {nice} is not {meaning}")
     return nice
+
+
+def _number(flag: int | None, text: str | None, variable: str, meaning: str) -> int | None:
+    """The flag's number, else the variable's (digits only); None when neither is set. A
+    variable that is not digits is refused as not ``meaning``."""
+    if flag is not None:
+        return flag
+    if text is None or not text.strip():
+        return None
+    if not text.strip().isdigit():
+        raise SettingsError(f"{variable} '{text}' is not {meaning}")
+    return int(text)
 
 
 def _public_url(text: str | None) -> str | None:
