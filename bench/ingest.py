@@ -247,7 +247,8 @@ def add_placement(parser: argparse.ArgumentParser) -> None:
         "--projection-nice",
         type=int,
         default=DEFAULT_PROJECTION_NICE,
-        help="the projection worker's --nice (default 10; 0: the servers' priority)",
+        help=f"the projection worker's --nice (default {DEFAULT_PROJECTION_NICE}; 0: the servers' "
+        "priority)",
     )
 
 
@@ -260,7 +261,14 @@ class Placement:
     nice: int = 0
 
     def line(self) -> str:
-        return f"{serving_line(self.cpu)}; projection worker at nice {self.nice}"
+        if self.cpu is None:
+            server = "server threads on every CPU (--serving-cpu none)"
+        else:
+            server = (
+                f"server threads kept on CPU {self.cpu}, its check workers on every CPU "
+                f"(--serving-cpu {self.cpu})"
+            )
+        return f"{server}; projection worker at nice {self.nice}"
 
 
 UNPLACED = Placement()  # every CPU, the servers' priority
@@ -282,12 +290,6 @@ def serving_cpu(choice: str) -> int | None:
             return None
         return cpus[0] if len(cpus) > 1 else None
     return int(choice)
-
-
-def serving_line(cpu: int | None) -> str:
-    if cpu is None:
-        return "server threads on every CPU (--serving-cpu none)"
-    return f"server threads kept on CPU {cpu}, its check workers on every CPU (--serving-cpu {cpu})"
 
 
 @dataclass(frozen=True, slots=True)
