@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope, signature_verifies
 from domain.leaf import envelope_bytes
 from domain.ledger_state import LedgerState, SignerRecord
+from domain.quick_init import quick_init
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement, parse_statement
 from domain.statement_types import statement_type
@@ -28,6 +29,7 @@ Verify = Callable[[Ed25519PublicKey, Envelope, bytes], bool]
 """Checks one signature; callers may pass a memo of checks done ahead in parallel."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Precheck:
     """What admitting an envelope finds without the ledger's state: the size of its log entry

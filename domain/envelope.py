@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from domain.ed25519 import verifies
 from domain.encoding import EncodingError, b64decode_strict, b64encode, is_sha256_hex
+from domain.quick_init import quick_init
 from domain.rejections import Rejection, RejectionKind
 
 STATEMENT_PAYLOAD_TYPE = "application/vnd.provenance-ledger.statement.v1+json"
@@ -29,12 +30,14 @@ _ENVELOPE_KEYS = frozenset({"payloadType", "payload", "signatures"})
 _SIGNATURE_KEYS = frozenset({"keyid", "sig"})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Signature:
     keyid: str
     sig: bytes
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Envelope:
     payload_type: str

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.catalogue import SubjectKind
+from domain.quick_init import quick_init
 
 
 def same_licence(granted: str, named: str) -> bool:
@@ -14,6 +15,7 @@ def same_licence(granted: str, named: str) -> bool:
     return granted.casefold() == named.casefold()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SignerRecord:
     keyid: str
@@ -27,6 +29,7 @@ class SignerRecord:
         return role in self.roles
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SubjectRecord:
     id: str

@@ -18,12 +18,14 @@ from domain.canonical import canonical_json as jcs
 from domain.encoding import parse_utc_time
 from domain.fields import Field, any_text, check_object, json_object, subject_id, utc_time
 from domain.json_reading import stdlib_reading
+from domain.quick_init import quick_init
 from domain.rejections import Rejection, RejectionKind
 from domain.statement_types import statement_type
 
 STATEMENT_VERSION = 1
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Statement:
     type: str

@@ -44,6 +44,7 @@ from domain.checkpoint_log import CHECKPOINT_LOG_ID, CheckpointLog
 from domain.encoding import format_utc_time
 from domain.ledger import LEDGER_ID, Ledger
 from domain.log_keys import KEYRING_ID, LogKeyring, LogKeyUse
+from domain.quick_init import quick_init
 from domain.tiled_tree import TileId
 from infra.ledger_index import IndexChanges, IndexedLeaf, LedgerIndex
 from infra.ledger_recorders import POPOLedgerRecorder
@@ -85,6 +86,7 @@ class LedgerApplication(Application[UUID]):
         return faster
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CommittedLeaf:
     """One accepted envelope as stored: its leaf index, log position and recorded time."""
@@ -125,6 +127,7 @@ class Page:
     full: bool  # the page was full: read on from ``last``
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class NewLeaf:
     event_id: str

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 import orjson
 
+from domain.quick_init import quick_init
 from domain.tiled_tree import TileId
 
 _CHUNK = 500  # parameters per IN (...) list
@@ -34,6 +35,7 @@ _CHUNK = 500  # parameters per IN (...) list
 _ELEMENTS = "ARRAY(SELECT jsonb_array_elements_text(?::jsonb){cast})"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class IndexedLeaf:
     leaf_index: int

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from domain.encoding import b64decode_strict, format_utc_time
 from domain.ledger_state import LedgerState, SignerRecord, SubjectRecord
 from domain.licences.catalogue import definition_key
+from domain.quick_init import quick_init
 from domain.statement import Statement, recorded_statement
 from domain.tiled_tree import TiledTree, TileId, TreeGrowth, edge_ids
 from infra.event_log import CommittedCheckpoint, CommittedLeaf, DamagedRow, EventLog
@@ -51,6 +52,7 @@ INDEX_BATCH = 1000
 ID_PREFIX_MIN = 12  # hex digits of an event id that name it when unique (DESIGN.md §4)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LeafRecord:
     """Where and when one accepted envelope was recorded."""

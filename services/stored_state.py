@@ -237,7 +237,9 @@ def read_ahead(
     for mapping, keys in (
         (state.signers, [*keyids, *subjects]),
         (state.subjects, [*subjects, *references]),
-        (state.licences, [definition_key(k) for k in [*subjects, *references]]),
+        # Admission asks for the licence a statement's own subject spells, never a reference's
+        # (:meth:`LedgerState.licence_record`).
+        (state.licences, [definition_key(k) for k in subjects]),
         (state.claims, references),
     ):
         if isinstance(mapping, StoredMap) and (missing := mapping.missing(keys)):

@@ -14,13 +14,17 @@ import multiprocessing
 import os
 import threading
 
+from services.collector import tune_for_long_running
+
 
 def started_worker(collect: bool = True, cpus: frozenset[int] | None = None) -> None:
-    """A pool's ``initializer``: exit as soon as the parent process does; ``collect`` False
-    also keeps the cyclic garbage collector off (``services.collector``); ``cpus``, if given,
-    are the CPUs to run on (a server kept on one CPU hands its workers every CPU back:
-    ``infra.cpu_affinity``)."""
-    if not collect:
+    """A pool's ``initializer``: exit as soon as the parent process does; the cyclic garbage
+    collector tuned as in the serving process that started it, or, with ``collect`` False,
+    kept off (``services.collector``); ``cpus``, if given, are the CPUs to run on (a server
+    kept on one CPU hands its workers every CPU back: ``infra.cpu_affinity``)."""
+    if collect:
+        tune_for_long_running()
+    else:
         gc.disable()
     if cpus is not None:
         os.sched_setaffinity(0, cpus)

@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from domain.quick_init import quick_init
+
 if TYPE_CHECKING:
     from domain.statement import Statement
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Recorded:
     """A recorded statement: its event id, signers (author first), leaf and position."""

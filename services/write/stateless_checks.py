@@ -40,6 +40,7 @@ from domain.envelope import Envelope, Signature, signature_verifies
 from domain.leaf import envelope_bytes
 from domain.ledger_state import SignerRecord
 from domain.merkle import leaf_hash
+from domain.quick_init import quick_init
 from domain.rejections import Rejection
 from services.stored_state import referenced
 from services.worker_processes import started_worker
@@ -51,6 +52,7 @@ _CHUNK = 64  # signatures per thread job
 _CHUNKS = 8  # per batch: the first results are back while the last are worked out
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Checked:
     """An envelope as admission and the commit need it without state: its stored form, leaf

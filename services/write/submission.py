@@ -34,6 +34,7 @@ from typing import Any
 from domain.admission import Verify, admit, verified_signer
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope
 from domain.ledger_state import LedgerState
+from domain.quick_init import quick_init
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
 from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
@@ -62,6 +63,7 @@ class BatchRejected(Exception):
         self.errors = list(errors)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Recorded:
     """The answer for one submitted envelope; ``created`` is False for an idempotent repeat."""

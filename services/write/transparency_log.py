@@ -25,6 +25,7 @@ from domain.bundle.attestation import sign_attestation
 from domain.checkpoint import Checkpoint, key_id, sign_checkpoint, vkey
 from domain.encoding import b64decode_strict, b64encode
 from domain.envelope import keyid_for, raw_public_key
+from domain.quick_init import quick_init
 from domain.rejections import Rejection, RejectionKind
 from infra.checkpoint_file import CheckpointDisagrees, CheckpointFile, CheckpointFileError
 from infra.event_log import EventLog, LogMoved, SignedTree
@@ -33,6 +34,7 @@ from services.ledger_view import LedgerView
 _log = logging.getLogger(__name__)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Receipt:
     leaf_index: int

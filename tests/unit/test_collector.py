@@ -5,7 +5,9 @@ the collector resuming afterwards exactly as it was."""
 from __future__ import annotations
 
 import gc
+import multiprocessing
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from services.collector import (
     collector_held_off,
     tune_for_long_running,
 )
+from services.worker_processes import started_worker
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +66,23 @@ def test_serve_and_project_tune_the_collector_first(
     assert main([command, "--database-url", "nosuch://x"]) == EXIT_USAGE  # the URL stops it
     assert "error: " in capsys.readouterr().err
     assert gc.get_threshold() == LONG_RUNNING_THRESHOLDS  # tuned before anything else
+
+
+def _thresholds() -> tuple[tuple[int, int, int], bool]:
+    return gc.get_threshold(), gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    ("collect", "expected"), [(True, (LONG_RUNNING_THRESHOLDS, True)), (False, (None, False))]
+)
+def test_worker_processes_collect_as_their_server_does_or_not_at_all(
+    collect: bool, expected: tuple[tuple[int, int, int] | None, bool]
+) -> None:
+    """A batch-check worker (``started_worker(True)``) is tuned like its serving process; an
+    audit's page checker (``started_worker(False)``) runs without the collector."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, context, started_worker, (collect, None)) as pool:
+        thresholds, enabled = pool.submit(_thresholds).result(timeout=60)
+    assert enabled is expected[1]
+    if expected[0] is not None:
+        assert thresholds == expected[0]

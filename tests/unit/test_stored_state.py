@@ -6,16 +6,20 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.admission import admit
 from domain.catalogue import SubjectKind
-from domain.envelope import keyid_for
+from domain.envelope import keyid_for, parse_envelope
 from domain.ledger_state import ClaimRecord, SignerRecord, SubjectRecord
+from domain.statement import parse_statement
 from infra.ledger_index import IndexChanges, MemoryIndex
 from services.stored_state import (
+    LICENCES,
     StoredMap,
     _claim,
     _claim_json,
@@ -23,10 +27,14 @@ from services.stored_state import (
     _signer_json,
     _subject,
     _subject_json,
+    read_ahead,
+    referenced,
     state_changes,
     state_text,
     stored_state,
 )
+from tests.builders import Cast, artefact, enrolment, envelope
+from tests.rejection_cases import LICENCE_TERMS
 
 
 def _signer_record() -> SignerRecord:
@@ -95,12 +103,8 @@ def test_a_value_forgotten_while_it_was_read_is_not_cached() -> None:
     assert "acme/x" not in subjects._cache
 
 
-def test_keys_a_map_cannot_hold_are_absent_without_a_lookup() -> None:
-    """Signers and claims are keyed by SHA-256 hex: admission asks the signers whether each
-    new subject is a key, and a batch's read-ahead would look up a thousand names for it."""
-    index = MemoryIndex()
-    signer = _signer_record()
-    index.write(IndexChanges((), {}, {"k:" + signer.keyid: json.dumps(_signer_json(signer))}))
+def _lookups(index: MemoryIndex) -> list[str]:
+    """The keys ``index`` is asked for from now on (filled as it is asked)."""
     asked: list[str] = []
     original_state = index.state
 
@@ -109,6 +113,16 @@ def test_keys_a_map_cannot_hold_are_absent_without_a_lookup() -> None:
         return original_state(keys)
 
     index.state = counted  # type: ignore[method-assign]
+    return asked
+
+
+def test_keys_a_map_cannot_hold_are_absent_without_a_lookup() -> None:
+    """Signers and claims are keyed by SHA-256 hex: admission asks the signers whether each
+    new subject is a key, and a batch's read-ahead would look up a thousand names for it."""
+    index = MemoryIndex()
+    signer = _signer_record()
+    index.write(IndexChanges((), {}, {"k:" + signer.keyid: json.dumps(_signer_json(signer))}))
+    asked = _lookups(index)
     state = stored_state(index, {})
     names = ["acme/x", "A" * 64, signer.keyid.upper(), "e" * 63]
     for name in names:
@@ -148,3 +162,83 @@ def test_a_subject_row_with_any_owner_is_stored_as_before() -> None:
         rows = state_changes(draft, [])
         assert rows == {"s:acme/x": json.dumps(_subject_json(subject), separators=(",", ":"))}
         assert _subject("acme/x", json.loads(rows["s:acme/x"])) == subject
+
+
+def _committed(index: MemoryIndex, operator: Ed25519PrivateKey, documents: list[Any]) -> list[str]:
+    """Admit ``documents`` as one group over ``index`` and write what they changed, as a
+    commit does; their event ids."""
+    state = stored_state(index, {keyid_for(operator.public_key()): _operator(operator)})
+    draft = state.draft()
+    statements, event_ids = [], []
+    for document in documents:
+        parsed = parse_envelope(document)
+        statement = admit(draft, parsed)
+        draft.apply(statement, parsed.author, parsed.event_id)
+        statements.append(statement)
+        event_ids.append(parsed.event_id)
+    index.write(IndexChanges((), {}, state_changes(draft, statements)))
+    return event_ids
+
+
+def _operator(key: Ed25519PrivateKey) -> SignerRecord:
+    public = key.public_key()
+    return SignerRecord(keyid_for(public), public, "operator", frozenset({"operator"}))
+
+
+def test_admitting_a_group_asks_the_store_for_nothing_its_read_ahead_did_not_read() -> None:
+    """The read-ahead reads every key admission will look up, in one query: a licence defined
+    again under another spelling, a custom licence granted, a claim retracted, an artefact
+    registered. And it asks for licences by the statements' own subjects only (admission
+    looks up the licence a subject spells, never one a reference names)."""
+    cast, index = Cast(), MemoryIndex()
+    operator_keyid = keyid_for(cast.operator.public_key())
+    _committed(
+        index,
+        cast.operator,
+        [
+            enrolment(cast.operator, cast.acme, "acme", ["publisher"]),
+            enrolment(cast.operator, cast.auditor, "audits", ["auditor"]),
+        ],
+    )
+    terms = {"name": "Acme", "uri": "https://l", "terms": LICENCE_TERMS}
+    claimed = {"claim": "undisclosed-training-data", "detail": "no data card"}
+    retracted: dict[str, Any] = {"reason": "resolved"}
+    _, _, claim_event = _committed(
+        index,
+        cast.operator,
+        [
+            envelope(cast.acme, "LicenceDefined", "LicenseRef-Acme-1", terms),
+            artefact(cast.acme, "acme/x", "code", "training-code"),
+            envelope(cast.auditor, "ClaimAsserted", "acme/x", claimed),
+        ],
+    )
+    retracted["claim_event"] = claim_event
+    group = [
+        parse_envelope(document)
+        for document in (
+            envelope(cast.acme, "LicenceDefined", "LicenseRef-ACME-1", terms),
+            envelope(cast.acme, "LicenceGranted", "acme/x", {"licence": "LicenseRef-Acme-1"}),
+            envelope(
+                cast.auditor,
+                "ClaimRetracted",
+                "acme/x",
+                {"claim_event": claim_event, "reason": "r"},
+            ),
+            artefact(cast.acme, "acme/y", "code", "training-code"),
+        )
+    ]
+    state = stored_state(index, {operator_keyid: _operator(cast.operator)})
+    subjects, references = [], []
+    for parsed in group:
+        statement = parse_statement(parsed.payload)
+        subjects.append(statement.subject)
+        references += referenced(statement.data)
+    ahead = read_ahead(state, subjects, references, [s.keyid for e in group for s in e.signatures])
+    licences = {k for k in ahead.keys if k.startswith(LICENCES)}
+    assert licences == {"l:licenseref-acme-1", "l:acme/x", "l:acme/y"}  # no "l:code", say
+    ahead.take(index.state(ahead.keys))
+    asked = _lookups(index)
+    draft = state.draft()
+    for parsed in group:
+        draft.apply(admit(draft, parsed), parsed.author, parsed.event_id)
+    assert asked == []
