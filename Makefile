@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-stamp
 DEV_STAMP     := $(VENV)/.dev-stamp
 PYTHON        ?= python3
 
-.PHONY: run test lint unit bench-ingest bench-assess bench-audit bench-scale bench-cli bench-cpu clean
+.PHONY: run test lint unit bench-ingest bench-assess bench-audit bench-scale bench-cli bench-cpu bench-instructions clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench-audit: $(DEV_STAMP)
 
 bench-cpu: $(DEV_STAMP)  ## batch ingest: each process's CPU per 1,000 events, and the cores left idle (Linux)
 	$(BIN)/python -m bench.cpu_split
+
+bench-instructions: $(DEV_STAMP)  ## instructions per event of the batch write path, counted by cachegrind (valgrind)
+	$(BIN)/python -m bench.instructions
 
 bench-cli: $(DEV_STAMP)  ## the CLI's time to a first answer, as a ratio to a bare interpreter's start
 	$(BIN)/python -m bench.cli

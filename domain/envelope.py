@@ -95,7 +95,7 @@ def sign_envelope(payload_type: str, payload: bytes, keys: Sequence[Ed25519Priva
 
 def parse_envelope(document: object) -> Envelope:
     """Read a decoded JSON value as an envelope, refusing any other shape or spelling."""
-    if not isinstance(document, Mapping):
+    if type(document) is not dict and not isinstance(document, Mapping):  # dicts asked cheaply
         raise _invalid("an envelope must be a JSON object")
     keys = set(document)
     if keys != _ENVELOPE_KEYS:
@@ -133,15 +133,18 @@ def _is_unicode_text(text: str) -> bool:
 
 
 def _parse_signature(index: int, item: object) -> Signature:
-    where = f"signatures[{index}]"
-    if not isinstance(item, Mapping) or set(item) != _SIGNATURE_KEYS:
-        raise _invalid(f"{where} must be an object with exactly 'keyid' and 'sig'")
+    # Where it is, worded only for a refusal: an accepted one needs no text.
+    if (type(item) is not dict and not isinstance(item, Mapping)) or set(item) != _SIGNATURE_KEYS:
+        raise _invalid(f"signatures[{index}] must be an object with exactly 'keyid' and 'sig'")
     keyid, sig = item["keyid"], item["sig"]
     if not is_sha256_hex(keyid):
-        raise _invalid(f"{where}.keyid must be 64 lowercase hex digits")
+        raise _invalid(f"signatures[{index}].keyid must be 64 lowercase hex digits")
     if not isinstance(sig, str):
-        raise _invalid(f"{where}.sig must be a base64 string")
-    return Signature(keyid=keyid, sig=_decode(sig, f"{where}.sig"))
+        raise _invalid(f"signatures[{index}].sig must be a base64 string")
+    try:
+        return Signature(keyid=keyid, sig=b64decode_strict(sig))
+    except EncodingError as error:
+        raise _invalid(f"signatures[{index}].sig: {error}") from error
 
 
 def _decode(text: str, where: str) -> bytes:

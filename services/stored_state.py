@@ -200,16 +200,19 @@ def state_text(value: Any) -> str:
     a float, which orjson writes otherwise).
 
     Written by orjson where that is provably the same text: for such values orjson writes
-    what the stdlib writes with ``ensure_ascii=False`` (``services.fast_json``), so an all-ASCII
-    result is also the stdlib's with its default ``ensure_ascii=True``. Anything else (a
-    non-ASCII character, which the stdlib escapes; a lone surrogate or an integer beyond 64
-    bits, which orjson refuses) is written by the stdlib. A batch of 1,000 new subjects writes
-    ~1,000 rows under the write lock: ~6.6 µs each through the stdlib, ~0.6 µs through orjson."""
+    what the stdlib writes with ``ensure_ascii=False`` (``services.fast_json``), so a result of
+    printable ASCII is also the stdlib's with its default ``ensure_ascii=True``. Anything else
+    (a non-ASCII character or DEL, which the stdlib escapes and orjson writes raw; a lone
+    surrogate or an integer beyond 64 bits, which orjson refuses) is written by the stdlib. A
+    batch of 1,000 new subjects writes ~1,000 rows under the write lock: ~6.6 µs each through
+    the stdlib, ~0.6 µs through orjson."""
     try:
         text = orjson.dumps(value)
     except TypeError:  # orjson.JSONEncodeError is one
         return json.dumps(value, separators=(",", ":"))
-    return text.decode("ascii") if text.isascii() else json.dumps(value, separators=(",", ":"))
+    if text.isascii() and b"\x7f" not in text:
+        return text.decode("ascii")
+    return json.dumps(value, separators=(",", ":"))
 
 
 @dataclass(frozen=True, slots=True)

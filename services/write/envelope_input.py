@@ -6,6 +6,7 @@ read a batch's envelopes with it (``services.write.stateless_checks``)."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from domain.envelope import Envelope, parse_envelope
@@ -46,9 +47,16 @@ def _compact_length(document: dict[str, Any]) -> int:
     signatures = document["signatures"]
     return (
         _ENVELOPE_FRAME
-        + len(json.dumps(document["payloadType"], ensure_ascii=False))
+        + _written_length(document["payloadType"])
         + len(document["payload"])
         + sum(_SIGNATURE_FRAME + len(s["keyid"]) + len(s["sig"]) for s in signatures)
         + len(signatures)
         - 1
     )
+
+
+@lru_cache(maxsize=64)
+def _written_length(text: str) -> int:
+    """The length of a string as JSON writes it (a batch's envelopes share one payload type,
+    whose writing would otherwise be a stdlib call an envelope)."""
+    return len(json.dumps(text, ensure_ascii=False))
