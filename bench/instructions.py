@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,7 +48,7 @@ _COUNT = re.compile(r"^summary: (\d+)$", re.MULTILINE)
 
 @dataclass(frozen=True, slots=True)
 class Counted:
-    """Instructions per batch of 1,000: the serving process's and its worker processes'."""
+    """The instructions one counted run took: its own process's, and all its children's."""
 
     serving: float
     workers: float
@@ -64,6 +65,10 @@ def main() -> None:
         what, count, path = args.run
         (_write_path if what == "write" else _verifications)(int(count), Path(path))
         return
+    if args.batches < 1 or args.extra < 1:
+        parser.error("--batches and --extra must be at least 1")
+    if shutil.which("valgrind") is None:
+        parser.error("valgrind is not installed (Debian: apt install valgrind)")
     with tempfile.TemporaryDirectory() as temporary:
         work = Path(temporary)
         signed = _signed(work / "signed.json", args.batches + args.extra)

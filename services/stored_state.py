@@ -111,13 +111,13 @@ class StoredMap(Generic[V]):
             self._cache.popitem(last=False)
 
     def get(self, key: str, default: Any = None) -> Any:
-        if self._holds is not None and not self._holds(key) and key not in self._defaults:
-            return default
-        with self._lock:
+        with self._lock:  # first: whatever is cached, the map can hold (asked before caching)
             if key in self._cache:
                 self._cache.move_to_end(key)
                 value = self._cache[key]
                 return default if value is None else value
+        if self._holds is not None and not self._holds(key) and key not in self._defaults:
+            return default
         value = self._load([key])[key]
         return default if value is None else value
 
