@@ -5,12 +5,12 @@ that saves a few percent of the write path's CPU takes dozens of alternated runs
 number of instructions a process runs barely varies (within 0.2% here), so this counts them,
 with valgrind's cachegrind (``valgrind`` must be installed):
 
-- this process runs the write path of ``POST /v1/events:batch`` (``record_batch``: the body
+- a child process runs the write path of ``POST /v1/events:batch`` (``record_batch``: the body
   read, its checks in the server's worker processes, admission, the commit on a fresh
   PostgreSQL database, receipts, the answer's JSON) on batches of 1,000 pre-signed artefact
   registrations, one after another (as one client sends them), with the projection external;
-- valgrind follows every process it starts, so the check workers are counted too (the fork
-  server's own few instructions with them).
+- valgrind follows every process that child starts, so its check workers are counted too (the
+  fork server's and the resource tracker's few instructions with them).
 
 Each count is taken with ``--batches`` and with ``--batches`` + ``--extra``; the difference over
 the extra batches is what a batch costs, start-up and warm-up excluded. Beside them is the

@@ -6,10 +6,9 @@ read a batch's envelopes with it (``services.write.stateless_checks``)."""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
-from domain.envelope import Envelope, parse_envelope
+from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope, parse_envelope
 from domain.rejections import Rejection, RejectionKind
 
 MAX_ENVELOPE_BYTES = 64 * 1024
@@ -55,8 +54,13 @@ def _compact_length(document: dict[str, Any]) -> int:
     )
 
 
-@lru_cache(maxsize=64)
 def _written_length(text: str) -> int:
-    """The length of a string as JSON writes it (a batch's envelopes share one payload type,
-    whose writing would otherwise be a stdlib call an envelope)."""
+    """The length of a payload type as JSON writes it; the statements' own is known (writing
+    it again was a stdlib call an envelope). Any other is written: it may be long, and is
+    refused later anyway."""
+    if text == STATEMENT_PAYLOAD_TYPE:
+        return _STATEMENT_TYPE_LENGTH
     return len(json.dumps(text, ensure_ascii=False))
+
+
+_STATEMENT_TYPE_LENGTH = len(json.dumps(STATEMENT_PAYLOAD_TYPE, ensure_ascii=False))

@@ -204,7 +204,6 @@ def test_admitting_a_group_asks_the_store_for_nothing_its_read_ahead_did_not_rea
     )
     terms = {"name": "Acme", "uri": "https://l", "terms": LICENCE_TERMS}
     claimed = {"claim": "undisclosed-training-data", "detail": "no data card"}
-    retracted: dict[str, Any] = {"reason": "resolved"}
     _, _, claim_event = _committed(
         index,
         cast.operator,
@@ -214,7 +213,6 @@ def test_admitting_a_group_asks_the_store_for_nothing_its_read_ahead_did_not_rea
             envelope(cast.auditor, "ClaimAsserted", "acme/x", claimed),
         ],
     )
-    retracted["claim_event"] = claim_event
     group = [
         parse_envelope(document)
         for document in (
