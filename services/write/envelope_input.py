@@ -36,6 +36,7 @@ def _check_size(length: int) -> None:
 
 _ENVELOPE_FRAME = len('{"payloadType":,"payload":"","signatures":[]}')
 _SIGNATURE_FRAME = len('{"keyid":"","sig":""}')
+_STATEMENT_TYPE_LENGTH = len(json.dumps(STATEMENT_PAYLOAD_TYPE, ensure_ascii=False))
 
 
 def _compact_length(document: dict[str, Any]) -> int:
@@ -61,6 +62,3 @@ def _written_length(text: str) -> int:
     if text == STATEMENT_PAYLOAD_TYPE:
         return _STATEMENT_TYPE_LENGTH
     return len(json.dumps(text, ensure_ascii=False))
-
-
-_STATEMENT_TYPE_LENGTH = len(json.dumps(STATEMENT_PAYLOAD_TYPE, ensure_ascii=False))
