@@ -11,10 +11,13 @@ Pure computation: hashlib only; no I/O, clock or randomness.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 HASH_SIZE = 32
 """Bytes in every leaf hash, node hash, root and proof element (SHA-256)."""
+
+T = TypeVar("T")
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 """MTH({}) = SHA-256() — the root of the empty tree (RFC 9162 §2.1.1)."""
@@ -175,18 +178,25 @@ class MerkleTree:
         return self._path(index, size, 0)
 
     def inclusion_proofs(self, indices: Sequence[int], size: int) -> list[list[bytes]]:
-        """:meth:`inclusion_proof` for each index, to the one tree ``size``.
+        """:meth:`inclusion_proof` for each index, to the one tree ``size``."""
+        return self.encoded_inclusion_proofs(indices, size, _same)
+
+    def encoded_inclusion_proofs(
+        self, indices: Sequence[int], size: int, encode: Callable[[bytes], T]
+    ) -> list[list[T]]:
+        """:meth:`inclusion_proofs` with each hash given as ``encode`` makes it (e.g.
+        ``bytes.hex`` for receipts), each distinct hash encoded once.
 
         Receipts for a batch of consecutive leaves share nearly all of their paths: from level
         ``k`` up, a path depends only on the leaf's ancestor at ``k``. So each ancestor's path
         upwards is worked out once and the paths below it extend it: a run of ``m`` leaves
-        costs about ``2m`` sibling lookups, not ``m log n`` (and the incomplete subtrees on the
-        right border are hashed once)."""
+        costs about ``2m`` sibling lookups and encodings, not ``m log n`` (and the incomplete
+        subtrees on the right border are hashed once)."""
         if not 0 < size <= self.size:
             raise ValueError(f"tree size {size} is outside 1..{self.size}")
         last = size - 1
         top = last.bit_length()  # the root's level: no sibling from here up
-        upward: list[dict[int, list[bytes]]] = [{} for _ in range(top)]
+        upward: list[dict[int, list[T]]] = [{} for _ in range(top)]
         upward.append({0: []})
         proofs = []
         for index in indices:
@@ -202,9 +212,10 @@ class MerkleTree:
                 level -= 1
                 # Off the right border every node has a sibling; on it, only a right child.
                 if node != last >> level or node & 1:
-                    path = [self._sibling(level, node ^ 1, size), *path]
+                    path = [encode(self._sibling(level, node ^ 1, size)), *path]
                 upward[level][node] = path
-            proofs.append(list(path))
+            # A path made for this leaf is its own; one found (a repeated index) is copied.
+            proofs.append(path if unknown else list(path))
         return proofs
 
     def consistency_proof(self, old: int, new: int) -> list[bytes]:
@@ -270,6 +281,10 @@ class MerkleTree:
     def _node(self, level: int, index: int) -> bytes:
         offset = index * HASH_SIZE
         return bytes(self._levels[level][offset : offset + HASH_SIZE])
+
+
+def _same(value: bytes) -> bytes:
+    return value
 
 
 def verify_inclusion(

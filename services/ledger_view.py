@@ -280,11 +280,13 @@ class LedgerView:
         subjects: Sequence[str],
         references: Sequence[str],
         keyids: Sequence[str],
+        licences: Sequence[str],
     ) -> dict[str, LeafRecord]:
         """The leaves that recorded any of ``event_ids``; meanwhile, read into the caches the
         state that admitting statements about ``subjects`` naming ``references``, signed by
-        ``keyids``, will ask for. One query."""
-        wanted = read_ahead(self._state, subjects, references, keyids)
+        ``keyids``, will ask for (``licences``: the subjects of those about a licence). One
+        query."""
+        wanted = read_ahead(self._state, subjects, references, keyids, licences)
         found, values = self._index.lookup(list(dict.fromkeys(event_ids)), wanted.keys)
         wanted.take(values)
         with self._lock:
@@ -415,9 +417,10 @@ class LedgerView:
         with self._lock:
             return self._tree.inclusion_proof(leaf_index, size)
 
-    def inclusion_proofs(self, leaf_indices: Sequence[int], size: int) -> list[list[bytes]]:
+    def inclusion_proofs_hex(self, leaf_indices: Sequence[int], size: int) -> list[list[str]]:
+        """Each leaf's inclusion proof to the tree ``size``, its hashes in hex."""
         with self._lock:
-            return self._tree.inclusion_proofs(leaf_indices, size)
+            return self._tree.encoded_inclusion_proofs(leaf_indices, size, bytes.hex)
 
     def consistency_proof(self, old: int, new: int) -> list[bytes]:
         with self._lock:

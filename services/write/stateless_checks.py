@@ -83,8 +83,8 @@ class Checks:
     has no statement admission could accept)."""
 
 
-Names = tuple[str, list[str]]
-"""A statement's subject and the strings of its data that may name others
+Names = tuple[str, str, list[str]]
+"""A statement's type, its subject and the strings of its data that may name others
 (:func:`services.stored_state.referenced`): what admitting it looks up."""
 
 
@@ -411,7 +411,9 @@ def _read_sent(documents: list[Any], keys: dict[str, bytes]) -> list[_Read | Non
     answers: list[_Read | None] = [None] * len(documents)
     for (index, envelope), found, document in zip(read, checks, stored, strict=True):
         statement = found[2][1]  # packed: (type, subject, data, …)
-        names = None if statement is None else (statement[1], referenced(statement[2]))
+        names = (
+            None if statement is None else (statement[0], statement[1], referenced(statement[2]))
+        )
         signatures = tuple((s.keyid, s.sig) for s in envelope.signatures)
         in_order = document is not None
         answers[index] = envelope.payload_type, envelope.payload, signatures, found, names, in_order

@@ -40,7 +40,7 @@ from domain.statement import Statement
 from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
 from services.fast_json import loads_strings
 from services.ledger_view import LeafRecord, LedgerView
-from services.stored_state import referenced, state_changes
+from services.stored_state import about_a_licence, referenced, state_changes
 from services.write.stateless_checks import Checked, Checks, StatelessChecks
 from services.write.transparency_log import TransparencyLog
 
@@ -209,23 +209,28 @@ class Submission:
         envelopes = [envelope for request in requests for envelope in request.envelopes]
         subjects: list[str] = []
         references: list[str] = []
+        licences: list[str] = []
         for request in requests:
             if request.checks.names is not None:  # worked out with the checks
                 for names in request.checks.names:
                     if names is not None:
-                        subjects.append(names[0])
-                        references += names[1]
+                        subjects.append(names[1])
+                        references += names[2]
+                        if about_a_licence(names[0]):
+                            licences.append(names[1])
                 continue
             for envelope in request.envelopes:  # read here: their checks may not be back yet
                 try:
                     document = loads_strings(envelope.payload)  # strings only are kept
-                    subjects.append(str(document["subject"]))
+                    subjects.append(subject := str(document["subject"]))
+                    if about_a_licence(str(document.get("type"))):
+                        licences.append(subject)
                     references += referenced(document["data"])
                 except (ValueError, TypeError, KeyError, AttributeError):
                     continue  # admission says what is wrong with it
         keyids = [signature.keyid for envelope in envelopes for signature in envelope.signatures]
         recorded = self._view.read_ahead(
-            [envelope.event_id for envelope in envelopes], subjects, references, keyids
+            [envelope.event_id for envelope in envelopes], subjects, references, keyids, licences
         )
         for request in requests:
             request.recorded = {

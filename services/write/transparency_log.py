@@ -222,11 +222,8 @@ class TransparencyLog:
         """For each leaf: the current signed checkpoint and the inclusion proof to it."""
         note = self.checkpoint()
         size = int(note.split("\n", 2)[1])
-        proofs = self._view.inclusion_proofs(leaf_indices, size)
-        return [
-            Receipt(i, note, [h.hex() for h in proof])
-            for i, proof in zip(leaf_indices, proofs, strict=True)
-        ]
+        proofs = self._view.inclusion_proofs_hex(leaf_indices, size)
+        return [Receipt(i, note, proof) for i, proof in zip(leaf_indices, proofs, strict=True)]
 
     def inclusion(self, index: int, tree_size: int | None) -> dict[str, Any]:
         self._view.catch_up()

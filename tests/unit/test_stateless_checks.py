@@ -175,7 +175,7 @@ def test_the_workers_reading_a_batch_body_say_what_each_statement_names(
     assert read is not None
     statements = [Checked.of(e).precheck.statement for e in envelopes]
     assert read[1].names == [
-        None if s is None else (s.subject, referenced(s.data)) for s in statements
+        None if s is None else (s.type, s.subject, referenced(s.data)) for s in statements
     ]
     assert None in read[1].names
 

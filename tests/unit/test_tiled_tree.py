@@ -60,10 +60,31 @@ def test_roots_and_proofs_equal_the_in_memory_tree(batch: int) -> None:
         assert tree.inclusion_proofs(leaves, size) == [
             reference.inclusion_proof(i, size) for i in leaves
         ]
+        assert tree.encoded_inclusion_proofs(leaves, size, bytes.hex) == [
+            [h.hex() for h in reference.inclusion_proof(i, size)] for i in leaves
+        ]
     for old, new in ((1, total), (256, min(65536, total)), (300, total), (total // 2, total)):
         proof = tree.consistency_proof(old, new)
         assert proof == reference.consistency_proof(old, new)
         verify_consistency(old, new, reference.root(old), reference.root(new), proof)
+
+
+def test_each_proof_of_a_run_is_a_list_of_its_own() -> None:
+    """Proofs asked together share their hashes, never their lists: a caller may change one
+    (a repeated index included) without changing another."""
+    store = TileStore()
+    tree = TiledTree.empty(store.read)
+    _grow(tree, store, [_leaf(i) for i in range(1000)])
+    indices = [990, 991, 991, 999, 999]
+    proofs = tree.encoded_inclusion_proofs(indices, 1000, bytes.hex)
+    expected = [[h.hex() for h in tree.inclusion_proof(i, 1000)] for i in indices]
+    assert proofs == expected
+    for changed in range(len(proofs)):
+        proofs[changed].append("changed")
+        assert [p for i, p in enumerate(proofs) if i != changed] == [
+            e for i, e in enumerate(expected) if i != changed
+        ]
+        proofs[changed].pop()
 
 
 def test_proofs_asked_while_the_edge_grows_follow_every_width() -> None:
