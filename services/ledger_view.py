@@ -197,22 +197,27 @@ class LedgerView:
         committed: Sequence[tuple[CommittedLeaf, Statement]],
         checkpoint: CommittedCheckpoint,
         growth: TreeGrowth,
-    ) -> None:
+    ) -> list[LeafRecord] | None:
         """Adopt a commit this process just made: the admission draft it was admitted on (a
-        ``draft()`` of this view's state), its leaves, its checkpoint and the tree's growth.
-        If a concurrent catch-up got there first, nothing is left to do."""
+        ``draft()`` of this view's state), its leaves, its checkpoint and the tree's growth;
+        the leaves' records. None if a concurrent catch-up got there first (nothing is left
+        to do then, and :meth:`leaf` has the records)."""
         with self._lock:
             first = committed[0][0].leaf_index if committed else self.size
+            records = None
             if self.size == first:
                 self._state.absorb(draft)
                 self._tree.adopt(growth)
-                for leaf, statement in committed:
-                    self._remember(_record(leaf, statement.subject))
-                    self._position = max(self._position, leaf.position)
-                # stored after the leaves in the same transaction
-                self._position = max(self._position, checkpoint.position)
+                records = [_record(leaf, statement.subject) for leaf, statement in committed]
+                for record in records:
+                    self._remember(record)
+                # the checkpoint is stored after the leaves, in the same transaction
+                self._position = max(
+                    self._position, checkpoint.position, *(leaf.position for leaf, _ in committed)
+                )
             if self._checkpoint is None or checkpoint.tree_size > self._checkpoint.tree_size:
                 self._checkpoint = checkpoint
+            return records
 
     def _apply_leaves(self, leaves: Sequence[CommittedLeaf]) -> None:
         """Leaves another process wrote (their index rows are stored with them), in order:

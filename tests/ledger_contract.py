@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import json
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from domain.merkle import verify_consistency, verify_inclusion
 from domain.rejections import Rejection, RejectionKind
 from services.ledger_services import LedgerServices
 from services.read.as_of import AsOf
+from services.write import submission
 from services.write.submission import BatchRejected, Recorded
 from tests.backends import ORIGIN, Backend
 from tests.builders import Cast, artefact, envelope, keyid
@@ -243,6 +245,66 @@ class LedgerContract:
         assert sorted(granted) == sorted(["Apache-2.0", *licences])
         leaves = [ledger.view.leaf(i).leaf_index for i in range(ledger.view.size)]
         assert leaves == list(range(len(leaves)))
+
+    def test_more_concurrent_requests_than_one_group_holds_are_each_answered(
+        self, backend: Backend, cast: Cast, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A commit takes at most ``MAX_GROUP_ENVELOPES`` from the queue: a request left
+        behind is taken by a later commit, and its caller is answered. (Once, a caller whose
+        request another caller's commit had not reached failed, and every later caller took
+        over the request left at the head of the queue: 70 of 72 batches answered 500.)"""
+        monkeypatch.setattr(submission, "MAX_GROUP_ENVELOPES", 2)
+        hold = threading.Event()
+
+        def clock() -> datetime:
+            if hold.is_set():
+                hold.clear()
+                time.sleep(0.2)  # a round's first commit: the others queue up behind it
+            return datetime.now(UTC)
+
+        ledger = backend.open([cast.operator.public_key()], clock=clock)
+        submit(ledger, cast.enrolments())
+        for round_ in range(4):  # which caller takes the lock next is up to the threads
+            batches = [
+                [
+                    artefact(cast.acme, f"acme/g/{round_}/{i}/{j}", "code", "training-code")
+                    for j in (0, 1)
+                ]
+                for i in range(12)
+            ]
+            hold.set()
+            answers, errors = _submitted_together(ledger, batches)
+            assert errors == []
+            for number, batch in enumerate(batches):
+                assert all(r.created for r in answers[number])
+                assert [r.leaf.event_id for r in answers[number]] == [
+                    parse_envelope(d).event_id for d in batch
+                ]
+        assert log_length(ledger) == len(cast.enrolments()) + 4 * 12 * 2
+
+
+def _submitted_together(
+    ledger: LedgerServices, batches: list[list[dict[str, Any]]]
+) -> tuple[dict[int, list[Recorded]], list[BaseException]]:
+    """Each batch submitted by a thread of its own, all starting at once: their answers by
+    batch, and what was raised."""
+    start = threading.Barrier(len(batches))
+    answers: dict[int, list[Recorded]] = {}
+    errors: list[BaseException] = []
+
+    def write(number: int) -> None:
+        start.wait()
+        try:
+            answers[number] = submit(ledger, batches[number])
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(len(batches))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers, errors
 
 
 def parse_data(document: dict[str, Any]) -> dict[str, Any]:
