@@ -14,10 +14,10 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+T = TypeVar("T")
+
 HASH_SIZE = 32
 """Bytes in every leaf hash, node hash, root and proof element (SHA-256)."""
-
-T = TypeVar("T")
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 """MTH({}) = SHA-256() — the root of the empty tree (RFC 9162 §2.1.1)."""

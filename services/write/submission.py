@@ -7,9 +7,11 @@ payload is already recorded (or repeated in the same request) are idempotent: th
 the original record and write nothing.
 
 **Group commit.** Concurrent requests queue up; whichever thread holds the write lock takes
-every queued request, admits each one on its own draft layer (a refused request leaves the
-others untouched) and commits all the accepted envelopes in one transaction. One commit then
-serves many requests, which is what lets single-envelope ingest keep up with concurrent clients.
+the queued requests in order, up to ``MAX_GROUP_ENVELOPES`` (and always the first), admits
+each one on its own draft layer (a refused request leaves the others untouched) and commits
+all the accepted envelopes in one transaction, then takes the next group until its own request
+is answered. One commit then serves many requests, which is what lets single-envelope ingest
+keep up with concurrent clients.
 
 **Log order across processes.** The event store's optimistic concurrency on the ledger stream
 serialises writers: a writer whose head went stale gets an ``IntegrityError``, catches up with
@@ -50,8 +52,8 @@ MAX_GROUP_ENVELOPES = 1000
 """Envelopes one commit takes from the queue (always its first request, whatever its size).
 At 1,000, concurrent batches of 1,000 are committed one by one: while one commits, the check
 workers read the next. At 5,000, four clients' batches were often admitted as one group of
-three while the workers had one batch to read, and both cores were idle 10-13% of the time
-against 3-6% (``bench.cpu_split``, alternated runs; see the commit that set it)."""
+three while the workers had one batch left to read: both cores were idle 7-14% of the time,
+against 3-6% at 1,000 (``bench.cpu_split --clients 4``, alternated runs on 2026-12-06)."""
 
 
 @dataclass(frozen=True, slots=True)
