@@ -51,9 +51,10 @@ RETRY_BUDGET_SECONDS = 30.0
 MAX_GROUP_ENVELOPES = 1000
 """Envelopes one commit takes from the queue (always its first request, whatever its size).
 At 1,000, concurrent batches of 1,000 are committed one by one: while one commits, the check
-workers read the next. At 5,000, four clients' batches were often admitted as one group of
-three while the workers had one batch left to read: both cores were idle 7-14% of the time,
-against 3-6% at 1,000 (``bench.cpu_split --clients 4``, alternated runs on 2026-12-06)."""
+workers read the next. At 5,000, four clients' batches were admitted together (a group of
+three in the timeline sampled, while the workers had one batch left to read): both cores were
+idle 7-14% of the time, against 3-6% at 1,000 (``bench.cpu_split --clients 4``, alternated
+runs on 2026-12-06)."""
 
 
 @dataclass(frozen=True, slots=True)
