@@ -41,6 +41,7 @@ from bench.ingest import (
     placement,
     projection_lag,
     verify_rate,
+    warm_up,
 )
 from tests.builders import artefact
 
@@ -170,8 +171,7 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
             artefact(publisher, f"acme/b/{i}", "code", "training-code")
             for i in range(count + 2 * BATCH)
         ]
-        # Warm up: the first batches start the check workers this split counts.
-        batch_load(server.port, documents[: 2 * BATCH], 0.2, clients=1)
+        warm_up(server.port, documents[: 2 * BATCH])  # starts the check workers counted here
         serving, projecting = server.process.pid, worker.pid
         tracker = CpuTracker(
             {
