@@ -6,7 +6,10 @@ Runs the deployment ``bench.ingest`` measures (a server with ``--projection exte
 per 1,000 events recorded: the serving process, its worker processes (the batch checks), the
 projection worker, PostgreSQL (every ``postgres`` process: both services' backends, the WAL
 writer, the checkpointer) and this process (the load client, with the thread that samples the
-others every 0.2 s); then the machine's busy, idle and stolen time from ``/proc/stat``. The
+others every 0.2 s, one pass over ``/proc`` a sample); then the machine's busy, idle and stolen
+time from ``/proc/stat``. The measurement covers the load only: the request bodies are
+serialised before it (0.4 s of one core for a 10 s load, which counted as this process's CPU and
+as the other core's idle time until stop 29), and the events are those the answers recorded. The
 batch rate's ratio to the single-core Ed25519 verify rate (measured before and after the load,
 as in ``bench.ingest``) is printed beside it, and so is how far the projection worker's stored
 answers were behind when the load stopped.
@@ -25,7 +28,6 @@ from __future__ import annotations
 import argparse
 import os
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -35,10 +37,11 @@ from bench.ingest import (
     UNPLACED,
     Placement,
     add_placement,
-    batch_load,
+    batch_requests,
     deployment,
     lag_line,
     placement,
+    post_batches,
     projection_lag,
     verify_rate,
     warm_up,
@@ -65,35 +68,42 @@ class Machine:
         return cls(user + nice + system + irq + softirq, idle + iowait, steal)
 
 
-def _stat(pid: int) -> tuple[str, list[str]] | None:
-    """A process's command name and the fields of ``/proc/<pid>/stat`` after it (None once
-    it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            head, _, rest = stat.read().rpartition(")")
-    except OSError:
-        return None
-    return head.partition("(")[2], rest.split()
+@dataclass(frozen=True, slots=True)
+class Processes:
+    """Every process at one moment, read from ``/proc`` in one pass (a sample reads each
+    ``stat`` file once, whatever its groups: the sampler shares the cores it measures)."""
+
+    names: Mapping[int, str]  # the command name
+    parents: Mapping[int, int]
+    cpu: Mapping[int, float]  # user + system CPU seconds so far
+
+    @classmethod
+    def now(cls) -> Processes:
+        names: dict[int, str] = {}
+        parents: dict[int, int] = {}
+        cpu: dict[int, float] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    head, _, rest = stat.read().rpartition(")")
+            except OSError:  # it ended meanwhile
+                continue
+            pid, fields = int(entry), rest.split()
+            names[pid] = head.partition("(")[2]
+            parents[pid] = int(fields[1])
+            cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
+        return cls(names, parents, cpu)
 
 
-def _pids() -> list[int]:
-    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of one process so far (0 once it is gone)."""
-    if (stat := _stat(pid)) is None:
-        return 0.0
-    fields = stat[1]
-    return (int(fields[11]) + int(fields[12])) / _TICKS
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process started by ``pid``, by it or its descendants."""
+def descendants(pid: int, processes: Processes | None = None) -> list[int]:
+    """Every process started by ``pid``, by it or its descendants (in ``processes``, else
+    now)."""
+    processes = processes or Processes.now()
     children: dict[int, list[int]] = {}
-    for child in _pids():
-        if (stat := _stat(child)) is not None:
-            children.setdefault(int(stat[1][1]), []).append(child)
+    for child, parent in processes.parents.items():
+        children.setdefault(parent, []).append(child)
     found, pending = [], [pid]
     while pending:
         for child in children.get(pending.pop(), []):
@@ -102,8 +112,12 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def postgres_processes() -> list[int]:
-    return [pid for pid in _pids() if (stat := _stat(pid)) and stat[0].startswith("postgres")]
+def postgres_processes(processes: Processes) -> list[int]:
+    return [pid for pid, name in processes.names.items() if name.startswith("postgres")]
+
+
+Members = Callable[[Processes], list[int]]
+"""A group's processes, looked up in a sample."""
 
 
 class CpuTracker:
@@ -115,7 +129,7 @@ class CpuTracker:
 
     SAMPLE_SECONDS = 0.2
 
-    def __init__(self, groups: Mapping[str, Callable[[], list[int]]]) -> None:
+    def __init__(self, groups: Mapping[str, Members]) -> None:
         self._groups = groups
         self._first: dict[str, dict[int, float]] = {name: {} for name in groups}
         self._last: dict[str, dict[int, float]] = {name: {} for name in groups}
@@ -123,15 +137,18 @@ class CpuTracker:
         self._thread = threading.Thread(target=self._run, name="cpu-samples", daemon=True)
 
     def start(self) -> None:
+        processes = Processes.now()
         for name, members in self._groups.items():
-            self._first[name] = {pid: cpu_seconds(pid) for pid in members()}
-        self._sample()
+            self._first[name] = {
+                pid: processes.cpu[pid] for pid in members(processes) if pid in processes.cpu
+            }
+        self._sample(processes)
         self._thread.start()
 
     def stop(self) -> dict[str, float]:
         self._stopping.set()
         self._thread.join()
-        self._sample()
+        self._sample(Processes.now())
         return {
             name: sum(cpu - self._first[name].get(pid, 0.0) for pid, cpu in last.items())
             for name, last in self._last.items()
@@ -139,13 +156,13 @@ class CpuTracker:
 
     def _run(self) -> None:
         while not self._stopping.wait(self.SAMPLE_SECONDS):
-            self._sample()
+            self._sample(Processes.now())
 
-    def _sample(self) -> None:
+    def _sample(self, processes: Processes) -> None:
         for name, members in self._groups.items():
-            for pid in members():
-                cpu = cpu_seconds(pid)
-                if cpu:  # 0: it ended before it was read; keep its last sample
+            for pid in members(processes):
+                cpu = processes.cpu.get(pid)
+                if cpu is not None:  # None: it ended before it was read; keep its last sample
                     self._last[name][pid] = cpu
 
 
@@ -175,22 +192,25 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
         serving, projecting = server.process.pid, worker.pid
         tracker = CpuTracker(
             {
-                "serving process": lambda: [serving],
-                "its worker processes": lambda: descendants(serving),
-                "projection worker": lambda: [projecting],
+                "serving process": lambda _: [serving],
+                "its worker processes": lambda processes: descendants(serving, processes),
+                "projection worker": lambda _: [projecting],
                 "PostgreSQL": postgres_processes,
-                "load client (this process)": lambda: [os.getpid()],
+                "load client (this process)": lambda _: [os.getpid()],
             }
         )
         verify_before = verify_rate(documents[0], publisher, 2.0)
+        # Serialised before the measurement: it would count as the load client's CPU, and
+        # the core left idle meanwhile as the deployment's.
+        requests = batch_requests(server.port, documents[2 * BATCH :])
         tracker.start()
-        machine_before, started = Machine.now(), time.perf_counter()
-        rate = batch_load(server.port, documents[2 * BATCH :], seconds, clients=clients)
-        elapsed = time.perf_counter() - started
+        machine_before = Machine.now()
+        result = post_batches(server.port, requests, seconds, clients)
         machine_after, spent = Machine.now(), tracker.stop()
         lag = projection_lag(database_url)
         verify_after = verify_rate(documents[0], publisher, 2.0)
-    events = rate * elapsed
+    events = result.completed * BATCH
+    rate = events / result.elapsed
     verify = (verify_before + verify_after) / 2
 
     def per_thousand(cpu: float) -> str:

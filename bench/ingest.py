@@ -140,27 +140,35 @@ def single_event_load(port: int, documents: list[dict[str, Any]], seconds: float
 
 def batch_load(port: int, documents: list[dict[str, Any]], seconds: float, clients: int) -> float:
     """Clients posting 1,000-envelope batches back to back (bodies serialised beforehand)."""
-    requests = _batch_requests(port, documents)
+    result = post_batches(port, batch_requests(port, documents), seconds, clients)
+    return result.completed * BATCH / result.elapsed
+
+
+def post_batches(port: int, requests: list[bytes], seconds: float, clients: int) -> LoadResult:
+    """``clients`` connections posting ``requests`` (from :func:`batch_requests`) back to back
+    for ``seconds``; every answer must be 201, and the requests must outlast the time."""
     result = asyncio.run(run_load("127.0.0.1", port, requests, clients, seconds))
     if set(result.statuses) != {201}:
         raise RuntimeError(f"unexpected answers: {result.statuses}")
     if result.completed == len(requests) and result.elapsed < seconds / 2:
         raise RuntimeError(f"ran out of pre-signed batches too early ({result}); sign more")
-    return result.completed * BATCH / result.elapsed
+    return result
 
 
 def warm_up(port: int, documents: list[dict[str, Any]]) -> list[float]:
     """Post ``documents`` as batches, one after another, before any measured load: a server's
     first batch starts its check worker processes, which a server that has been running has
     done once and for all. Answers each batch's seconds."""
-    requests = _batch_requests(port, documents)
+    requests = batch_requests(port, documents)
     result = asyncio.run(run_load("127.0.0.1", port, requests, 1, WARM_UP_SECONDS))
     if set(result.statuses) != {201} or result.completed != len(requests):
         raise RuntimeError(f"the warm-up batches were not all recorded: {result}")
     return result.latencies
 
 
-def _batch_requests(port: int, documents: list[dict[str, Any]]) -> list[bytes]:
+def batch_requests(port: int, documents: list[dict[str, Any]]) -> list[bytes]:
+    """The HTTP requests of ``documents`` in batches of ``BATCH`` (serialising them takes a
+    second or more of CPU for a load's worth: done before any measurement starts)."""
     return [
         post_request(
             "127.0.0.1",

@@ -3,15 +3,19 @@ start or end meanwhile (a PostgreSQL pool opens backends under load; a worker ma
 
 from __future__ import annotations
 
+import builtins
 import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from bench.cpu_split import CpuTracker, descendants
+from bench import cpu_split
+from bench.cpu_split import CpuTracker, Processes, descendants, postgres_processes
 
 BURN_SECONDS = 0.3
 _BURNER = (
@@ -43,7 +47,7 @@ def _burn(started: list[subprocess.Popen[str]], sleep_after: float) -> subproces
 
 
 def _tracker(started: list[subprocess.Popen[str]]) -> CpuTracker:
-    return CpuTracker({"burners": lambda: [p.pid for p in started if p.poll() is None]})
+    return CpuTracker({"burners": lambda _: [p.pid for p in started if p.poll() is None]})
 
 
 def test_a_process_started_while_measuring_counts_from_zero(
@@ -89,3 +93,41 @@ def test_descendants_include_a_child_of_a_child() -> None:
         child.stdin.close()  # the grandchild reads end of input and ends
         child.kill()
         child.wait()
+
+
+def test_a_sample_reads_each_process_once_whatever_its_groups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sampler runs on the cores it measures: one pass over ``/proc`` a sample, shared by
+    every group (the split's five groups used to read each of their processes' files again)."""
+    reads: Counter[str] = Counter()
+
+    def counted(path: str, *args: Any, **kwargs: Any) -> Any:
+        reads[path] += 1
+        return builtins.open(path, *args, **kwargs)
+
+    monkeypatch.setattr(cpu_split, "open", counted, raising=False)
+    me = os.getpid()
+    tracker = CpuTracker(
+        {
+            "me": lambda _: [me],
+            "me again": lambda _: [me],
+            "my parent's descendants": lambda processes: descendants(os.getppid(), processes),
+            "PostgreSQL": postgres_processes,
+        }
+    )
+    tracker.start()
+    spent = tracker.stop()  # before the sampling thread's first sample
+    assert reads[f"/proc/{me}/stat"] == 2  # the start's pass and the stop's
+    assert spent["me"] == spent["me again"] >= 0
+
+
+def test_a_snapshot_knows_this_process_its_parent_and_its_cpu() -> None:
+    before = time.process_time()
+    while time.process_time() - before < 0.05:  # some CPU to read back
+        pass
+    processes = Processes.now()
+    me = os.getpid()
+    assert processes.parents[me] == os.getppid()
+    assert processes.names[me].startswith(("python", "pytest"))
+    assert processes.cpu[me] >= 0.05 - 2 / os.sysconf("SC_CLK_TCK")
