@@ -8,8 +8,8 @@ projection worker, PostgreSQL (every ``postgres`` process: both services' backen
 writer, the checkpointer) and this process (the load client, with the thread that samples the
 others every 0.2 s, one pass over ``/proc`` a sample); then the machine's busy, idle and stolen
 time from ``/proc/stat``. The measurement covers the load only: the request bodies are
-serialised before it (0.4 s of one core for a 10 s load, which counted as this process's CPU and
-as the other core's idle time until stop 29), and the events are those the answers recorded. The
+serialised before it (inside, they would count as this process's CPU and as the other core's idle
+time: 0.4 s of one core for a 10 s load here), and the events are those the answers recorded. The
 batch rate's ratio to the single-core Ed25519 verify rate (measured before and after the load,
 as in ``bench.ingest``) is printed beside it, and so is how far the projection worker's stored
 answers were behind when the load stopped.
@@ -100,7 +100,8 @@ class Processes:
 def descendants(pid: int, processes: Processes | None = None) -> list[int]:
     """Every process started by ``pid``, by it or its descendants (in ``processes``, else
     now)."""
-    processes = processes or Processes.now()
+    if processes is None:
+        processes = Processes.now()
     children: dict[int, list[int]] = {}
     for child, parent in processes.parents.items():
         children.setdefault(parent, []).append(child)

@@ -9,7 +9,7 @@ every CPU) and the worker runs at a lower priority (``provenance project --nice`
   p50/p99 latency, and the ratio to the raw ``eventsourcing`` single-event ``save()`` rate (the
   library's own recorder) measured in the same run on the same database (aim >= 0.8);
 - batch ingest (``/v1/events:batch``, 1,000 envelopes a request), after two batches that are not
-  measured (a server's first batch starts its check worker processes, once in its life: ~0.4 s
+  measured (a server's first batch starts its check worker processes, once in its life: 0.3–0.5 s
   more than a batch takes here; their seconds are printed): events/s, and the ratio to the
   single-core Ed25519 verify rate (OpenSSL, through ``cryptography``) measured in the same run,
   before and after the batches (this machine's speed drifts), and averaged (aim >= 1.0, goal
@@ -167,8 +167,8 @@ def warm_up(port: int, documents: list[dict[str, Any]]) -> list[float]:
 
 
 def batch_requests(port: int, documents: list[dict[str, Any]]) -> list[bytes]:
-    """The HTTP requests of ``documents`` in batches of ``BATCH`` (serialising them takes a
-    second or more of CPU for a load's worth: done before any measurement starts)."""
+    """The HTTP requests of ``documents`` in batches of ``BATCH``: made before a measured load
+    (140 batches take ~0.4 s of CPU here)."""
     return [
         post_request(
             "127.0.0.1",
