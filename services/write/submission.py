@@ -54,7 +54,8 @@ At 1,000, concurrent batches of 1,000 are committed one by one: while one commit
 workers read the next. At 5,000, four clients' batches were admitted together (a group of
 three in the timeline sampled, while the workers had one batch left to read): both cores were
 idle 7-14% of the time, against 3-6% at 1,000 (``bench.cpu_split --clients 4``, alternated
-runs on 2026-12-06)."""
+runs on 2026-12-06, when the split still counted the core left idle while it serialised its
+request bodies: ~2 points of each figure, alike on both sides)."""
 
 
 @dataclass(frozen=True, slots=True)
