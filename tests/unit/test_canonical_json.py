@@ -18,7 +18,7 @@ from domain.canonical import (
     canonical_object,
     parse_json,
 )
-from domain.leaf import envelope_bytes
+from domain.leaf import _verbatim, envelope_bytes
 
 json_scalars = (
     st.none()
@@ -104,6 +104,20 @@ def test_an_accepted_envelope_takes_the_fast_path() -> None:
     assert envelope_bytes({**envelope, "payloadType": 'a"b\\c\u00e9'}) == bytes(
         rfc8785.dumps({**envelope, "payloadType": 'a"b\\c\u00e9'})
     )
+
+
+def test_the_fast_path_copies_printable_ascii_but_quote_and_backslash() -> None:
+    """What the fast path copies, JCS writes unescaped; it takes printable ASCII but ``"`` and
+    ``\\`` (DEL and anything beyond ASCII go to the generic writer)."""
+    for code in [*range(0x80), 0xE9, 0x2028, 0x1D11E]:
+        character = chr(code)
+        verbatim = _verbatim(f"ab{character}cd")
+        assert verbatim is (0x20 <= code < 0x7F and character not in '"\\'), hex(code)
+        if verbatim:
+            assert bytes(rfc8785.dumps(character)) == f'"{character}"'.encode()
+    assert _verbatim("") is True
+    assert _verbatim(b"abc") is False
+    assert _verbatim("\ud800") is False
 
 
 @settings(max_examples=800, deadline=None)
