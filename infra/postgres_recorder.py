@@ -204,7 +204,7 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
     ) -> Sequence[Notification]:
         """The library's notifications (the same rows in the same order: its query, its
         arguments), read as tuples. The datastore's dict rows were a tenth of the projection
-        worker's samples under batch ingest, more than the rest of reading a page. With
+        worker's samples under batch ingest (py-spy), a third of its reading of pages. With
         ``ArtefactFacts``' shared defaults, the worker's instructions per event (cachegrind,
         10,000 registrations folded by the library's runner) went from ~184k to ~170k, ~9k of
         it from here."""

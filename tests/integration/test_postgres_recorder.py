@@ -273,9 +273,9 @@ def test_lookups_find_awkward_strings_and_pass_over_unstorable_ones(event_log: E
 
 
 def test_notifications_are_the_librarys_rows_read_as_tuples(event_log: EventLog) -> None:
-    """The recorder reads notifications with tuple rows (the library's dict rows cost the
-    projection worker more than the rest of reading a page): the same rows, in the same order,
-    for every combination of bounds and topics the library's subscriptions use."""
+    """The recorder reads notifications with tuple rows (the library's dict rows were a third
+    of the projection worker's reading of pages): the same rows, in the same order, for every
+    combination of bounds and topics the library's subscriptions use."""
     recorder = _recorder(event_log)
     streams = [uuid.uuid4(), uuid.uuid4()]
     recorder.insert_events(
