@@ -42,6 +42,9 @@ def test_canonical_standard_base64_decodes(text: str, raw: bytes) -> None:
     [
         pytest.param("QR==", id="non-zero padding bits (two pad chars)"),
         pytest.param("QUJ=", id="non-zero padding bits (one pad char)"),
+        pytest.param("QB==", id="the lowest unused bit set (two pad chars)"),
+        pytest.param("QUL=", id="both unused bits set (one pad char)"),
+        pytest.param("QUJDQ/==", id="non-zero padding bits after a full quantum"),
         pytest.param("QQ", id="padding missing"),
         pytest.param("QQ=", id="padding short"),
         pytest.param("QQ===", id="padding too long"),
@@ -91,10 +94,10 @@ def _reference_strict(text: str) -> bytes | None:
 
 
 @given(
-    st.text(alphabet="AQUgw+/=\n -_\u00e9\x00", max_size=12)
+    st.text(alphabet="ABQRUgwz9+/=\n -_\u00e9\x00", max_size=12)
     | st.binary(max_size=12).map(lambda raw: base64.b64encode(raw).decode("ascii"))
 )
-@settings(max_examples=2000)
+@settings(max_examples=4000)
 def test_strict_decode_accepts_exactly_the_standard_spelling(text: str) -> None:
     expected = _reference_strict(text)
     if expected is None:
