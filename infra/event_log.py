@@ -11,7 +11,8 @@ change inside ``infra/`` only.
 
 Writers are serialised by the store's uniqueness of ``(stream, version)``: :meth:`EventLog.append`
 appends at the size its caller admitted against, and raises :class:`LogMoved` when another
-writer got there first (the caller catches up and admits again). The log follows the heads of
+writer got there first (the caller catches up and admits again). On PostgreSQL, a large append
+is sent in chunks (:meth:`EventLog._append_in_chunks`). The log follows the heads of
 its streams from every read and write it makes, and reads them (the first and last event of each
 stream, whatever the log's length) when it has not followed them.
 """
@@ -51,6 +52,10 @@ from infra.ledger_recorders import POPOLedgerRecorder
 from infra.ledger_transcoder import LedgerTranscoder
 
 PAGE = 1000
+CHUNKED_APPEND = 250
+"""Appends of at least this many leaves are sent in chunks where the store can take them so
+(:meth:`EventLog._append_in_chunks`)."""
+_CHUNK = 125  # leaves a chunk: the first is ready soon, and a batch of 1,000 is 8 calls
 _STREAM_OFFSET = 2  # leaf i is version i + 2 of the ledger stream (version 1 is Started)
 _LAST_VERSION = 2**63 - 1
 
@@ -363,6 +368,10 @@ class EventLog:
         their index rows, the ``tiles`` they change and the admission ``state`` rows they
         change, in one transaction; :class:`LogMoved` if the log is not ``at_size`` leaves
         long. ``recorded_at`` never goes back (a slow clock is clamped forward)."""
+        if len(leaves) >= CHUNKED_APPEND and (
+            done := self._append_in_chunks(leaves, at_size, signed, recorded_at, state, tiles)
+        ):
+            return done
         with self._lock:
             if self._ledger is None or self._ledger.size != at_size:
                 self._load_heads()
@@ -423,6 +432,75 @@ class EventLog:
         committed += [self._committed(e, i) for e, i in zip(signed_events, after, strict=True)]
         checkpoint = next(c for c in committed if isinstance(c, CommittedCheckpoint))
         return [leaf for leaf in committed if isinstance(leaf, CommittedLeaf)], checkpoint
+
+    def _append_in_chunks(
+        self,
+        leaves: Sequence[NewLeaf],
+        at_size: int,
+        signed: SignedTree,
+        recorded_at: datetime,
+        state: Mapping[str, str] | None,
+        tiles: Mapping[TileId, bytes] | None,
+    ) -> tuple[list[CommittedLeaf], CommittedCheckpoint] | None:
+        """:meth:`append` written a chunk of leaves at a time in one transaction, each chunk's
+        rows made while the database inserts the previous one's (``infra.streamed_insert``);
+        then the checkpoint, the tiles, the state and ``COMMIT``. None where it does not apply
+        (a store that cannot, rows the mapper must write, a new ledger, a log that moved) or
+        the store refused a chunk: nothing of it is written, and the append is written the
+        usual way (whose outcome and errors are the usual ones).
+
+        One client's batches of 1,000 (``bench.cpu_split``), the server alternating this and
+        the usual append batch by batch in one run, 68 batches each: the append took 37.6
+        against 45.3 ms, the whole batch 141.7 against 149.3 ms, the serving process's CPU a
+        batch 74.4 against 76.1 ms. (Runs of each alone moved by more than that.)"""
+        opener = getattr(self._app.recorder, "streamed_insert", None)
+        if opener is None or not self._plain_mapper() or _APPENDED_CLASS_VERSION != 1:
+            return None
+        with self._lock:
+            if self._ledger is None or self._ledger.size != at_size:
+                self._load_heads()
+            ledger = _draft(self._ledger) if self._ledger else None
+            head = _draft(self._signed) if self._signed else None
+        if ledger is None or ledger.size != at_size or head is None or head.tree_size > signed.size:
+            return None
+        when = ledger.next_recorded_at(recorded_at)
+        text = format_utc_time(when)
+        hashes = [leaf.leaf_hash.hex() for leaf in leaves]
+        insert = opener()
+        try:
+            for first in range(0, len(leaves), _CHUNK):
+                chunk = leaves[first : first + _CHUNK]
+                version, size = ledger.version + first, at_size + first
+                rows = self._plain_rows(version, size, chunk, hashes[first : first + _CHUNK], when)
+                if rows is None:
+                    return None
+                indexed = [
+                    IndexedLeaf(size + i, 0, leaf.event_id, text, leaf.subject)
+                    for i, leaf in enumerate(chunk)
+                ]
+                insert.send(rows, IndexChanges(indexed))
+                last = rows[-1]
+            head.record(signed.size, signed.root, signed.note)
+            signed_events = head.collect_events()
+            stored = list(map(self._app.mapper.to_stored_event, signed_events))
+            positions = insert.commit(stored, IndexChanges((), tiles or {}, state or {}))
+        finally:
+            insert.close()
+        if positions is None:
+            return None
+        if len(positions) != len(leaves) + len(stored):
+            raise RuntimeError("the recorder did not return a position for every event")
+        committed = [
+            CommittedLeaf(at_size + i, position, leaf.event_id, when, leaf.envelope, hashed)
+            for i, (leaf, position, hashed) in enumerate(
+                zip(leaves, positions[: len(leaves)], hashes, strict=True)
+            )
+        ]
+        self._follow_rows(ledger, last)
+        after = positions[len(leaves) :]
+        checkpoints = [self._committed(e, i) for e, i in zip(signed_events, after, strict=True)]
+        checkpoint = next(c for c in checkpoints if isinstance(c, CommittedCheckpoint))
+        return committed, checkpoint
 
     def _plain_rows(
         self,

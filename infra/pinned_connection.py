@@ -25,6 +25,7 @@ class PinnedConnections:
     def __init__(self, pool: ConnectionPool[Any]) -> None:
         self._local = threading.local()
         checkout: Callable[..., AbstractContextManager[Connection[Any]]] = pool.connection
+        self._checkout = checkout
 
         @contextmanager
         def connection(timeout: float | None = None) -> Iterator[Connection[Any]]:
@@ -43,6 +44,11 @@ class PinnedConnections:
         """This thread's pinned connection, if it holds one."""
         connection: Connection[Any] | None = getattr(self._local, "connection", None)
         return connection
+
+    def fresh(self, timeout: float | None = None) -> AbstractContextManager[Connection[Any]]:
+        """A checkout from the pool that never hands out this thread's pinned connection (a
+        transaction of its own beside the turn's: ``infra.streamed_insert``)."""
+        return self._checkout(timeout)
 
     @contextmanager
     def pin(self, connection: Connection[Any]) -> Iterator[None]:

@@ -14,7 +14,8 @@ A writer's turn (:meth:`ArrayInsertRecorder.writers_lock`) is three round trips:
 lock with a probe for anything newer than the writer has read, the read-ahead, and the commit
 with the unlock, all on the lock's connection (``infra.pinned_connection``). Selected with
 ``APPLICATION_RECORDER_TOPIC``. Its calls give up within seconds when the database is
-unreachable (``infra.bounded_postgres``).
+unreachable (``infra.bounded_postgres``). A streamed commit (``infra.streamed_insert``) calls the
+same function several times in one transaction on a connection of its own.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg import Cursor
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Identifier, Literal
 
@@ -43,8 +45,12 @@ from infra.bounded_postgres import bounded, gate_of
 from infra.ddl_lock import with_ddl_lock
 from infra.ledger_index import DuplicateLeaf, IndexChanges, SqlIndex, index_ddl, leaf_rows
 from infra.pinned_connection import PinnedConnections
+from infra.streamed_insert import StreamedInsert
 
 WRITERS_LOCK = 0x70726F76  # the advisory lock key ("prov") of the ledger's writers
+# A streamed commit waits this long at most for a connection of its own (it is asked for while
+# the writer admits, holding the view's lock); without one the commit is written as usual.
+_STREAM_CHECKOUT_SECONDS = 0.2
 
 # Inserts a commit's events and the index rows that describe them, in one statement. A leaf
 # row's position is the notification id of the event at ``leaf_rows`` (1-based; 0 keeps the
@@ -252,11 +258,42 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         """Insert the events and the index rows ``index`` names, in one statement (so one
         round trip and one implicit transaction on the pool's autocommit connections)."""
         index: IndexChanges = kwargs.get("index") or IndexChanges()
+        arrays = self._arrays(stored_events, index)
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            register_arrays(curs)
+            turn: _Turn | None = getattr(self._turn, "state", None)
+            if turn is None or self._pinned.pinned is not conn:
+                curs.execute(self._invoke, arrays, prepare=True)
+                return [row[0] for row in curs.fetchall()]
+            # The last call of a writer's turn: release the writers' lock in the same round
+            # trip. A failed insert aborts the pipeline before the unlock, and the turn's end
+            # releases the lock then.
+            with conn.pipeline():
+                curs.execute(self._invoke, arrays, prepare=True)
+                conn.execute(self._unlock, prepare=True)
+            ids = [row[0] for row in curs.fetchall()]
+            turn.released = True
+            return ids
+
+    def streamed_insert(self) -> StreamedInsert:
+        """A commit to send while its rows are still being admitted (``infra.streamed_insert``):
+        calls of the commit function in one transaction on a connection of its own."""
+        return StreamedInsert(lambda: self._pinned.fresh(_STREAM_CHECKOUT_SECONDS), self._send)
+
+    def _send(
+        self, curs: Cursor[Any], stored_events: Sequence[StoredEvent], index: IndexChanges
+    ) -> None:
+        gate_of(self.datastore).check()
+        register_arrays(curs)
+        curs.execute(self._invoke, self._arrays(stored_events, index), prepare=True)
+
+    def _arrays(self, stored_events: Sequence[StoredEvent], index: IndexChanges) -> tuple[Any, ...]:
+        """The commit function's 15 arguments."""
         rows = leaf_rows(stored_events)
         tiles = list(index.tiles.items())
         state = list(index.state.items())
         streams: list[Any] = [e.originator_id for e in stored_events]
-        arrays = (
+        return (
             UuidArray.of(streams) if self._uuid_ids else TextArray.of(streams),
             Int8Array.of([e.originator_version for e in stored_events]),
             TextArray.of([e.topic for e in stored_events]),
@@ -273,21 +310,6 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
             TextArray.of([key for key, _ in state]),
             TextArray.of([value for _, value in state]),
         )
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-            register_arrays(curs)
-            turn: _Turn | None = getattr(self._turn, "state", None)
-            if turn is None or self._pinned.pinned is not conn:
-                curs.execute(self._invoke, arrays, prepare=True)
-                return [row[0] for row in curs.fetchall()]
-            # The last call of a writer's turn: release the writers' lock in the same round
-            # trip. A failed insert aborts the pipeline before the unlock, and the turn's end
-            # releases the lock then.
-            with conn.pipeline():
-                curs.execute(self._invoke, arrays, prepare=True)
-                conn.execute(self._unlock, prepare=True)
-            ids = [row[0] for row in curs.fetchall()]
-            turn.released = True
-            return ids
 
     @contextmanager
     def writers_lock(self, after: int) -> Iterator[bool]:
