@@ -14,7 +14,7 @@ A writer's turn (:meth:`ArrayInsertRecorder.writers_lock`) is three round trips:
 lock with a probe for anything newer than the writer has read, the read-ahead, and the commit
 with the unlock, all on the lock's connection (``infra.pinned_connection``). Selected with
 ``APPLICATION_RECORDER_TOPIC``. Its calls give up within seconds when the database is
-unreachable (``infra.bounded_postgres``). A streamed commit (``infra.streamed_insert``) calls the
+unreachable (``infra.bounded_postgres``). A chunked commit (``infra.streamed_insert``) calls the
 same function several times in one transaction on a connection of its own.
 """
 
@@ -48,8 +48,8 @@ from infra.pinned_connection import PinnedConnections
 from infra.streamed_insert import StreamedInsert
 
 WRITERS_LOCK = 0x70726F76  # the advisory lock key ("prov") of the ledger's writers
-# A streamed commit waits this long at most for a connection of its own (it is asked for while
-# the writer admits, holding the view's lock); without one the commit is written as usual.
+# A chunked commit waits this long at most for a connection of its own (asked for in the middle
+# of a writer's turn); without one the commit is written the usual way.
 _STREAM_CHECKOUT_SECONDS = 0.2
 
 # Inserts a commit's events and the index rows that describe them, in one statement. A leaf
@@ -276,8 +276,8 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
             return ids
 
     def streamed_insert(self) -> StreamedInsert:
-        """A commit to send while its rows are still being admitted (``infra.streamed_insert``):
-        calls of the commit function in one transaction on a connection of its own."""
+        """A commit to send a chunk at a time (``infra.streamed_insert``): calls of the commit
+        function in one transaction on a connection of its own."""
         return StreamedInsert(lambda: self._pinned.fresh(_STREAM_CHECKOUT_SECONDS), self._send)
 
     def _send(
