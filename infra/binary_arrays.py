@@ -37,11 +37,27 @@ _TO_BYTES: Callable[[int, int, str], bytes] = int.to_bytes  # type: ignore[assig
 _INT = attrgetter("int")  # a UUID's 128 bits (a slot; its ``bytes`` is a Python property)
 
 
+class _ArrayDumper(Dumper):
+    format = Format.BINARY
+
+    def dump(self, obj: BinaryArray) -> bytes:
+        return obj.data
+
+
 class BinaryArray:
-    """A list's binary array form, made when it is built (see the module's docstring)."""
+    """A list's binary array form, made when it is built (see the module's docstring). A
+    subclass names its element type (``type_name``): its element oid and the dumper that passes
+    it as that type's array follow from it."""
 
     __slots__ = ("data",)
     element_oid: ClassVar[int]
+    dumper: ClassVar[type[Dumper]]
+
+    def __init_subclass__(cls, type_name: str, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        info = types[type_name]
+        cls.element_oid = info.oid
+        cls.dumper = type(f"_{cls.__name__}Dumper", (_ArrayDumper,), {"oid": info.array_oid})
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -53,9 +69,8 @@ class BinaryArray:
         return _HEADER.pack(1, 0, cls.element_oid, count, 1) + body
 
 
-class Int8Array(BinaryArray):
+class Int8Array(BinaryArray, type_name="int8"):
     __slots__ = ()
-    element_oid = types["int8"].oid
 
     @classmethod
     def of(cls, values: Sequence[int]) -> Int8Array:
@@ -63,9 +78,8 @@ class Int8Array(BinaryArray):
         return cls(cls._framed(len(values), _pack("iq", 8, values)))
 
 
-class Int4Array(BinaryArray):
+class Int4Array(BinaryArray, type_name="int4"):
     __slots__ = ()
-    element_oid = types["int4"].oid
 
     @classmethod
     def of(cls, values: Sequence[int]) -> Int4Array:
@@ -73,18 +87,16 @@ class Int4Array(BinaryArray):
         return cls(cls._framed(len(values), _pack("ii", 4, values)))
 
 
-class ByteaArray(BinaryArray):
+class ByteaArray(BinaryArray, type_name="bytea"):
     __slots__ = ()
-    element_oid = types["bytea"].oid
 
     @classmethod
     def of(cls, values: Sequence[bytes]) -> ByteaArray:
         return cls(cls._framed(len(values), _prefixed(values)))
 
 
-class TextArray(BinaryArray):
+class TextArray(BinaryArray, type_name="text"):
     __slots__ = ()
-    element_oid = types["text"].oid
 
     @classmethod
     def of(cls, values: Sequence[str]) -> TextArray:
@@ -96,9 +108,8 @@ class TextArray(BinaryArray):
         return cls(cls._framed(len(values), _prefixed(encoded)))
 
 
-class UuidArray(BinaryArray):
+class UuidArray(BinaryArray, type_name="uuid"):
     __slots__ = ()
-    element_oid = types["uuid"].oid
 
     @classmethod
     def of(cls, values: Sequence[UUID]) -> UuidArray:
@@ -120,40 +131,7 @@ def _pack(layout: str, size: int, values: Sequence[int]) -> bytes:
         raise DataError(f"an array element does not fit its type: {error}") from error
 
 
-class _ArrayDumper(Dumper):
-    format = Format.BINARY
-
-    def dump(self, obj: BinaryArray) -> bytes:
-        return obj.data
-
-
-class _Int8ArrayDumper(_ArrayDumper):
-    oid = types["int8"].array_oid
-
-
-class _Int4ArrayDumper(_ArrayDumper):
-    oid = types["int4"].array_oid
-
-
-class _ByteaArrayDumper(_ArrayDumper):
-    oid = types["bytea"].array_oid
-
-
-class _TextArrayDumper(_ArrayDumper):
-    oid = types["text"].array_oid
-
-
-class _UuidArrayDumper(_ArrayDumper):
-    oid = types["uuid"].array_oid
-
-
 def register_arrays(context: AdaptContext) -> None:
     """Let ``context`` (a connection or a cursor) pass the arrays above as parameters."""
-    for array, dumper in (
-        (Int8Array, _Int8ArrayDumper),
-        (Int4Array, _Int4ArrayDumper),
-        (ByteaArray, _ByteaArrayDumper),
-        (TextArray, _TextArrayDumper),
-        (UuidArray, _UuidArrayDumper),
-    ):
-        context.adapters.register_dumper(array, dumper)
+    for array in (Int8Array, Int4Array, ByteaArray, TextArray, UuidArray):
+        context.adapters.register_dumper(array, array.dumper)

@@ -372,11 +372,9 @@ class EventLog:
             done := self._append_in_chunks(leaves, at_size, signed, recorded_at, state, tiles)
         ):
             return done
-        with self._lock:
-            if self._ledger is None or self._ledger.size != at_size:
-                self._load_heads()
-            ledger = _draft(self._ledger) if self._ledger else Ledger(self._origin)
-            head = _draft(self._signed) if self._signed else CheckpointLog()
+        drafts = self._drafts(at_size)
+        ledger = drafts[0] if drafts[0] is not None else Ledger(self._origin)
+        head = drafts[1] if drafts[1] is not None else CheckpointLog()
         if ledger.size != at_size or head.tree_size > signed.size:
             with self._lock:
                 self._ledger = None  # read the heads again before the next append
@@ -399,14 +397,7 @@ class EventLog:
             *map(mapper.to_stored_event, signed_events),
         ]
         text = format_utc_time(when) if leaves else ""
-        index = IndexChanges(
-            [
-                IndexedLeaf(at_size + i, 0, leaf.event_id, text, leaf.subject)
-                for i, leaf in enumerate(leaves)
-            ],
-            tiles or {},
-            state or {},
-        )
+        index = IndexChanges(_indexed(at_size, leaves, text), tiles or {}, state or {})
         try:
             # All Application.save() would add here: it sets no snapshotting intervals, reads
             # neither stream through its repository (no cached aggregate to refresh) and has
@@ -422,16 +413,22 @@ class EventLog:
         committed = [self._committed(e, i) for e, i in zip(started, before, strict=True)]
         if rows:
             plain = ids[len(started) : len(started) + len(rows)]
-            committed += [
-                CommittedLeaf(at_size + i, position, leaf.event_id, when, leaf.envelope, hashed)
-                for i, (leaf, position, hashed) in enumerate(
-                    zip(leaves, plain, hashes, strict=True)
-                )
-            ]
+            committed += _committed_leaves(at_size, leaves, plain, hashes, when)
             self._follow_rows(ledger, rows[-1])
         committed += [self._committed(e, i) for e, i in zip(signed_events, after, strict=True)]
         checkpoint = next(c for c in committed if isinstance(c, CommittedCheckpoint))
         return [leaf for leaf in committed if isinstance(leaf, CommittedLeaf)], checkpoint
+
+    def _drafts(self, at_size: int) -> tuple[Ledger | None, CheckpointLog | None]:
+        """Drafts of the ledger's and the checkpoints' heads (None: no such stream yet), read
+        again unless the followed ledger holds ``at_size`` leaves."""
+        with self._lock:
+            if self._ledger is None or self._ledger.size != at_size:
+                self._load_heads()
+            return (
+                _draft(self._ledger) if self._ledger else None,
+                _draft(self._signed) if self._signed else None,
+            )
 
     def _append_in_chunks(
         self,
@@ -456,11 +453,7 @@ class EventLog:
         opener = getattr(self._app.recorder, "streamed_insert", None)
         if opener is None or not self._plain_mapper() or _APPENDED_CLASS_VERSION != 1:
             return None
-        with self._lock:
-            if self._ledger is None or self._ledger.size != at_size:
-                self._load_heads()
-            ledger = _draft(self._ledger) if self._ledger else None
-            head = _draft(self._signed) if self._signed else None
+        ledger, head = self._drafts(at_size)
         if ledger is None or ledger.size != at_size or head is None or head.tree_size > signed.size:
             return None
         when = ledger.next_recorded_at(recorded_at)
@@ -474,11 +467,7 @@ class EventLog:
                 rows = self._plain_rows(version, size, chunk, hashes[first : first + _CHUNK], when)
                 if rows is None:
                     return None
-                indexed = [
-                    IndexedLeaf(size + i, 0, leaf.event_id, text, leaf.subject)
-                    for i, leaf in enumerate(chunk)
-                ]
-                insert.send(rows, IndexChanges(indexed))
+                insert.send(rows, IndexChanges(_indexed(size, chunk, text)))
                 last = rows[-1]
             head.record(signed.size, signed.root, signed.note)
             signed_events = head.collect_events()
@@ -490,12 +479,7 @@ class EventLog:
             return None
         if len(positions) != len(leaves) + len(stored):
             raise RuntimeError("the recorder did not return a position for every event")
-        committed = [
-            CommittedLeaf(at_size + i, position, leaf.event_id, when, leaf.envelope, hashed)
-            for i, (leaf, position, hashed) in enumerate(
-                zip(leaves, positions[: len(leaves)], hashes, strict=True)
-            )
-        ]
+        committed = _committed_leaves(at_size, leaves, positions[: len(leaves)], hashes, when)
         self._follow_rows(ledger, last)
         after = positions[len(leaves) :]
         checkpoints = [self._committed(e, i) for e, i in zip(signed_events, after, strict=True)]
@@ -628,6 +612,28 @@ class EventLog:
 
 
 Head = TypeVar("Head", Ledger, CheckpointLog)
+
+
+def _indexed(first: int, leaves: Sequence[NewLeaf], recorded_at: str) -> list[IndexedLeaf]:
+    """The index rows of ``leaves`` appended as leaves ``first``… (positions not known yet)."""
+    return [
+        IndexedLeaf(first + i, 0, leaf.event_id, recorded_at, leaf.subject)
+        for i, leaf in enumerate(leaves)
+    ]
+
+
+def _committed_leaves(
+    first: int,
+    leaves: Sequence[NewLeaf],
+    positions: Sequence[int],
+    hashes: Sequence[str],
+    when: datetime,
+) -> list[CommittedLeaf]:
+    """``leaves`` as stored from leaf ``first`` on, at ``positions``."""
+    return [
+        CommittedLeaf(first + i, position, leaf.event_id, when, leaf.envelope, hashed)
+        for i, (leaf, position, hashed) in enumerate(zip(leaves, positions, hashes, strict=True))
+    ]
 
 
 def _draft(head: Head) -> Head:
