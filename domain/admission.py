@@ -17,7 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.envelope import STATEMENT_PAYLOAD_TYPE, Envelope, signature_verifies
-from domain.leaf import envelope_bytes
+from domain.leaf import entry_bytes
 from domain.ledger_state import LedgerState, SignerRecord
 from domain.quick_init import quick_init
 from domain.rejections import Rejection, RejectionKind
@@ -76,7 +76,7 @@ PackedPrecheck = tuple[int, tuple[Any, ...] | None, tuple[str, str, dict[str, An
 def precheck(envelope: Envelope, entry: bytes | None = None) -> Precheck:
     """The stateless part of :func:`admit`; ``entry`` is the envelope's RFC 8785 bytes if the
     caller has them already."""
-    size = len(entry if entry is not None else envelope_bytes(envelope.to_json()))
+    size = len(entry if entry is not None else entry_bytes(envelope))
     try:
         return Precheck(size, parse_statement(envelope.payload))
     except Rejection as refusal:
@@ -97,7 +97,7 @@ def admit(
             f"payloadType must be '{STATEMENT_PAYLOAD_TYPE}', not '{envelope.payload_type}'",
         )
     # Only payloadType is free text, and it is checked first: the rest encodes as ASCII.
-    size = checked.entry_size if checked else len(envelope_bytes(envelope.to_json()))
+    size = checked.entry_size if checked else len(entry_bytes(envelope))
     if size > MAX_ENTRY_SIZE:
         raise Rejection(
             RejectionKind.ENVELOPE_TOO_LARGE,

@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from domain.admission import PackedPrecheck, Precheck, Verify, precheck
 from domain.ed25519 import public_key
 from domain.envelope import Envelope, Signature, signature_verifies
-from domain.leaf import envelope_bytes
+from domain.leaf import entry_bytes
 from domain.ledger_state import SignerRecord
 from domain.merkle import leaf_hash
 from domain.quick_init import quick_init
@@ -66,8 +66,8 @@ class Checked:
     def of(cls, envelope: Envelope, document: dict[str, Any] | None = None) -> Checked:
         """``document``: the envelope's stored form if the caller has it (the batch item it
         was read from, in that form's key order), else made here."""
+        entry = entry_bytes(envelope)
         document = envelope.to_json() if document is None else document
-        entry = envelope_bytes(document)
         return cls(document, leaf_hash(entry), precheck(envelope, entry))
 
 
@@ -354,17 +354,15 @@ def _check_sent(sent: list[_Sent]) -> list[_Found]:
 
 
 def _in_phases(
-    envelopes: Sequence[Envelope],
-    keys: Sequence[Sequence[bytes | None]],
-    stored: Sequence[dict[str, Any] | None] = (),
+    envelopes: Sequence[Envelope], keys: Sequence[Sequence[bytes | None]]
 ) -> list[_Found]:
     """Each envelope's checks (``keys[i]``: the raw key of each of envelope *i*'s signers,
-    where known; ``stored[i]``, where given, its stored form), worked out a phase at a time
-    over them all: every signature first, then the rest. In one process, on the 8 chunks of
-    a batch of 1,000, the workers' functions took 8–13% less time than checking envelope after
-    envelope (medians of 25 alternated runs, faster in 22–23 of them). Most likely libsodium's
-    verification and the interpreter's own work then evict each other from the core's caches
-    once a chunk, not twice an envelope."""
+    where known), worked out a phase at a time over them all: every signature first, then the
+    rest (what :meth:`Checked.of` works out, but the stored form, which the caller has). In one
+    process, on the 8 chunks of a batch of 1,000, the workers' functions took 8–13% less time
+    than checking envelope after envelope (medians of 25 alternated runs, faster in 22–23 of
+    them). Most likely libsodium's verification and the interpreter's own work then evict each
+    other from the core's caches once a chunk, not twice an envelope."""
     verdicts = [
         tuple(
             None if raw is None else signature_verifies(public_key(raw), envelope, s.sig)
@@ -372,14 +370,11 @@ def _in_phases(
         )
         for envelope, signers in zip(envelopes, keys, strict=True)
     ]
-    found = [
-        Checked.of(envelope, stored[i] if i < len(stored) else None)
-        for i, envelope in enumerate(envelopes)
-    ]
-    return [
-        (verdict, checked.leaf_hash, checked.precheck.packed())
-        for verdict, checked in zip(verdicts, found, strict=True)
-    ]
+    found: list[_Found] = []
+    for verdict, envelope in zip(verdicts, envelopes, strict=True):
+        entry = entry_bytes(envelope)
+        found.append((verdict, leaf_hash(entry), precheck(envelope, entry).packed()))
+    return found
 
 
 # Back for each item of a batch body: the envelope read from it (payload type, payload,
@@ -401,21 +396,18 @@ def _read_sent(documents: list[Any], keys: dict[str, bytes]) -> list[_Read | Non
         except Rejection:
             continue  # answered None
     envelopes = [envelope for _, envelope in read]
-    # An item in its stored form's key order is that form: its bytes need not be made again.
-    stored = [d if _in_stored_order(d := documents[index]) else None for index, _ in read]
     checks = _in_phases(
-        envelopes,
-        [[keys.get(s.keyid) for s in envelope.signatures] for envelope in envelopes],
-        stored,
+        envelopes, [[keys.get(s.keyid) for s in envelope.signatures] for envelope in envelopes]
     )
     answers: list[_Read | None] = [None] * len(documents)
-    for (index, envelope), found, document in zip(read, checks, stored, strict=True):
+    for (index, envelope), found in zip(read, checks, strict=True):
         statement = found[2][1]  # packed: (type, subject, data, …)
         names = (
             None if statement is None else (statement[0], statement[1], referenced(statement[2]))
         )
         signatures = tuple((s.keyid, s.sig) for s in envelope.signatures)
-        in_order = document is not None
+        # An item in its stored form's key order is that form: the caller need not make it.
+        in_order = _in_stored_order(documents[index])
         answers[index] = envelope.payload_type, envelope.payload, signatures, found, names, in_order
     return answers
 
