@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.merkle import EMPTY_ROOT, HASH_SIZE, MerkleTree, _require_hash, node_hash
 
@@ -72,6 +72,10 @@ class TreeGrowth:
     root: bytes
     edge: dict[TileId, bytes]
     tiles: dict[TileId, bytes]
+    tree: TiledTree | None = field(default=None, compare=False, repr=False)
+    """The grown tree itself (None when grown without its root), sharing the caches of the
+    tree it grew from: proofs to it can be worked out before it is adopted, and
+    :meth:`TiledTree.adopt` keeps what they computed."""
 
 
 class TiledTree(MerkleTree):
@@ -191,8 +195,17 @@ class TiledTree(MerkleTree):
         new_edge = {tile: bytes(edge[tile]) for tile in edge_ids(size)}
         if not root:
             return TreeGrowth(size, b"", new_edge, tiles)
-        grown = TiledTree(size, new_edge, self._lookup)
-        return TreeGrowth(size, grown.root() if size else EMPTY_ROOT, new_edge, tiles)
+
+        def read(ids: Sequence[TileId]) -> Mapping[TileId, bytes]:
+            """The growth's tiles (those it completed among them), then this tree's."""
+            found = {tile: tiles[tile] for tile in ids if tile in tiles}
+            rest = [tile for tile in ids if tile not in found]
+            return {**found, **self._lookup(rest)} if rest else found
+
+        grown = TiledTree(size, new_edge, read, self._cached_tiles)
+        # Full tiles and their upper rows are the same in both trees: one cache serves both.
+        grown._cache, grown._rows = self._cache, self._rows
+        return TreeGrowth(size, grown.root() if size else EMPTY_ROOT, new_edge, tiles, grown)
 
     def adopt(self, growth: TreeGrowth) -> None:
         """Take ``growth`` (from :meth:`grown` of this very tree) as this tree."""
@@ -200,6 +213,10 @@ class TiledTree(MerkleTree):
             if len(hashes) == TILE_WIDTH * HASH_SIZE and tile not in growth.edge:
                 self._remember(tile, hashes)
         self._size, self._edge = growth.size, dict(growth.edge)
+        grown = growth.tree
+        if grown is not None and grown._rows is self._rows:
+            # The new edge's upper rows, if proofs to the grown tree worked them out already.
+            self._partial_rows = dict(grown._partial_rows)
 
     # --- reading ---------------------------------------------------------------------------
 

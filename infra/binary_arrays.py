@@ -1,14 +1,14 @@
 """One-dimensional PostgreSQL arrays in the binary wire format, written in one pass each.
 
-A commit passes its rows to the database as 15 arrays of ~1,000 elements (``infra.
+A commit passes its rows to the database as 17 arrays of ~1,000 elements (``infra.
 postgres_recorder``). psycopg dumps a Python list element by element in Python (its list dumper
 scans a list of integers for the element type, then calls an element dumper per item). Here each
 array is written with ``struct`` and ``bytes.join`` over the whole list, psycopg's binary
 format for the same values (``tests/integration/test_binary_arrays.py`` reads each back from
-PostgreSQL beside psycopg's own dumping): the 15 arrays of a batch of 1,000 events took 2.0, 2.1
-and 2.7 ms of the serving process's one interpreter against psycopg's 3.2, 3.3 and 4.7 (three
-runs, best of five timings each, both in one process). psycopg has no such fast path for arrays,
-so this is written by hand.
+PostgreSQL beside psycopg's own dumping): the 15 arrays a batch of 1,000 events had then took
+2.0, 2.1 and 2.7 ms of the serving process's one interpreter against psycopg's 3.2, 3.3 and 4.7
+(three runs, best of five timings each, both in one process). psycopg has no such fast path for
+arrays, so this is written by hand.
 
 The format (PostgreSQL's ``array_send``): dimensions (0 for an empty array, else 1), a flag
 for NULLs (never set here: the commit's arrays hold none), the element type's oid, then for a

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
@@ -363,13 +363,23 @@ class EventLog:
         *,
         state: Mapping[str, str] | None = None,
         tiles: Mapping[TileId, bytes] | None = None,
+        meanwhile: Callable[[], None] | None = None,
+        new_state: Mapping[str, str] | None = None,
     ) -> tuple[list[CommittedLeaf], CommittedCheckpoint]:
         """Append ``leaves`` as leaves ``at_size``… with the checkpoint of the tree they make,
         their index rows, the ``tiles`` they change and the admission ``state`` rows they
-        change, in one transaction; :class:`LogMoved` if the log is not ``at_size`` leaves
-        long. ``recorded_at`` never goes back (a slow clock is clamped forward)."""
+        change (``new_state``: those of keys not stored yet, see :class:`IndexChanges`), in one
+        transaction; :class:`LogMoved` if the log is not ``at_size`` leaves long (or a key of
+        ``new_state`` is stored). ``recorded_at`` never goes back (a slow clock is clamped
+        forward).
+        ``meanwhile`` is called, at most once, when the rows are all sent and the database
+        is still writing them (a chunked append only): work for the caller's idle wait, whose
+        result must not matter if the append then fails."""
+        index_changes = IndexChanges((), tiles or {}, state or {}, new_state or {})
         if len(leaves) >= CHUNKED_APPEND and (
-            done := self._append_in_chunks(leaves, at_size, signed, recorded_at, state, tiles)
+            done := self._append_in_chunks(
+                leaves, at_size, signed, recorded_at, index_changes, meanwhile
+            )
         ):
             return done
         drafts = self._drafts(at_size)
@@ -397,7 +407,7 @@ class EventLog:
             *map(mapper.to_stored_event, signed_events),
         ]
         text = format_utc_time(when) if leaves else ""
-        index = IndexChanges(_indexed(at_size, leaves, text), tiles or {}, state or {})
+        index = replace(index_changes, leaves=_indexed(at_size, leaves, text))
         try:
             # All Application.save() would add here: it sets no snapshotting intervals, reads
             # neither stream through its repository (no cached aggregate to refresh) and has
@@ -436,14 +446,14 @@ class EventLog:
         at_size: int,
         signed: SignedTree,
         recorded_at: datetime,
-        state: Mapping[str, str] | None,
-        tiles: Mapping[TileId, bytes] | None,
+        changes: IndexChanges,
+        meanwhile: Callable[[], None] | None = None,
     ) -> tuple[list[CommittedLeaf], CommittedCheckpoint] | None:
         """:meth:`append` written a chunk of leaves at a time in one transaction, each chunk's
         rows made while the database inserts the previous one's (``infra.streamed_insert``);
-        then the checkpoint, the tiles, the state and ``COMMIT``. None where it does not apply
-        (a store that cannot, rows the mapper must write, a new ledger, a log that moved) or
-        the store refused a chunk: nothing of it is written, and the append is written the
+        then the checkpoint, ``changes`` (tiles, state) and ``COMMIT``. None where it does not
+        apply (a store that cannot, rows the mapper must write, a new ledger, a log that moved)
+        or the store refused a chunk: nothing of it is written, and the append is written the
         usual way (whose outcome and errors are the usual ones).
 
         One client's batches of 1,000 (``bench.cpu_split``), the server alternating this and
@@ -472,7 +482,7 @@ class EventLog:
             head.record(signed.size, signed.root, signed.note)
             signed_events = head.collect_events()
             stored = list(map(self._app.mapper.to_stored_event, signed_events))
-            positions = insert.commit(stored, IndexChanges((), tiles or {}, state or {}))
+            positions = insert.commit(stored, changes, meanwhile)
         finally:
             insert.close()
         if positions is None:

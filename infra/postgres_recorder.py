@@ -61,7 +61,7 @@ _INSERT_FUNCTION = (
     "leaf_indices bigint[], leaf_rows integer[], leaf_positions bigint[], event_ids text[], "
     "recorded_ats text[], subjects text[], "
     "tile_levels integer[], tile_numbers bigint[], tile_hashes bytea[], "
-    "state_keys text[], state_values text[]) "
+    "state_keys text[], state_values text[], new_state_keys text[], new_state_values text[]) "
     "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
     "DECLARE positions bigint[]; "
     "BEGIN "
@@ -79,6 +79,8 @@ _INSERT_FUNCTION = (
     "  INSERT INTO {schema}.{tiles} (level, idx, hashes) "
     "    SELECT * FROM unnest(tile_levels, tile_numbers, tile_hashes) "
     "    ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes; "
+    "  INSERT INTO {schema}.{state} (key, value) "
+    "    SELECT * FROM unnest(new_state_keys, new_state_values); "
     "  INSERT INTO {schema}.{state} (key, value) SELECT * FROM unnest(state_keys, state_values) "
     "    ON CONFLICT (key) DO UPDATE SET value = excluded.value; "
     "  RETURN QUERY SELECT unnest(positions); "
@@ -180,7 +182,7 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         self._invoke = SQL(
             "SELECT * FROM {schema}.{function}(%b, %b, %b, %b, %b::bigint[], %b::integer[], "
             "%b::bigint[], %b::text[], %b::text[], %b::text[], %b::integer[], %b::bigint[], "
-            "%b::bytea[], %b::text[], %b::text[])"
+            "%b::bytea[], %b::text[], %b::text[], %b::text[], %b::text[])"
         ).format(schema=schema, function=Identifier(self._function))
         self._select_notifications = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state "
@@ -288,10 +290,11 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         curs.execute(self._invoke, self._arrays(stored_events, index), prepare=True)
 
     def _arrays(self, stored_events: Sequence[StoredEvent], index: IndexChanges) -> tuple[Any, ...]:
-        """The commit function's 15 arguments."""
+        """The commit function's 17 arguments."""
         rows = leaf_rows(stored_events)
         tiles = list(index.tiles.items())
         state = list(index.state.items())
+        new_state = list(index.new_state.items())
         streams: list[Any] = [e.originator_id for e in stored_events]
         return (
             UuidArray.of(streams) if self._uuid_ids else TextArray.of(streams),
@@ -309,6 +312,8 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
             ByteaArray.of([hashes for _, hashes in tiles]),
             TextArray.of([key for key, _ in state]),
             TextArray.of([value for _, value in state]),
+            TextArray.of([key for key, _ in new_state]),
+            TextArray.of([value for _, value in new_state]),
         )
 
     @contextmanager

@@ -14,6 +14,7 @@ while the rows were written) rolls the transaction back, nothing of it is writte
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, ExitStack, suppress
 from typing import Any
@@ -26,6 +27,7 @@ from psycopg.rows import tuple_row
 
 from infra.ledger_index import IndexChanges
 
+_log = logging.getLogger(__name__)
 Write = Callable[["Cursor[Any]", Sequence[StoredEvent], IndexChanges], None]
 _OPEN = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
 
@@ -63,9 +65,15 @@ class StreamedInsert:
         except Exception:  # psycopg's errors, the pool's timeout, a value refused
             self.abandon()
 
-    def commit(self, events: Sequence[StoredEvent], index: IndexChanges) -> list[int] | None:
-        """Queue the last rows and ``COMMIT``, and wait: the positions of every event sent, in
-        order; None when the stream was abandoned (nothing of it is written). Raises
+    def commit(
+        self,
+        events: Sequence[StoredEvent],
+        index: IndexChanges,
+        meanwhile: Callable[[], None] | None = None,
+    ) -> list[int] | None:
+        """Queue the last rows and ``COMMIT``, call ``meanwhile`` (if given: the database
+        works through what was sent while it runs), and wait: the positions of every event
+        sent, in order; None when the stream was abandoned (nothing of it is written). Raises
         ``OperationalError`` when the connection was lost once ``COMMIT`` may have gone: as
         for any commit whose answer is lost, whether it committed is unknown."""
         self.send(events, index)
@@ -75,6 +83,8 @@ class StreamedInsert:
         conn = self._conn
         try:
             conn.execute("COMMIT")
+            if meanwhile is not None:
+                _call_aside(meanwhile)
             self._pipeline.sync()
             positions = [row[0] for cursor in self._cursors for row in cursor.fetchall()]
         except psycopg.Error as error:
@@ -105,6 +115,15 @@ class StreamedInsert:
         self._stack.callback(_roll_back, conn)  # after the pipeline is left (last in, first out)
         self._pipeline = self._stack.enter_context(conn.pipeline())
         conn.execute("BEGIN")
+
+
+def _call_aside(work: Callable[[], None]) -> None:
+    """Run ``work`` while ``COMMIT`` is on its way: whatever it raises is logged, never
+    raised, as the commit's outcome is the database's alone."""
+    try:
+        work()
+    except Exception:
+        _log.exception("work done while a commit was written failed; the commit goes on")
 
 
 def _roll_back(conn: Connection[Any]) -> None:

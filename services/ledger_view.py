@@ -34,7 +34,7 @@ from domain.ledger_state import LedgerState, SignerRecord, SubjectRecord
 from domain.licences.catalogue import definition_key
 from domain.quick_init import quick_init
 from domain.statement import Statement, recorded_statement
-from domain.tiled_tree import TiledTree, TileId, TreeGrowth, edge_ids
+from domain.tiled_tree import MissingTile, TiledTree, TileId, TreeGrowth, edge_ids
 from infra.event_log import CommittedCheckpoint, CommittedLeaf, DamagedRow, EventLog
 from infra.ledger_index import DuplicateLeaf, IndexChanges, IndexedLeaf
 from services.stored_state import (
@@ -84,6 +84,9 @@ class LedgerView:
         self._tree = TiledTree.empty(self._index.tiles)
         self._leaves: OrderedDict[int, LeafRecord] = OrderedDict()  # a bounded cache
         self._checkpoint: CommittedCheckpoint | None = None  # the newest stored one
+        # The newest commit's new leaves' proofs to its tree, worked out while it was written:
+        # (tree size, first leaf, proofs in hex), what its receipts ask for next.
+        self._proven: tuple[int, int, list[list[str]]] | None = None
         self._diverged: str | None = None  # why the stored tree contradicts a stored checkpoint
         self._position = 0  # the last position read from the log
         self._opened = False
@@ -197,17 +200,21 @@ class LedgerView:
         committed: Sequence[tuple[CommittedLeaf, Statement]],
         checkpoint: CommittedCheckpoint,
         growth: TreeGrowth,
+        proven: list[list[str]] | None = None,
     ) -> list[LeafRecord] | None:
         """Adopt a commit this process just made: the admission draft it was admitted on (a
-        ``draft()`` of this view's state), its leaves, its checkpoint and the tree's growth;
-        the leaves' records. None if a concurrent catch-up got there first (nothing is left
-        to do then, and :meth:`leaf` has the records)."""
+        ``draft()`` of this view's state), its leaves, its checkpoint, the tree's growth and
+        the new leaves' proofs to it if worked out already (:meth:`prove_ahead`); the leaves'
+        records. None if a concurrent catch-up got there first (nothing is left to do then,
+        and :meth:`leaf` has the records)."""
         with self._lock:
             first = committed[0][0].leaf_index if committed else self.size
             records = None
             if self.size == first:
                 self._state.absorb(draft)
                 self._tree.adopt(growth)
+                if proven is not None and len(proven) == growth.size - first:
+                    self._proven = (growth.size, first, proven)
                 records = [_record(leaf, statement.subject) for leaf, statement in committed]
                 for record in records:
                     self._remember(record)
@@ -423,9 +430,30 @@ class LedgerView:
             return self._tree.inclusion_proof(leaf_index, size)
 
     def inclusion_proofs_hex(self, leaf_indices: Sequence[int], size: int) -> list[list[str]]:
-        """Each leaf's inclusion proof to the tree ``size``, its hashes in hex."""
+        """Each leaf's inclusion proof to the tree ``size``, its hashes in hex (those of the
+        newest commit's leaves to its tree as :meth:`prove_ahead` worked them out)."""
         with self._lock:
+            proven = self._proven
+            if proven is not None and size == proven[0]:
+                _, first, proofs = proven
+                if all(first <= index < size for index in leaf_indices):
+                    return [list(proofs[index - first]) for index in leaf_indices]
             return self._tree.encoded_inclusion_proofs(leaf_indices, size, bytes.hex)
+
+    def prove_ahead(self, growth: TreeGrowth, first: int) -> list[list[str]] | None:
+        """The inclusion proofs, in hex, of leaves ``first``… of a growth of this view's tree
+        to the grown tree, before it is adopted (for :meth:`adopt_commit`): a writer works
+        them out while the database writes the commit, its receipts' proofs are then looked
+        up. None if the growth holds no tree, or the tree a tile it needs."""
+        with self._lock:
+            if growth.tree is None or not 0 <= first < growth.size:
+                return None
+            try:
+                return growth.tree.encoded_inclusion_proofs(
+                    range(first, growth.size), growth.size, bytes.hex
+                )
+            except MissingTile:
+                return None
 
     def consistency_proof(self, old: int, new: int) -> list[bytes]:
         with self._lock:

@@ -195,6 +195,24 @@ def state_changes(draft: LedgerState, statements: Sequence[Statement]) -> dict[s
     return rows
 
 
+def unstored(draft: LedgerState, rows: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``rows`` (:func:`state_changes` of ``draft``) split in two: those of keys the state
+    under the draft holds (a value, or a configured default) and those of keys it does not
+    hold, which a commit may write as new (:class:`~infra.ledger_index.IndexChanges`). The
+    state was read ahead for admission, so each key is answered from the cache."""
+    new_keys: set[str] = set()
+    for prefix, layer in (
+        (SIGNERS, draft.signers),
+        (SUBJECTS, draft.subjects),
+        (CLAIMS, draft.claims),
+        (LICENCES, draft.licences),
+    ):
+        assert isinstance(layer, Layer)
+        new_keys.update(prefix + key for key in layer.changes if key not in layer.base)
+    held = {key: value for key, value in rows.items() if key not in new_keys}
+    return held, {key: value for key, value in rows.items() if key in new_keys}
+
+
 def state_text(value: Any) -> str:
     """A state row's stored text: ``json.dumps(value, separators=(",", ":"))``, byte for byte,
     for a row's values (strings, booleans, null, integers, and lists and objects of them; never

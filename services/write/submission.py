@@ -43,7 +43,7 @@ from domain.statement import Statement
 from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
 from services.fast_json import loads_strings
 from services.ledger_view import LeafRecord, LedgerView
-from services.stored_state import about_a_licence, referenced, state_changes
+from services.stored_state import about_a_licence, referenced, state_changes, unstored
 from services.write.stateless_checks import Checked, Checks, StatelessChecks
 from services.write.transparency_log import TransparencyLog
 
@@ -318,16 +318,25 @@ class Submission:
         size = at_size + len(new)
         signed = SignedTree(size, growth.root, self._log.sign_tree(size, growth.root))
         statements = [statement for _, statement, _ in group.new]
+        held, new_keys = unstored(group.draft, state_changes(group.draft, statements))
+        proven: list[list[str]] | None = None
+
+        def prove() -> None:  # while the database writes the commit: the receipts' proofs
+            nonlocal proven
+            proven = self._view.prove_ahead(growth, at_size)
+
         leaves, checkpoint = self._events.append(
             new,
             at_size,
             signed,
             self._clock(),
-            state=state_changes(group.draft, statements),
+            state=held,
             tiles=growth.tiles,
+            meanwhile=prove,
+            new_state=new_keys,
         )
         committed = list(zip(leaves, statements, strict=True))
-        records = self._view.adopt_commit(group.draft, committed, checkpoint, growth)
+        records = self._view.adopt_commit(group.draft, committed, checkpoint, growth, proven)
         return (
             records if records is not None else [self._view.leaf(i) for i in range(at_size, size)]
         )

@@ -19,10 +19,23 @@ import pytest
 from psycopg.sql import SQL, Identifier
 
 import infra.event_log
+from domain.checkpoint import read_unverified_checkpoint
 from domain.envelope import parse_envelope
-from infra.event_log import APPENDED_TOPIC, CHUNKED_APPEND, EventLog, LogMoved, NewLeaf, SignedTree
+from domain.merkle import MerkleTree, verify_inclusion
+from domain.tiled_tree import TreeGrowth
+from infra.event_log import (
+    APPENDED_TOPIC,
+    CHUNKED_APPEND,
+    CommittedCheckpoint,
+    CommittedLeaf,
+    EventLog,
+    LogMoved,
+    NewLeaf,
+    SignedTree,
+)
 from infra.persistence import persistence_env
 from infra.streamed_insert import StreamedInsert
+from services.ledger_view import LedgerView
 from services.write.submission import BatchRejected
 from tests.backends import ORIGIN, Backend, fresh_postgres_database, libpq_url
 from tests.builders import Cast, artefact
@@ -105,12 +118,19 @@ def test_a_chunked_append_writes_the_rows_and_answers_of_the_usual_append(
     try:
         start, rest = [_leaf(i) for i in range(3)], [_leaf(i) for i in range(3, 3 + SIZE)]
         state, tiles = {"k:a": "1", "k:b": "2"}, {(0, 0): bytes(64)}
+        changed, new = {"k:a": "3"}, {"s:c": "4"}  # a stored key changed, a new one
+
+        def append(log: EventLog) -> tuple[list[CommittedLeaf], CommittedCheckpoint]:
+            return log.append(
+                rest, 3, _tree(3 + SIZE), T1, state=changed, tiles=tiles, new_state=new
+            )
+
         for log in (usual, chunked):
-            log.append(start, 0, _tree(3), T0)
-        written, checkpoint = chunked.append(rest, 3, _tree(3 + SIZE), T1, state=state, tiles=tiles)
+            log.append(start, 0, _tree(3), T0, state=state)
+        written, checkpoint = append(chunked)
         assert commits == [SIZE + 1]  # its leaves and its checkpoint, in one commit
         monkeypatch.setattr(infra.event_log, "CHUNKED_APPEND", 10**9)
-        expected, _ = usual.append(rest, 3, _tree(3 + SIZE), T1, state=state, tiles=tiles)
+        expected, _ = append(usual)
         assert commits == [SIZE + 1]
         assert checkpoint.tree_size == 3 + SIZE
         assert [(leaf.leaf_index, leaf.event_id, leaf.recorded_at) for leaf in written] == [
@@ -147,6 +167,22 @@ def test_a_chunked_append_behind_another_writer_writes_nothing_and_says_the_log_
     finally:
         log.close()
         other.close()
+
+
+@pytest.mark.parametrize("size", [3, SIZE])
+def test_a_new_state_key_stored_already_fails_the_commit_as_a_conflict(
+    event_log: EventLog, postgres_url: str, size: int
+) -> None:
+    """A key written as new that another writer stored meanwhile: nothing of the commit is
+    written (chunked or not) and the writer hears that the log moved."""
+    event_log.append([_leaf(i) for i in range(3)], 0, _tree(3), T0, new_state={"s:c": "1"})
+    before = _tables(event_log, postgres_url)
+    leaves = [_leaf(i) for i in range(3, 3 + size)]
+    with pytest.raises(LogMoved):
+        event_log.append(leaves, 3, _tree(3 + size), T1, new_state={"s:d": "2", "s:c": "3"})
+    assert _tables(event_log, postgres_url) == before
+    written, _ = event_log.append(leaves, 3, _tree(3 + size), T1, state={"s:c": "3"})
+    assert [leaf.leaf_index for leaf in written] == list(range(3, 3 + size))
 
 
 def test_a_store_failing_mid_append_leaves_the_commit_to_the_usual_append(
@@ -213,3 +249,60 @@ def test_the_write_path_commits_a_large_batch_in_chunks_and_answers_as_before(
     again = ledger.submission.submit([parse_envelope(d) for d in batch])  # repeats
     assert [r.leaf for r in again] == [r.leaf for r in recorded]
     assert not any(r.created for r in again)
+
+
+def test_receipts_of_a_chunked_commit_are_proven_while_it_is_written(
+    backend: Backend, commits: list[int | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer works out its new leaves' proofs while PostgreSQL writes the commit; the
+    receipts then look them up (the tree computes no proof for them) and each verifies."""
+    cast = Cast()
+    ledger = backend.open([cast.operator.public_key()])
+    ledger.submission.submit([parse_envelope(d) for d in cast.small_model()])
+    ahead: list[int] = []
+    prove_ahead = LedgerView.prove_ahead
+
+    def counted(self: LedgerView, growth: TreeGrowth, first: int) -> list[list[str]] | None:
+        proofs = prove_ahead(self, growth, first)
+        ahead.append(-1 if proofs is None else len(proofs))
+        return proofs
+
+    monkeypatch.setattr(LedgerView, "prove_ahead", counted)
+    batch = [artefact(cast.acme, f"acme/p/{i}", "code", "training-code") for i in range(SIZE)]
+    recorded = ledger.submission.submit([parse_envelope(d) for d in batch])
+    assert commits == [SIZE + 1]
+    assert ahead == [SIZE]
+    computed: list[int] = []
+    proofs = MerkleTree.encoded_inclusion_proofs
+
+    def counting(self: MerkleTree, indices: Any, *args: Any) -> Any:
+        computed.append(len(indices))
+        return proofs(self, indices, *args)
+
+    monkeypatch.setattr(MerkleTree, "encoded_inclusion_proofs", counting)
+    indices = [r.leaf.leaf_index for r in recorded]
+    receipts = ledger.log.receipts(indices)
+    assert computed == []  # looked up
+    checkpoint = read_unverified_checkpoint(receipts[0].checkpoint)
+    assert checkpoint.size == indices[-1] + 1
+    for receipt in receipts:
+        proof = [bytes.fromhex(h) for h in receipt.inclusion_proof]
+        leaf = ledger.view.leaf_hash(receipt.leaf_index)
+        verify_inclusion(leaf, receipt.leaf_index, checkpoint.size, proof, checkpoint.root)
+    older = ledger.log.receipts([0, indices[0]])  # not all of the commit's: computed
+    assert computed == [2]
+    assert older[1].inclusion_proof == receipts[0].inclusion_proof
+
+
+def test_work_failing_while_a_commit_is_written_leaves_the_commit_as_it_is(
+    event_log: EventLog, commits: list[int | None]
+) -> None:
+    def failing() -> None:
+        raise RuntimeError("this fails")
+
+    event_log.append([_leaf(i) for i in range(3)], 0, _tree(3), T0)
+    leaves = [_leaf(i) for i in range(3, 3 + SIZE)]
+    written, checkpoint = event_log.append(leaves, 3, _tree(3 + SIZE), T1, meanwhile=failing)
+    assert commits == [SIZE + 1]
+    assert checkpoint.tree_size == 3 + SIZE
+    assert event_log.leaves(3, 2 + SIZE) == written

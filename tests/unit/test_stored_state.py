@@ -33,6 +33,7 @@ from services.stored_state import (
     state_changes,
     state_text,
     stored_state,
+    unstored,
 )
 from tests.builders import Cast, artefact, enrolment, envelope
 from tests.rejection_cases import LICENCE_TERMS
@@ -41,6 +42,25 @@ from tests.rejection_cases import LICENCE_TERMS
 def _signer_record() -> SignerRecord:
     key = Ed25519PrivateKey.generate().public_key()
     return SignerRecord(keyid_for(key), key, "acme", frozenset({"publisher"}), True, True)
+
+
+def test_a_commit_tells_the_keys_it_stores_first_from_those_it_changes() -> None:
+    """New subjects are written as new rows; a changed subject, or a configured operator's
+    record (a default, no row yet), as changes."""
+    index = MemoryIndex()
+    operator = _signer_record()
+    state = stored_state(index, {operator.keyid: operator})
+    old = SubjectRecord("acme/old", SubjectKind.ARTEFACT, "acme", "code")
+    index.write(IndexChanges((), {}, {"s:acme/old": state_text(_subject_json(old))}))
+    draft = state.draft()
+    draft.subjects["acme/old"] = dataclasses.replace(old, licences=("MIT",))
+    draft.subjects["acme/new"] = SubjectRecord("acme/new", SubjectKind.ARTEFACT, "acme", "code")
+    draft.signers[operator.keyid] = dataclasses.replace(operator, revoked=True)
+    rows = state_changes(draft, [])
+    held, new = unstored(draft, rows)
+    assert set(new) == {"s:acme/new"}
+    assert set(held) == {"s:acme/old", f"k:{operator.keyid}"}
+    assert {**held, **new} == rows
 
 
 def test_every_field_of_every_record_survives_the_store() -> None:

@@ -173,3 +173,31 @@ def test_a_warmer_reads_the_newest_full_tiles_while_the_cache_has_room() -> None
     store.reads = 0
     tree.inclusion_proof(total - 300, total)  # in tile 8: cached
     assert store.reads == 0
+
+
+@pytest.mark.parametrize("batch", [1, 200, 1000])
+def test_proofs_to_a_grown_tree_before_it_is_adopted(batch: int) -> None:
+    """A writer proves its new leaves while the database commits them: the grown tree answers
+    what the adopted tree will (the new leaves' proofs, also where the growth completed tiles
+    the store does not hold yet), and the adopted tree answers the same afterwards."""
+    store, reference = TileStore(), MerkleTree()
+    tree = TiledTree.empty(store.read)
+    hashes = [_leaf(i) for i in range(TILE_WIDTH * 3 + 100 + 3 * batch)]
+    for leaf in hashes[: TILE_WIDTH * 3 + 100]:
+        reference.append(leaf)
+    _grow(tree, store, hashes[: TILE_WIDTH * 3 + 100])
+    start = tree.size
+    for _ in range(3):
+        chunk = hashes[start : start + batch]
+        growth = tree.grown(chunk)
+        assert growth.tree is not None
+        for leaf in chunk:
+            reference.append(leaf)
+        new = list(range(start, start + len(chunk)))
+        ahead = growth.tree.inclusion_proofs(new, growth.size)  # before the store has them
+        assert ahead == [reference.inclusion_proof(i, growth.size) for i in new]
+        store.tiles.update(growth.tiles)
+        tree.adopt(growth)
+        assert tree.inclusion_proofs(new, tree.size) == ahead
+        assert tree.inclusion_proof(0, tree.size) == reference.inclusion_proof(0, tree.size)
+        start += len(chunk)
