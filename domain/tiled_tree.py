@@ -73,7 +73,7 @@ class TreeGrowth:
     edge: dict[TileId, bytes]
     tiles: dict[TileId, bytes]
     tree: TiledTree | None = field(default=None, compare=False, repr=False)
-    """The grown tree itself (None when grown without its root), sharing the caches of the
+    """The grown tree itself (None when grown without its root), reading the caches of the
     tree it grew from: proofs to it can be worked out before it is adopted, and
     :meth:`TiledTree.adopt` keeps what they computed."""
 
@@ -105,6 +105,7 @@ class TiledTree(MerkleTree):
         # A partial tile's complete nodes above its bottom row, by height, for the width they
         # were computed at: receipts ask for the newest leaves, whose proofs run through it.
         self._partial_rows: dict[TileId, tuple[int, list[list[bytes]]]] = {}
+        self._origin: TiledTree | None = None  # the tree this one was grown from
 
     @classmethod
     def empty(cls, read_tiles: ReadTiles) -> TiledTree:
@@ -203,20 +204,26 @@ class TiledTree(MerkleTree):
             return {**found, **self._lookup(rest)} if rest else found
 
         grown = TiledTree(size, new_edge, read, self._cached_tiles)
-        # Full tiles and their upper rows are the same in both trees: one cache serves both.
-        grown._cache, grown._rows = self._cache, self._rows
+        # It caches in its own caches and reads this tree's too, never writing to them: it may
+        # never be adopted (its commit can fail), and what it learns about the tiles it
+        # completed holds only if it is (other leaves may complete them instead).
+        grown._origin = self
         return TreeGrowth(size, grown.root() if size else EMPTY_ROOT, new_edge, tiles, grown)
 
     def adopt(self, growth: TreeGrowth) -> None:
         """Take ``growth`` (from :meth:`grown` of this very tree) as this tree."""
+        grown = growth.tree
+        if grown is not None and grown._origin is self:
+            # What proofs to the grown tree worked out meanwhile (a few tiles a batch).
+            for tile, hashes in grown._cache.items():
+                self._remember(tile, hashes)
+            for tile, rows in grown._rows.items():
+                self._keep_rows(tile, rows)
+            self._partial_rows = dict(grown._partial_rows)
         for tile, hashes in growth.tiles.items():
             if len(hashes) == TILE_WIDTH * HASH_SIZE and tile not in growth.edge:
                 self._remember(tile, hashes)
         self._size, self._edge = growth.size, dict(growth.edge)
-        grown = growth.tree
-        if grown is not None and grown._rows is self._rows:
-            # The new edge's upper rows, if proofs to the grown tree worked them out already.
-            self._partial_rows = dict(grown._partial_rows)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -276,16 +283,22 @@ class TiledTree(MerkleTree):
         if rows is not None:
             self._rows.move_to_end(tile)
             return rows
+        if self._origin is not None and (rows := self._origin._rows.get(tile)) is not None:
+            return rows  # a tile full in the tree this one grew from is the same here
         row = [hashes[i : i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
         upper = bytearray()
         while len(row) > 1:
             row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row), 2)]
             upper += b"".join(row)
         rows = bytes(upper)
+        self._keep_rows(tile, rows)
+        return rows
+
+    def _keep_rows(self, tile: TileId, rows: bytes) -> None:
         self._rows[tile] = rows
+        self._rows.move_to_end(tile)
         while len(self._rows) > self._cached_tiles:
             self._rows.popitem(last=False)
-        return rows
 
     def _tile(self, tile: TileId) -> bytes:
         if tile in self._edge:

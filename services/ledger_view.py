@@ -444,7 +444,7 @@ class LedgerView:
         """The inclusion proofs, in hex, of leaves ``first``… of a growth of this view's tree
         to the grown tree, before it is adopted (for :meth:`adopt_commit`): a writer works
         them out while the database writes the commit, its receipts' proofs are then looked
-        up. None if the growth holds no tree, or the tree a tile it needs."""
+        up. None if the growth holds no tree, or a tile the proofs need is not stored."""
         with self._lock:
             if growth.tree is None or not 0 <= first < growth.size:
                 return None

@@ -34,6 +34,7 @@ V = TypeVar("V")
 CACHED_VALUES = 50_000  # per map
 
 SIGNERS, SUBJECTS, CLAIMS, LICENCES, MODELS = "k:", "s:", "c:", "l:", "m:"
+_UNCACHED: Any = object()
 
 
 class StoredMap(Generic[V]):
@@ -71,6 +72,21 @@ class StoredMap(Generic[V]):
                 for key in dict.fromkeys(keys)
                 if key not in self._cache and (holds is None or holds(key))
             ]
+
+    def holding(self, keys: Sequence[str]) -> set[str]:
+        """Those of ``keys`` the map holds (a value, or a default): answered from the cache
+        under one lock where it knows, from the store for the others."""
+        held: set[str] = set()
+        unknown: list[str] = []
+        with self._lock:
+            for key in keys:
+                value = self._cache.get(key, _UNCACHED)
+                if value is _UNCACHED:
+                    unknown.append(key)
+                elif value is not None or key in self._defaults:
+                    held.add(key)
+        held.update(key for key in unknown if key in self)
+        return held
 
     def generation(self) -> int:
         with self._lock:
@@ -208,7 +224,12 @@ def unstored(draft: LedgerState, rows: Mapping[str, str]) -> tuple[dict[str, str
         (LICENCES, draft.licences),
     ):
         assert isinstance(layer, Layer)
-        new_keys.update(prefix + key for key in layer.changes if key not in layer.base)
+        base = layer.base
+        if isinstance(base, StoredMap):  # a batch's thousand keys under one lock
+            stored = base.holding(list(layer.changes))
+        else:
+            stored = {key for key in layer.changes if key in base}
+        new_keys.update(prefix + key for key in layer.changes if key not in stored)
     held = {key: value for key, value in rows.items() if key not in new_keys}
     return held, {key: value for key, value in rows.items() if key in new_keys}
 

@@ -318,7 +318,7 @@ class Submission:
         size = at_size + len(new)
         signed = SignedTree(size, growth.root, self._log.sign_tree(size, growth.root))
         statements = [statement for _, statement, _ in group.new]
-        held, new_keys = unstored(group.draft, state_changes(group.draft, statements))
+        held_rows, new_rows = unstored(group.draft, state_changes(group.draft, statements))
         proven: list[list[str]] | None = None
 
         def prove() -> None:  # while the database writes the commit: the receipts' proofs
@@ -330,10 +330,10 @@ class Submission:
             at_size,
             signed,
             self._clock(),
-            state=held,
+            state=held_rows,
             tiles=growth.tiles,
             meanwhile=prove,
-            new_state=new_keys,
+            new_state=new_rows,
         )
         committed = list(zip(leaves, statements, strict=True))
         records = self._view.adopt_commit(group.draft, committed, checkpoint, growth, proven)

@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -44,14 +45,20 @@ def _signer_record() -> SignerRecord:
     return SignerRecord(keyid_for(key), key, "acme", frozenset({"publisher"}), True, True)
 
 
-def test_a_commit_tells_the_keys_it_stores_first_from_those_it_changes() -> None:
+@pytest.mark.parametrize("read_ahead", [True, False])
+def test_a_commit_tells_the_keys_it_stores_first_from_those_it_changes(read_ahead: bool) -> None:
     """New subjects are written as new rows; a changed subject, or a configured operator's
-    record (a default, no row yet), as changes."""
+    record (a default, no row yet), as changes: whether the state was read ahead (cached, as
+    admission leaves it) or not."""
     index = MemoryIndex()
     operator = _signer_record()
     state = stored_state(index, {operator.keyid: operator})
     old = SubjectRecord("acme/old", SubjectKind.ARTEFACT, "acme", "code")
     index.write(IndexChanges((), {}, {"s:acme/old": state_text(_subject_json(old))}))
+    if read_ahead:
+        assert state.subjects.get("acme/new") is None
+        assert state.subjects.get("acme/old") == old
+        assert state.signers.get(operator.keyid) == operator
     draft = state.draft()
     draft.subjects["acme/old"] = dataclasses.replace(old, licences=("MIT",))
     draft.subjects["acme/new"] = SubjectRecord("acme/new", SubjectKind.ARTEFACT, "acme", "code")

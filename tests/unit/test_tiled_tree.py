@@ -201,3 +201,26 @@ def test_proofs_to_a_grown_tree_before_it_is_adopted(batch: int) -> None:
         assert tree.inclusion_proofs(new, tree.size) == ahead
         assert tree.inclusion_proof(0, tree.size) == reference.inclusion_proof(0, tree.size)
         start += len(chunk)
+
+
+def test_a_growth_never_adopted_leaves_the_tree_as_it_was() -> None:
+    """A commit can fail after its proofs were worked out: what its grown tree learnt about the
+    tiles it completed must not leak into the tree, which other leaves then complete."""
+    store, reference = TileStore(), MerkleTree()
+    tree = TiledTree.empty(store.read)
+    first = [_leaf(i) for i in range(TILE_WIDTH - 10)]
+    for leaf in first:
+        reference.append(leaf)
+    _grow(tree, store, first)
+    abandoned = tree.grown([_leaf(10**6 + i) for i in range(300)])  # completes tile (0, 0)
+    assert abandoned.tree is not None
+    abandoned.tree.inclusion_proofs(list(range(tree.size, abandoned.size)), abandoned.size)
+    others = [_leaf(i) for i in range(TILE_WIDTH - 10, TILE_WIDTH)]  # another writer's leaves
+    later = [_leaf(i) for i in range(TILE_WIDTH, TILE_WIDTH + 300)]
+    for hashes in (others, later):
+        for leaf in hashes:
+            reference.append(leaf)
+        _grow(tree, store, hashes)
+    assert tree.root() == reference.root()
+    for index in (0, TILE_WIDTH - 11, TILE_WIDTH - 1, TILE_WIDTH + 299):
+        assert tree.inclusion_proof(index, tree.size) == reference.inclusion_proof(index, tree.size)
