@@ -6,6 +6,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.merkle import MerkleTree, verify_consistency, verify_inclusion
 from domain.tiled_tree import TILE_WIDTH, MissingTile, TiledTree, TileId, edge_ids, tile_width
@@ -223,4 +225,36 @@ def test_a_growth_never_adopted_leaves_the_tree_as_it_was() -> None:
         _grow(tree, store, hashes)
     assert tree.root() == reference.root()
     for index in (0, TILE_WIDTH - 11, TILE_WIDTH - 1, TILE_WIDTH + 299):
+        assert tree.inclusion_proof(index, tree.size) == reference.inclusion_proof(index, tree.size)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=1, max_value=600), st.booleans(), st.integers(0, 10**6)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_growths_adopted_or_abandoned_leave_the_tree_equal_to_the_in_memory_one(
+    steps: list[tuple[int, bool, int]],
+) -> None:
+    """Any run of growths, each proven ahead and then adopted or abandoned: the tree answers
+    what an in-memory tree of the adopted leaves answers (abandoned leaves differ from those
+    that take their places)."""
+    store, reference = TileStore(), MerkleTree()
+    tree = TiledTree.empty(store.read)
+    for count, adopted, salt in steps:
+        hashes = [_leaf(salt * 1000 + i) for i in range(count)]
+        growth = tree.grown(hashes)
+        assert growth.tree is not None
+        growth.tree.inclusion_proofs(list(range(tree.size, growth.size)), growth.size)
+        if not adopted:
+            continue
+        for leaf in hashes:
+            reference.append(leaf)
+        store.tiles.update(growth.tiles)
+        tree.adopt(growth)
+        assert tree.root() == reference.root()
+    for index in {0, tree.size // 2, tree.size - 1} if tree.size else ():
         assert tree.inclusion_proof(index, tree.size) == reference.inclusion_proof(index, tree.size)
