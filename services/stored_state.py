@@ -75,7 +75,8 @@ class StoredMap(Generic[V]):
 
     def holding(self, keys: Sequence[str]) -> set[str]:
         """Those of ``keys`` the map holds (a value, or a default): answered from the cache
-        under one lock where it knows, from the store for the others."""
+        under one lock where it knows (a default is cached as the value), from the store for
+        the others."""
         held: set[str] = set()
         unknown: list[str] = []
         with self._lock:
@@ -83,7 +84,7 @@ class StoredMap(Generic[V]):
                 value = self._cache.get(key, _UNCACHED)
                 if value is _UNCACHED:
                     unknown.append(key)
-                elif value is not None or key in self._defaults:
+                elif value is not None:
                     held.add(key)
         held.update(key for key in unknown if key in self)
         return held
@@ -212,10 +213,11 @@ def state_changes(draft: LedgerState, statements: Sequence[Statement]) -> dict[s
 
 
 def unstored(draft: LedgerState, rows: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """``rows`` (:func:`state_changes` of ``draft``) split in two: those of keys the state
-    under the draft holds (a value, or a configured default) and those of keys it does not
-    hold, which a commit may write as new (:class:`~infra.ledger_index.IndexChanges`). The
-    state was read ahead for admission, so each key is answered from the cache."""
+    """``rows`` (:func:`state_changes` of ``draft``, a draft of a :func:`stored_state`) split
+    in two: those of keys the state under the draft holds (a value, or a configured default)
+    and those of keys it does not hold, which a commit may write as new
+    (:class:`~infra.ledger_index.IndexChanges`). The state was read ahead for admission, so
+    each key is answered from the cache."""
     new_keys: set[str] = set()
     for prefix, layer in (
         (SIGNERS, draft.signers),
@@ -224,11 +226,8 @@ def unstored(draft: LedgerState, rows: Mapping[str, str]) -> tuple[dict[str, str
         (LICENCES, draft.licences),
     ):
         assert isinstance(layer, Layer)
-        base = layer.base
-        if isinstance(base, StoredMap):  # a batch's thousand keys under one lock
-            stored = base.holding(list(layer.changes))
-        else:
-            stored = {key for key in layer.changes if key in base}
+        assert isinstance(layer.base, StoredMap)
+        stored = layer.base.holding(list(layer.changes))  # a batch's keys under one lock
         new_keys.update(prefix + key for key in layer.changes if key not in stored)
     held = {key: value for key, value in rows.items() if key not in new_keys}
     return held, {key: value for key, value in rows.items() if key in new_keys}
