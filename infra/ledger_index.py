@@ -173,6 +173,8 @@ class SqlIndex:
     ) -> tuple[list[IndexedLeaf], dict[str, str]]:
         if not keys:
             return self.leaves_by_event_id(event_ids), {}
+        if not event_ids:
+            return [], self.state(keys)
         if not self._arrays and len(event_ids) + len(keys) > _CHUNK:
             return self.leaves_by_event_id(event_ids), self.state(keys)
         params: list[Any]
@@ -410,12 +412,21 @@ class MemoryIndex:
     def write(self, changes: IndexChanges) -> None:
         self.write_with(None, changes, {})
 
+    def refuse_duplicates(self, changes: IndexChanges) -> None:
+        """Raise :class:`DuplicateLeaf` if writing ``changes`` would index a leaf or an event id
+        twice (what the SQL stores' keys refuse)."""
+        with self._lock:
+            self._refuse_duplicates(changes)
+
+    def _refuse_duplicates(self, changes: IndexChanges) -> None:
+        for offset, leaf in enumerate(changes.leaves):
+            expected = len(self._leaves) + offset
+            if leaf.leaf_index != expected or leaf.event_id in self._by_event_id:
+                raise DuplicateLeaf(f"leaf {leaf.leaf_index} is indexed already")
+
     def write_with(self, _: object, changes: IndexChanges, positions: Mapping[int, int]) -> None:
         with self._lock:
-            for offset, leaf in enumerate(changes.leaves):
-                expected = len(self._leaves) + offset
-                if leaf.leaf_index != expected or leaf.event_id in self._by_event_id:
-                    raise DuplicateLeaf(f"leaf {leaf.leaf_index} is indexed already")
+            self._refuse_duplicates(changes)
             for leaf in changes.leaves:
                 position = positions.get(leaf.leaf_index, leaf.position)
                 stored = IndexedLeaf(

@@ -97,8 +97,15 @@ class POPOLedgerRecorder(POPOApplicationRecorder):
     def _update_table(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        ids = super()._update_table(stored_events, **kwargs)
+        """Under the store's lock, after its own checks: like the SQL stores' keys, a leaf or
+        event id indexed already refuses the whole insert (``IntegrityError``), events and all."""
         index: IndexChanges | None = kwargs.get("index")
+        if index is not None:
+            try:
+                self.index.refuse_duplicates(index)
+            except DuplicateLeaf as error:
+                raise IntegrityError(str(error)) from error
+        ids = super()._update_table(stored_events, **kwargs)
         if index is not None:
             self.index.write_with(None, index, leaf_positions(stored_events, ids))
         return ids

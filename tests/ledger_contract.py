@@ -74,6 +74,43 @@ class LedgerContract:
         assert again.leaf == first.leaf
         assert log_length(ledger) == before
 
+    def test_a_repeat_that_admission_would_take_for_new_answers_its_record(
+        self, ledger: LedgerServices, cast: Cast
+    ) -> None:
+        # A second grant of a licence is admissible, so only the log's uniqueness of event ids
+        # tells this repeat from a new envelope: the batch is admitted again, probed.
+        submit(ledger, cast.small_model())
+        grant = envelope(cast.acme, "LicenceGranted", "acme/x/code", {"licence": "MIT"})
+        (first,) = submit(ledger, [grant])
+        before = log_length(ledger)
+        new, again = submit(ledger, [artefact(cast.acme, "acme/y", "code", "training-code"), grant])
+        assert new.created
+        assert new.leaf.leaf_index == before
+        assert not again.created
+        assert again.leaf == first.leaf
+        assert log_length(ledger) == before + 1
+        grants = ledger.reads.subject("acme/x/code").state["licences"]
+        assert [g["licence"] for g in grants] == ["MIT"]
+
+    def test_new_envelopes_are_not_looked_up_before_their_commit(
+        self, ledger: LedgerServices, cast: Cast, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        asked: list[list[str]] = []
+        read_ahead = ledger.view.read_ahead
+
+        def spy(event_ids: list[str], *rest: Any) -> Any:
+            asked.append(list(event_ids))
+            return read_ahead(event_ids, *rest)
+
+        monkeypatch.setattr(ledger.view, "read_ahead", spy)
+        documents = cast.enrolments()
+        submit(ledger, documents)
+        assert asked == [[]]
+        asked.clear()
+        (again,) = submit(ledger, documents[:1])  # refused unprobed, then found
+        assert not again.created
+        assert asked == [[], [parse_envelope(documents[0]).event_id]]
+
     def test_repeats_inside_a_batch_get_one_record(
         self, ledger: LedgerServices, cast: Cast
     ) -> None:
