@@ -19,9 +19,11 @@ import pytest
 from psycopg.sql import SQL, Identifier
 
 import infra.event_log
+from domain.admission import admit
 from domain.checkpoint import read_unverified_checkpoint
 from domain.envelope import parse_envelope
 from domain.merkle import MerkleTree, verify_inclusion
+from domain.rejections import Rejection
 from domain.tiled_tree import TreeGrowth
 from infra.event_log import (
     APPENDED_TOPIC,
@@ -36,9 +38,10 @@ from infra.event_log import (
 from infra.persistence import persistence_env
 from infra.streamed_insert import StreamedInsert
 from services.ledger_view import LedgerView
+from services.write import submission
 from services.write.submission import BatchRejected
 from tests.backends import ORIGIN, Backend, fresh_postgres_database, libpq_url
-from tests.builders import Cast, artefact
+from tests.builders import Cast, artefact, envelope
 
 pytestmark = pytest.mark.postgres
 
@@ -306,3 +309,117 @@ def test_work_failing_while_a_commit_is_written_leaves_the_commit_as_it_is(
     assert commits == [SIZE + 1]
     assert checkpoint.tree_size == 3 + SIZE
     assert event_log.leaves(3, 2 + SIZE) == written
+
+
+def test_a_large_batch_is_sent_while_it_is_admitted(
+    backend: Backend, commits: list[int | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows of a batch's first envelopes reach the database before its last envelope is
+    admitted, and the batch is committed once, as before."""
+    cast = Cast()
+    ledger = backend.open([cast.operator.public_key()])
+    ledger.submission.submit([parse_envelope(d) for d in cast.small_model()])
+    admitted: list[int] = []
+    sent_after: list[int] = []  # how many envelopes were admitted when each chunk was sent
+    send = StreamedInsert.send
+
+    def counted_admit(*args: Any) -> Any:
+        statement = admit(*args)
+        admitted.append(1)
+        return statement
+
+    def counted_send(self: StreamedInsert, *args: Any) -> None:
+        sent_after.append(len(admitted))
+        send(self, *args)
+
+    monkeypatch.setattr(submission, "admit", counted_admit)
+    monkeypatch.setattr(StreamedInsert, "send", counted_send)
+    batch = [artefact(cast.acme, f"acme/w/{i}", "code", "training-code") for i in range(SIZE)]
+    size = ledger.view.size
+    recorded = ledger.submission.submit([parse_envelope(d) for d in batch])
+    assert commits == [SIZE + 1]
+    assert sent_after
+    assert sent_after[0] < SIZE
+    assert [r.leaf.leaf_index for r in recorded] == list(range(size, size + SIZE))
+    reopened = backend.open([cast.operator.public_key()])
+    assert [reopened.view.leaf(i) for i in range(size, size + SIZE)] == [r.leaf for r in recorded]
+
+
+def test_a_group_with_a_request_refused_after_rows_were_sent_commits_the_others(
+    backend: Backend, commits: list[int | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows sent for a group are rolled back when one of its requests is refused (the later
+    requests' leaves then move up): the others are committed the usual way, in order."""
+    steps: list[str] = []
+    send, abandon = StreamedInsert.send, StreamedInsert.abandon
+
+    def sent(self: StreamedInsert, *args: Any) -> None:
+        steps.append("send")
+        send(self, *args)
+
+    def abandoned(self: StreamedInsert) -> None:
+        steps.append("abandon")
+        abandon(self)
+
+    monkeypatch.setattr(StreamedInsert, "send", sent)
+    monkeypatch.setattr(StreamedInsert, "abandon", abandoned)
+    cast = Cast()
+    ledger = backend.open([cast.operator.public_key()])
+    ledger.submission.submit([parse_envelope(d) for d in cast.small_model()])
+    size = ledger.view.size
+
+    def request(documents: list[dict[str, Any]]) -> submission._Request:
+        envelopes = [parse_envelope(d) for d in documents]
+        checks = ledger.submission._checks.start(ledger.view.signer, envelopes)
+        return submission._Request(envelopes, checks)
+
+    first = request(
+        [artefact(cast.acme, f"acme/g/{i}", "code", "training-code") for i in range(200)]
+    )
+    refused = request(
+        [
+            *[artefact(cast.acme, f"acme/r/{i}", "code", "training-code") for i in range(100)],
+            artefact(cast.stranger, "acme/r/x", "code", "training-code"),
+        ]
+    )
+    last = request([artefact(cast.acme, f"acme/l/{i}", "code", "training-code") for i in range(60)])
+    ledger.submission._record([first, refused, last])
+    assert isinstance(refused.error, BatchRejected)
+    assert [error.index for error in refused.error.errors] == [100]
+    assert first.result is not None
+    assert last.result is not None
+    assert [r.leaf.leaf_index for r in [*first.result, *last.result]] == list(
+        range(size, size + 260)
+    )
+    # rows sent while the group was admitted, rolled back at the refusal; then the group
+    # without the refused request, committed once
+    assert steps[:3] == ["send", "send", "abandon"]
+    assert commits == [261]
+    reopened = backend.open([cast.operator.public_key()])
+    assert reopened.view.size == size + 260
+    assert reopened.reads.subject("acme/l/59").kind == "artefact"
+    with pytest.raises(Rejection):
+        reopened.reads.subject("acme/r/0")
+
+
+def test_a_repeat_in_a_large_batch_answers_its_record(
+    backend: Backend, commits: list[int | None]
+) -> None:
+    """Unprobed, a repeat admission takes for new reaches the database in a chunk; its id
+    refuses the commit, and the batch admitted again, probed, answers it as a repeat."""
+    cast = Cast()
+    ledger = backend.open([cast.operator.public_key()])
+    ledger.submission.submit([parse_envelope(d) for d in cast.small_model()])
+    grant = envelope(cast.acme, "LicenceGranted", "acme/x/code", {"licence": "MIT"})
+    (granted,) = ledger.submission.submit([parse_envelope(grant)])
+    size = ledger.view.size
+    batch = [artefact(cast.acme, f"acme/d/{i}", "code", "training-code") for i in range(SIZE)]
+    batch.insert(10, grant)
+    recorded = ledger.submission.submit([parse_envelope(d) for d in batch])
+    assert recorded[10].leaf == granted.leaf
+    assert not recorded[10].created
+    new = [r for r in recorded if r.created]
+    assert [r.leaf.leaf_index for r in new] == list(range(size, size + SIZE))
+    assert commits[-1] == SIZE + 1
+    grants = ledger.reads.subject("acme/x/code").state["licences"]
+    assert [g["licence"] for g in grants] == ["MIT"]
