@@ -492,7 +492,8 @@ class EventLog:
         chunked = self.chunked_append(at_size, recorded_at)
         if chunked is None:
             return None
-        chunked.add(leaves)
+        for leaf in leaves:
+            chunked.add(leaf)
         return chunked.finish(signed, changes, meanwhile)
 
     def _plain_rows(
@@ -655,13 +656,12 @@ class ChunkedAppend:
         self._last: StoredEvent | None = None
         self.abandoned = False
 
-    def add(self, leaves: Sequence[NewLeaf]) -> None:
-        """Append ``leaves`` after those added before; each full chunk is sent at once."""
-        if self.abandoned:
-            return
-        self.leaves += leaves
-        self._hashes += [leaf.leaf_hash.hex() for leaf in leaves]
-        while len(self.leaves) - self._sent >= _CHUNK:
+    def add(self, leaf: NewLeaf) -> None:
+        """Append ``leaf`` after those added before; each full chunk is sent at once (a call
+        a leaf: what admission adds, as it accepts each envelope)."""
+        leaves = self.leaves
+        leaves.append(leaf)
+        if len(leaves) - self._sent >= _CHUNK and not self.abandoned:
             self._send(self._sent + _CHUNK)
 
     def abandon(self) -> None:
@@ -716,7 +716,9 @@ class ChunkedAppend:
     def _send(self, upto: int) -> None:
         first, chunk = self._sent, self.leaves[self._sent : upto]
         version, size = self._ledger.version + first, self._at_size + first
-        rows = self._log._plain_rows(version, size, chunk, self._hashes[first:upto], self._when)
+        hashes = [leaf.leaf_hash.hex() for leaf in chunk]
+        self._hashes += hashes
+        rows = self._log._plain_rows(version, size, chunk, hashes, self._when)
         if rows is None:  # the mapper must write them: the usual way
             self.abandon()
             return
