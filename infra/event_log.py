@@ -148,22 +148,6 @@ class SignedTree:
     note: str
 
 
-class StreamedRows(Protocol):
-    """A transaction a store sends a chunk of rows at a time (PostgreSQL's
-    ``infra.streamed_insert.StreamedInsert``): nothing is written before :meth:`commit`, and
-    :meth:`commit` answers None when nothing was (a chunk refused, or :meth:`abandon`)."""
-
-    def send(self, events: Sequence[StoredEvent], index: IndexChanges) -> None: ...
-    def commit(
-        self,
-        events: Sequence[StoredEvent],
-        index: IndexChanges,
-        meanwhile: Callable[[], None] | None = None,
-    ) -> list[int] | None: ...
-    def abandon(self) -> None: ...
-    def close(self) -> None: ...
-
-
 class LogMoved(Exception):
     """Another writer appended first: catch up with the log and try again."""
 
@@ -456,19 +440,6 @@ class EventLog:
                 _draft(self._signed) if self._signed else None,
             )
 
-    def chunked_append(self, at_size: int, recorded_at: datetime) -> ChunkedAppend | None:
-        """An append to a log of ``at_size`` leaves to be sent a chunk at a time while its
-        caller is still working out its later leaves (:class:`ChunkedAppend`); None where it
-        does not apply (a store that cannot, rows the mapper must write, a new ledger, a log
-        that moved): the caller appends the usual way."""
-        opener = getattr(self._app.recorder, "streamed_insert", None)
-        if opener is None or not self._plain_mapper() or _APPENDED_CLASS_VERSION != 1:
-            return None
-        ledger, head = self._drafts(at_size)
-        if ledger is None or ledger.size != at_size or head is None:
-            return None
-        return ChunkedAppend(self, opener(), at_size, ledger, head, recorded_at)
-
     def _append_in_chunks(
         self,
         leaves: Sequence[NewLeaf],
@@ -481,20 +452,49 @@ class EventLog:
         """:meth:`append` written a chunk of leaves at a time in one transaction, each chunk's
         rows made while the database inserts the previous one's (``infra.streamed_insert``);
         then the checkpoint, ``changes`` (tiles, state) and ``COMMIT``. None where it does not
-        apply (see :meth:`chunked_append`) or the store refused a chunk: nothing of it is
-        written, and the append is written the usual way (whose outcome and errors are the
-        usual ones).
+        apply (a store that cannot, rows the mapper must write, a new ledger, a log that moved)
+        or the store refused a chunk: nothing of it is written, and the append is written the
+        usual way (whose outcome and errors are the usual ones).
 
         One client's batches of 1,000 (``bench.cpu_split``), the server alternating this and
         the usual append batch by batch in one run, 68 batches each: the append took 37.6
         against 45.3 ms, the whole batch 141.7 against 149.3 ms, the serving process's CPU a
         batch 74.4 against 76.1 ms. (Runs of each alone moved by more than that.)"""
-        chunked = self.chunked_append(at_size, recorded_at)
-        if chunked is None:
+        opener = getattr(self._app.recorder, "streamed_insert", None)
+        if opener is None or not self._plain_mapper() or _APPENDED_CLASS_VERSION != 1:
             return None
-        for leaf in leaves:
-            chunked.add(leaf)
-        return chunked.finish(signed, changes, meanwhile)
+        ledger, head = self._drafts(at_size)
+        if ledger is None or ledger.size != at_size or head is None or head.tree_size > signed.size:
+            return None
+        when = ledger.next_recorded_at(recorded_at)
+        text = format_utc_time(when)
+        hashes = [leaf.leaf_hash.hex() for leaf in leaves]
+        insert = opener()
+        try:
+            for first in range(0, len(leaves), _CHUNK):
+                chunk = leaves[first : first + _CHUNK]
+                version, size = ledger.version + first, at_size + first
+                rows = self._plain_rows(version, size, chunk, hashes[first : first + _CHUNK], when)
+                if rows is None:
+                    return None
+                insert.send(rows, IndexChanges(_indexed(size, chunk, text)))
+                last = rows[-1]
+            head.record(signed.size, signed.root, signed.note)
+            signed_events = head.collect_events()
+            stored = list(map(self._app.mapper.to_stored_event, signed_events))
+            positions = insert.commit(stored, changes, meanwhile)
+        finally:
+            insert.close()
+        if positions is None:
+            return None
+        if len(positions) != len(leaves) + len(stored):
+            raise RuntimeError("the recorder did not return a position for every event")
+        committed = _committed_leaves(at_size, leaves, positions[: len(leaves)], hashes, when)
+        self._follow_rows(ledger, last)
+        after = positions[len(leaves) :]
+        checkpoints = [self._committed(e, i) for e, i in zip(signed_events, after, strict=True)]
+        checkpoint = next(c for c in checkpoints if isinstance(c, CommittedCheckpoint))
+        return committed, checkpoint
 
     def _plain_rows(
         self,
@@ -622,108 +622,6 @@ class EventLog:
 
 
 Head = TypeVar("Head", Ledger, CheckpointLog)
-
-
-class ChunkedAppend:
-    """An append sent to the database a chunk of leaves at a time, in one transaction that
-    commits only at :meth:`finish` (``infra.streamed_insert``): a writer adds each leaf as soon
-    as it is admitted, and the database inserts the first chunks while the writer admits the
-    rest. For one thread.
-
-    It is an optimisation only: anything going wrong before ``COMMIT`` (a chunk refused, the
-    writer's group changing after some of it was sent: :meth:`abandon`) rolls back what was
-    sent, and the caller appends the usual way."""
-
-    def __init__(
-        self,
-        log: EventLog,
-        insert: StreamedRows,
-        at_size: int,
-        ledger: Ledger,
-        head: CheckpointLog,
-        recorded_at: datetime,
-    ) -> None:
-        self._log = log
-        self._insert = insert
-        self._at_size = at_size
-        self._ledger = ledger
-        self._head = head
-        self._when = ledger.next_recorded_at(recorded_at)
-        self._text = format_utc_time(self._when)
-        self.leaves: list[NewLeaf] = []
-        self._hashes: list[str] = []
-        self._sent = 0  # leaves sent so far
-        self._last: StoredEvent | None = None
-        self.abandoned = False
-
-    def add(self, leaf: NewLeaf) -> None:
-        """Append ``leaf`` after those added before; each full chunk is sent at once (a call
-        a leaf: what admission adds, as it accepts each envelope)."""
-        leaves = self.leaves
-        leaves.append(leaf)
-        if len(leaves) - self._sent >= _CHUNK and not self.abandoned:
-            self._send(self._sent + _CHUNK)
-
-    def abandon(self) -> None:
-        """Roll back what was sent (the caller appends the usual way); idempotent."""
-        self.abandoned = True
-        self._insert.abandon()
-
-    def close(self) -> None:
-        """Give the connection back, rolling back what was sent unless it was committed
-        (idempotent: what :meth:`finish` committed stays)."""
-        self._insert.close()
-
-    def finish(
-        self,
-        signed: SignedTree,
-        changes: IndexChanges,
-        meanwhile: Callable[[], None] | None = None,
-    ) -> tuple[list[CommittedLeaf], CommittedCheckpoint] | None:
-        """Send the leaves not sent yet, the checkpoint ``signed`` of the tree they make and
-        ``changes`` (tiles, state), and ``COMMIT``, calling ``meanwhile`` while the database
-        works (as :meth:`EventLog.append`): the committed leaves and checkpoint, or None when
-        nothing of it is written (abandoned, refused, or the checkpoint is not the next)."""
-        try:
-            if self.abandoned or not self.leaves or self._head.tree_size > signed.size:
-                return None
-            if self._sent < len(self.leaves):
-                self._send(len(self.leaves))
-            if self.abandoned or self._last is None:
-                return None
-            self._head.record(signed.size, signed.root, signed.note)
-            signed_events = self._head.collect_events()
-            stored = list(map(self._log._app.mapper.to_stored_event, signed_events))
-            positions = self._insert.commit(stored, changes, meanwhile)
-        finally:
-            self._insert.close()
-        if positions is None:
-            return None
-        leaves = self.leaves
-        if len(positions) != len(leaves) + len(stored):
-            raise RuntimeError("the recorder did not return a position for every event")
-        committed = _committed_leaves(
-            self._at_size, leaves, positions[: len(leaves)], self._hashes, self._when
-        )
-        self._log._follow_rows(self._ledger, self._last)
-        after = positions[len(leaves) :]
-        checkpoints = [
-            self._log._committed(event, i) for event, i in zip(signed_events, after, strict=True)
-        ]
-        checkpoint = next(c for c in checkpoints if isinstance(c, CommittedCheckpoint))
-        return committed, checkpoint
-
-    def _send(self, upto: int) -> None:
-        first, chunk = self._sent, self.leaves[self._sent : upto]
-        version, size = self._ledger.version + first, self._at_size + first
-        hashes = [leaf.leaf_hash.hex() for leaf in chunk]
-        self._hashes += hashes
-        rows = self._log._plain_rows(version, size, chunk, hashes, self._when)
-        if rows is None:  # the mapper must write them: the usual way
-            self.abandon()
-            return
-        self._insert.send(rows, IndexChanges(_indexed(size, chunk, self._text)))
-        self._sent, self._last = upto, rows[-1]
 
 
 def _indexed(first: int, leaves: Sequence[NewLeaf], recorded_at: str) -> list[IndexedLeaf]:

@@ -40,8 +40,7 @@ from domain.ledger_state import LedgerState
 from domain.quick_init import quick_init
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
-from infra.event_log import CHUNKED_APPEND, ChunkedAppend, EventLog, LogMoved, NewLeaf, SignedTree
-from infra.ledger_index import IndexChanges
+from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
 from services.fast_json import loads_strings
 from services.ledger_view import LeafRecord, LedgerView
 from services.stored_state import about_a_licence, referenced, state_changes, unstored
@@ -192,35 +191,29 @@ class Submission:
                 request.plan.clear()
                 request.error = None
             self._read_ahead(requests, probed)
-            chunked: ChunkedAppend | None = None
+            with self._view.admitting() as (state, at_size):  # one consistent head
+                group = self._admit(requests, state)
+            if not probed and any(request.error is not None for request in requests):
+                probed = True  # a repeat, admitted as new, may be what was refused
+                continue
+            if not refreshed and _refused_by_state(requests):
+                # Another instance may have written what this view has not read yet (the key's
+                # enrolment, the referenced subject): refuse only after catching up (§4).
+                refreshed, size = True, self._view.size
+                self._view.catch_up()
+                if self._view.size != size:
+                    continue
+            if not group.new:
+                self._answer(group, [])
+                return
             try:
-                with self._view.admitting() as (state, at_size):  # one consistent head
-                    chunked = self._chunked_append(requests, at_size)
-                    group = self._admit(requests, state, chunked)
-                if not probed and any(request.error is not None for request in requests):
-                    probed = True  # a repeat, admitted as new, may be what was refused
-                    continue
-                if not refreshed and _refused_by_state(requests):
-                    # Another instance may have written what this view has not read yet (the
-                    # key's enrolment, the referenced subject): refuse only after catching up.
-                    refreshed, size = True, self._view.size
-                    self._view.catch_up()
-                    if self._view.size != size:
-                        continue
-                if not group.new:
-                    self._answer(group, [])
-                    return
-                try:
-                    leaves = self._commit(at_size, group, chunked)
-                except LogMoved:  # another process appended first: catch up, admit again
-                    probed = True  # or an envelope is recorded already (its id is taken)
-                    time.sleep(random.uniform(0, backoff))
-                    backoff = min(backoff * 2, 0.05)
-                    self._view.catch_up()
-                    continue
-            finally:
-                if chunked is not None:  # rolled back unless committed
-                    chunked.close()
+                leaves = self._commit(at_size, group)
+            except LogMoved:  # another process appended first: catch up, admit again
+                probed = True  # or an envelope is recorded already (its id is taken)
+                time.sleep(random.uniform(0, backoff))
+                backoff = min(backoff * 2, 0.05)
+                self._view.catch_up()
+                continue
             self._answer(group, leaves)
             self._on_commit()
             return
@@ -273,36 +266,12 @@ class Submission:
                 if e.event_id in recorded
             }
 
-    def _chunked_append(self, requests: list[_Request], at_size: int) -> ChunkedAppend | None:
-        """An append to send while the group is admitted, for a group large enough to be
-        sent in chunks (None: appended the usual way, once admitted).
-
-        With one client posting batches of 1,000, the database used to insert a batch's rows
-        only once all of it was admitted, when the check workers were done. Sent as they are
-        admitted, the rows are inserted while the workers check the batch's later envelopes.
-        One client, one server switching between the two in blocks of 6 and of 10 batches
-        (the first of each block left out; ``bench.cpu_split --clients 1``, 2026-12-06): 112.3
-        against 114.3 and 117.8 against 118.4 ms a batch, 1-2% (alternated batch by batch, it
-        seemed 3-5%: part of a batch's cost falls on the next one)."""
-        if sum(len(request.envelopes) for request in requests) < CHUNKED_APPEND:
-            return None
-        return self._events.chunked_append(at_size, self._clock())
-
-    def _admit(
-        self, requests: list[_Request], state: LedgerState, chunked: ChunkedAppend | None = None
-    ) -> _Group:
-        """The group's new envelopes, admitted in order; each is also added to ``chunked``
-        once admitted, which is abandoned if a request is refused (the new envelopes after it
-        would then be other leaves than those sent)."""
+    def _admit(self, requests: list[_Request], state: LedgerState) -> _Group:
         group = _Group(state.draft(), [])
         for request in requests:
             layer = group.draft.draft()
-            added, errors = self._admit_request(
-                request, layer, group, request.checks.verify, chunked
-            )
+            added, errors = self._admit_request(request, layer, group, request.checks.verify)
             if errors:
-                if chunked is not None:
-                    chunked.abandon()
                 request.error = BatchRejected(errors)
                 continue
             group.draft.absorb(layer)
@@ -313,12 +282,7 @@ class Submission:
         return group
 
     def _admit_request(
-        self,
-        request: _Request,
-        layer: LedgerState,
-        group: _Group,
-        verify: Verify,
-        chunked: ChunkedAppend | None,
+        self, request: _Request, layer: LedgerState, group: _Group, verify: Verify
     ) -> tuple[list[tuple[Envelope, Statement, Checked]], list[BatchError]]:
         added: list[tuple[Envelope, Statement, Checked]] = []
         errors: list[BatchError] = []
@@ -340,8 +304,6 @@ class Submission:
                     mine[event_id] = len(group.new) + len(added)
                     request.plan.append(("new", mine[event_id]))
                     added.append((envelope, statement, checked))
-                    if chunked is not None and not errors:
-                        chunked.add(_new_leaf(envelope, statement, checked))
             except Rejection as rejection:
                 errors.append(BatchError(index, rejection.kind, rejection.detail))
         return added, errors
@@ -354,21 +316,15 @@ class Submission:
         for index in range(len(envelope.signatures)):
             verified_signer(state, envelope, index, verify)
 
-    def _commit(
-        self, at_size: int, group: _Group, chunked: ChunkedAppend | None = None
-    ) -> list[LeafRecord]:
+    def _commit(self, at_size: int, group: _Group) -> list[LeafRecord]:
         """Append the group's leaves to a log of ``at_size`` leaves, with the signed checkpoint
-        of the tree they make, in one transaction (finishing ``chunked``, when it holds them
-        all, else the usual way); :class:`LogMoved` if the log moved meanwhile (the
-        checkpoint, signed for a tree that was not stored, is then never handed out)."""
-        if chunked is not None and not chunked.abandoned and len(chunked.leaves) == len(group.new):
-            new = chunked.leaves
-        else:
-            chunked = None
-            new = [
-                _new_leaf(envelope, statement, checked)
-                for envelope, statement, checked in group.new
-            ]
+        of the tree they make, in one transaction; :class:`LogMoved` if the log moved
+        meanwhile (the checkpoint, signed for a tree that was not stored, is then never handed
+        out)."""
+        new = [
+            NewLeaf(envelope.event_id, checked.document, checked.leaf_hash, statement.subject)
+            for envelope, statement, checked in group.new
+        ]
         growth = self._view.grow([leaf.leaf_hash for leaf in new], at_size)
         if growth is None:  # a catch-up moved the view: the append would conflict anyway
             raise LogMoved("the view moved on")
@@ -382,9 +338,7 @@ class Submission:
             nonlocal proven
             proven = self._view.prove_ahead(growth, at_size)
 
-        changes = IndexChanges((), growth.tiles, held_rows, new_rows)
-        done = None if chunked is None else chunked.finish(signed, changes, prove)
-        leaves, checkpoint = done or self._events.append(
+        leaves, checkpoint = self._events.append(
             new,
             at_size,
             signed,
@@ -406,10 +360,6 @@ class Submission:
                 Recorded(leaves[i], True) if where == "new" else Recorded(self._view.leaf(i), False)
                 for where, i in request.plan
             ]
-
-
-def _new_leaf(envelope: Envelope, statement: Statement, checked: Checked) -> NewLeaf:
-    return NewLeaf(envelope.event_id, checked.document, checked.leaf_hash, statement.subject)
 
 
 STATE_DEPENDENT = frozenset(
