@@ -23,7 +23,7 @@ import copy
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
@@ -146,6 +146,18 @@ class SignedTree:
     size: int
     root: bytes
     note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """What an append stores after its leaves, in the same transaction: the signed checkpoint
+    of the tree they make, the ``tiles`` they change and the admission ``state`` rows they
+    change (``new_state``: those of keys not stored yet, see :class:`IndexChanges`)."""
+
+    signed: SignedTree
+    tiles: Mapping[TileId, bytes] = field(default_factory=dict)
+    state: Mapping[str, str] = field(default_factory=dict)
+    new_state: Mapping[str, str] = field(default_factory=dict)
 
 
 class LogMoved(Exception):
@@ -358,30 +370,30 @@ class EventLog:
         self,
         leaves: Sequence[NewLeaf],
         at_size: int,
-        signed: SignedTree,
+        closing: Closing | Callable[[], Closing],
         recorded_at: datetime,
         *,
-        state: Mapping[str, str] | None = None,
-        tiles: Mapping[TileId, bytes] | None = None,
         meanwhile: Callable[[], None] | None = None,
-        new_state: Mapping[str, str] | None = None,
     ) -> tuple[list[CommittedLeaf], CommittedCheckpoint]:
-        """Append ``leaves`` as leaves ``at_size``… with the checkpoint of the tree they make,
-        their index rows, the ``tiles`` they change and the admission ``state`` rows they
-        change (``new_state``: those of keys not stored yet, see :class:`IndexChanges`), in one
-        transaction; :class:`LogMoved` if the log is not ``at_size`` leaves long (or a key of
-        ``new_state`` is stored). ``recorded_at`` never goes back (a slow clock is clamped
-        forward).
+        """Append ``leaves`` as leaves ``at_size``… with their index rows and the ``closing``
+        rows (the checkpoint of the tree they make, tiles, state) in one transaction;
+        :class:`LogMoved` if the log is not ``at_size`` leaves long (or a key of
+        ``closing.new_state`` is stored). ``recorded_at`` never goes back (a slow clock is
+        clamped forward).
+        ``closing`` may be given as a function, called once: a chunked append calls it once the
+        leaves' rows are all sent, so the caller works it out while the database inserts them;
+        what it raises (say :class:`LogMoved`) rolls back what was sent and is raised.
         ``meanwhile`` is called, at most once, when the rows are all sent and the database
         is still writing them (a chunked append only): work for the caller's idle wait, whose
         result must not matter if the append then fails."""
-        index_changes = IndexChanges((), tiles or {}, state or {}, new_state or {})
+        close = _once(closing)
         if len(leaves) >= CHUNKED_APPEND and (
-            done := self._append_in_chunks(
-                leaves, at_size, signed, recorded_at, index_changes, meanwhile
-            )
+            done := self._append_in_chunks(leaves, at_size, recorded_at, close, meanwhile)
         ):
             return done
+        ending = close()
+        signed = ending.signed
+        index_changes = IndexChanges((), ending.tiles, ending.state, ending.new_state)
         drafts = self._drafts(at_size)
         ledger = drafts[0] if drafts[0] is not None else Ledger(self._origin)
         head = drafts[1] if drafts[1] is not None else CheckpointLog()
@@ -444,17 +456,18 @@ class EventLog:
         self,
         leaves: Sequence[NewLeaf],
         at_size: int,
-        signed: SignedTree,
         recorded_at: datetime,
-        changes: IndexChanges,
+        close: Callable[[], Closing],
         meanwhile: Callable[[], None] | None = None,
     ) -> tuple[list[CommittedLeaf], CommittedCheckpoint] | None:
         """:meth:`append` written a chunk of leaves at a time in one transaction, each chunk's
         rows made while the database inserts the previous one's (``infra.streamed_insert``);
-        then the checkpoint, ``changes`` (tiles, state) and ``COMMIT``. None where it does not
-        apply (a store that cannot, rows the mapper must write, a new ledger, a log that moved)
-        or the store refused a chunk: nothing of it is written, and the append is written the
-        usual way (whose outcome and errors are the usual ones).
+        then ``close()`` is worked out while it inserts the last ones, and its rows (the
+        checkpoint, tiles, state) are sent with ``COMMIT``. None where it does not apply (a
+        store that cannot, rows the mapper must write, a new ledger, a log that moved) or the
+        store refused a chunk: nothing of it is written, and the append is written the usual
+        way (whose outcome and errors are the usual ones). What ``close()`` raises rolls back
+        what was sent and is raised.
 
         One client's batches of 1,000 (``bench.cpu_split``), the server alternating this and
         the usual append batch by batch in one run, 68 batches each: the append took 37.6
@@ -464,7 +477,8 @@ class EventLog:
         if opener is None or not self._plain_mapper() or _APPENDED_CLASS_VERSION != 1:
             return None
         ledger, head = self._drafts(at_size)
-        if ledger is None or ledger.size != at_size or head is None or head.tree_size > signed.size:
+        size = at_size + len(leaves)
+        if ledger is None or ledger.size != at_size or head is None or head.tree_size > size:
             return None
         when = ledger.next_recorded_at(recorded_at)
         text = format_utc_time(when)
@@ -473,15 +487,21 @@ class EventLog:
         try:
             for first in range(0, len(leaves), _CHUNK):
                 chunk = leaves[first : first + _CHUNK]
-                version, size = ledger.version + first, at_size + first
-                rows = self._plain_rows(version, size, chunk, hashes[first : first + _CHUNK], when)
+                version, chunk_at = ledger.version + first, at_size + first
+                rows = self._plain_rows(
+                    version, chunk_at, chunk, hashes[first : first + _CHUNK], when
+                )
                 if rows is None:
                     return None
-                insert.send(rows, IndexChanges(_indexed(size, chunk, text)))
+                insert.send(rows, IndexChanges(_indexed(chunk_at, chunk, text)))
                 last = rows[-1]
-            head.record(signed.size, signed.root, signed.note)
+            ending = close()  # while the database inserts the rows sent
+            if ending.signed.size != size:
+                raise ValueError(f"a checkpoint of {ending.signed.size} leaves closes {size}")
+            head.record(ending.signed.size, ending.signed.root, ending.signed.note)
             signed_events = head.collect_events()
             stored = list(map(self._app.mapper.to_stored_event, signed_events))
+            changes = IndexChanges((), ending.tiles, ending.state, ending.new_state)
             positions = insert.commit(stored, changes, meanwhile)
         finally:
             insert.close()
@@ -679,3 +699,17 @@ def _strings_only(envelope: object) -> bool:
 def _next(event: Any, head: Ledger | CheckpointLog | None) -> bool:
     """Whether ``event`` is the next one of the stream whose head is ``head``."""
     return head is not None and bool(event.originator_version == head.version + 1)
+
+
+def _once(closing: Closing | Callable[[], Closing]) -> Callable[[], Closing]:
+    """``closing`` as a function that works it out at most once."""
+    if isinstance(closing, Closing):
+        return lambda: closing
+    made: list[Closing] = []
+
+    def close() -> Closing:
+        if not made:
+            made.append(closing())
+        return made[0]
+
+    return close

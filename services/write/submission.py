@@ -40,7 +40,8 @@ from domain.ledger_state import LedgerState
 from domain.quick_init import quick_init
 from domain.rejections import Rejection, RejectionKind
 from domain.statement import Statement
-from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree
+from domain.tiled_tree import TreeGrowth
+from infra.event_log import Closing, EventLog, LogMoved, NewLeaf, SignedTree
 from services.fast_json import loads_strings
 from services.ledger_view import LeafRecord, LedgerView
 from services.stored_state import about_a_licence, referenced, state_changes, unstored
@@ -320,36 +321,40 @@ class Submission:
         """Append the group's leaves to a log of ``at_size`` leaves, with the signed checkpoint
         of the tree they make, in one transaction; :class:`LogMoved` if the log moved
         meanwhile (the checkpoint, signed for a tree that was not stored, is then never handed
-        out)."""
+        out).
+
+        The tree, its checkpoint and the state rows are worked out once the leaves' rows are
+        on their way (``EventLog.append``'s ``closing``), and the receipts' proofs once all
+        rows are: the database inserts meanwhile, and with one client it is what the batch
+        waits for."""
         new = [
             NewLeaf(envelope.event_id, checked.document, checked.leaf_hash, statement.subject)
             for envelope, statement, checked in group.new
         ]
-        growth = self._view.grow([leaf.leaf_hash for leaf in new], at_size)
-        if growth is None:  # a catch-up moved the view: the append would conflict anyway
-            raise LogMoved("the view moved on")
-        size = at_size + len(new)
-        signed = SignedTree(size, growth.root, self._log.sign_tree(size, growth.root))
         statements = [statement for _, statement, _ in group.new]
-        held_rows, new_rows = unstored(group.draft, state_changes(group.draft, statements))
+        grown: list[TreeGrowth] = []
         proven: list[list[str]] | None = None
+
+        def close() -> Closing:
+            growth = self._view.grow([leaf.leaf_hash for leaf in new], at_size)
+            if growth is None:  # a catch-up moved the view: the append would conflict anyway
+                raise LogMoved("the view moved on")
+            grown.append(growth)
+            size = growth.size
+            signed = SignedTree(size, growth.root, self._log.sign_tree(size, growth.root))
+            held_rows, new_rows = unstored(group.draft, state_changes(group.draft, statements))
+            return Closing(signed, growth.tiles, held_rows, new_rows)
 
         def prove() -> None:  # while the database writes the commit: the receipts' proofs
             nonlocal proven
-            proven = self._view.prove_ahead(growth, at_size)
+            proven = self._view.prove_ahead(grown[0], at_size)
 
         leaves, checkpoint = self._events.append(
-            new,
-            at_size,
-            signed,
-            self._clock(),
-            state=held_rows,
-            tiles=growth.tiles,
-            meanwhile=prove,
-            new_state=new_rows,
+            new, at_size, close, self._clock(), meanwhile=prove
         )
         committed = list(zip(leaves, statements, strict=True))
-        records = self._view.adopt_commit(group.draft, committed, checkpoint, growth, proven)
+        records = self._view.adopt_commit(group.draft, committed, checkpoint, grown[0], proven)
+        size = at_size + len(new)
         return (
             records if records is not None else [self._view.leaf(i) for i in range(at_size, size)]
         )

@@ -18,7 +18,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from domain.ledger import LEDGER_ID, Ledger
-from infra.event_log import EventLog, LogMoved, NewLeaf, SignedTree, _draft
+from infra.event_log import Closing, EventLog, LogMoved, NewLeaf, SignedTree, _draft
 from infra.persistence import persistence_env
 from tests.backends import ORIGIN
 
@@ -50,8 +50,10 @@ def _hashes(leaves: list[NewLeaf]) -> list[str]:
     return [leaf.leaf_hash.hex() for leaf in leaves]
 
 
-def _tree(size: int) -> SignedTree:
-    return SignedTree(size, bytes(32), f"note for {size}\n")
+def _tree(size: int, **rows: Any) -> Closing:
+    """The closing rows of an append making a tree of ``size`` leaves (``rows``: its tiles and
+    state rows)."""
+    return Closing(SignedTree(size, bytes(32), f"note for {size}\n"), **rows)
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from domain.tiled_tree import TreeGrowth
 from infra.event_log import (
     APPENDED_TOPIC,
     CHUNKED_APPEND,
+    Closing,
     CommittedCheckpoint,
     CommittedLeaf,
     EventLog,
@@ -58,8 +59,10 @@ def _leaf(i: int, payload: object = None) -> NewLeaf:
     return NewLeaf(f"{i:064x}", envelope, hashlib.sha256(str(i).encode()).digest(), f"s/{i}")
 
 
-def _tree(size: int) -> SignedTree:
-    return SignedTree(size, bytes(32), f"note for {size}\n")
+def _tree(size: int, **rows: Any) -> Closing:
+    """The closing rows of an append making a tree of ``size`` leaves (``rows``: its tiles and
+    state rows)."""
+    return Closing(SignedTree(size, bytes(32), f"note for {size}\n"), **rows)
 
 
 def _open(url: str) -> EventLog:
@@ -124,11 +127,11 @@ def test_a_chunked_append_writes_the_rows_and_answers_of_the_usual_append(
 
         def append(log: EventLog) -> tuple[list[CommittedLeaf], CommittedCheckpoint]:
             return log.append(
-                rest, 3, _tree(3 + SIZE), T1, state=changed, tiles=tiles, new_state=new
+                rest, 3, _tree(3 + SIZE, state=changed, tiles=tiles, new_state=new), T1
             )
 
         for log in (usual, chunked):
-            log.append(start, 0, _tree(3), T0, state=state)
+            log.append(start, 0, _tree(3, state=state), T0)
         written, checkpoint = append(chunked)
         assert commits == [SIZE + 1]  # its leaves and its checkpoint, in one commit
         monkeypatch.setattr(infra.event_log, "CHUNKED_APPEND", 10**9)
@@ -177,13 +180,13 @@ def test_a_new_state_key_stored_already_fails_the_commit_as_a_conflict(
 ) -> None:
     """A key written as new that another writer stored meanwhile: nothing of the commit is
     written (chunked or not) and the writer hears that the log moved."""
-    event_log.append([_leaf(i) for i in range(3)], 0, _tree(3), T0, new_state={"s:c": "1"})
+    event_log.append([_leaf(i) for i in range(3)], 0, _tree(3, new_state={"s:c": "1"}), T0)
     before = _tables(event_log, postgres_url)
     leaves = [_leaf(i) for i in range(3, 3 + size)]
     with pytest.raises(LogMoved):
-        event_log.append(leaves, 3, _tree(3 + size), T1, new_state={"s:d": "2", "s:c": "3"})
+        event_log.append(leaves, 3, _tree(3 + size, new_state={"s:d": "2", "s:c": "3"}), T1)
     assert _tables(event_log, postgres_url) == before
-    written, _ = event_log.append(leaves, 3, _tree(3 + size), T1, state={"s:c": "3"})
+    written, _ = event_log.append(leaves, 3, _tree(3 + size, state={"s:c": "3"}), T1)
     assert [leaf.leaf_index for leaf in written] == list(range(3, 3 + size))
 
 
@@ -294,6 +297,58 @@ def test_receipts_of_a_chunked_commit_are_proven_while_it_is_written(
     older = ledger.log.receipts([0, indices[0]])  # not all of the commit's: computed
     assert computed == [2]
     assert older[1].inclusion_proof == receipts[0].inclusion_proof
+
+
+def test_a_chunked_append_works_its_closing_out_once_its_leaves_are_sent(
+    event_log: EventLog, commits: list[int | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer works the tree, its checkpoint and the state rows out while the database
+    inserts the leaves: once every chunk of leaves is sent, before the last call."""
+    sent: list[int] = []
+    send = StreamedInsert.send
+
+    def counted(self: StreamedInsert, *args: Any) -> None:
+        sent.append(len(args[0]))
+        send(self, *args)
+
+    monkeypatch.setattr(StreamedInsert, "send", counted)
+    event_log.append([_leaf(i) for i in range(3)], 0, _tree(3), T0)
+    leaves = [_leaf(i) for i in range(3, 3 + SIZE)]
+    seen: list[list[int]] = []
+
+    def close() -> Closing:
+        seen.append(list(sent))
+        return _tree(3 + SIZE, state={"s:c": "1"})
+
+    written, checkpoint = event_log.append(leaves, 3, close, T1)
+    assert seen == [[len(c) for c in (leaves[i : i + 125] for i in range(0, SIZE, 125))]]
+    assert sum(seen[0]) == SIZE  # every leaf sent before, nothing else
+    assert commits == [SIZE + 1]
+    assert checkpoint.tree_size == 3 + SIZE
+    assert event_log.leaves(3, 2 + SIZE) == written
+
+
+def test_a_closing_that_fails_leaves_nothing_of_a_chunked_append(
+    event_log: EventLog, postgres_url: str, commits: list[int | None]
+) -> None:
+    """What working the closing out raises (the view moved, say) is raised, and the leaves
+    already sent are rolled back."""
+    event_log.append([_leaf(i) for i in range(3)], 0, _tree(3), T0)
+    before = _tables(event_log, postgres_url)
+    leaves = [_leaf(i) for i in range(3, 3 + SIZE)]
+    calls: list[int] = []
+
+    def moved() -> Closing:
+        calls.append(1)
+        raise LogMoved("the view moved on")
+
+    with pytest.raises(LogMoved):
+        event_log.append(leaves, 3, moved, T1)
+    assert calls == [1]
+    assert commits == []
+    assert _tables(event_log, postgres_url) == before
+    written, _ = event_log.append(leaves, 3, _tree(3 + SIZE), T1)
+    assert [leaf.leaf_index for leaf in written] == list(range(3, 3 + SIZE))
 
 
 def test_work_failing_while_a_commit_is_written_leaves_the_commit_as_it_is(
