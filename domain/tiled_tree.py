@@ -55,12 +55,15 @@ def tile_width(tile: TileId, size: int) -> int:
     return max(0, min(TILE_WIDTH, count - index * TILE_WIDTH))
 
 
-def subtree_root(hashes: bytes) -> bytes:
-    """The root of a complete subtree given its 2**k bottom hashes, concatenated."""
+def upper_rows(hashes: bytes) -> bytes:
+    """The nodes above the bottom row of a complete subtree given its 2**k bottom hashes,
+    concatenated: every row one after another, bottom first, its root last."""
     row = [hashes[i : i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
+    upper = bytearray()
     while len(row) > 1:
         row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row), 2)]
-    return row[0]
+        upper += b"".join(row)
+    return bytes(upper)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +181,7 @@ class TiledTree(MerkleTree):
         left empty unless ``root``: following another writer's leaves needs none)."""
         edge = {tile: bytearray(hashes) for tile, hashes in self._edge.items()}
         changed: set[TileId] = set()
+        filled: dict[TileId, bytes] = {}  # the upper rows of the tiles it fills
         size = self._size
         for leaf in leaf_hashes:
             _require_hash(leaf, "leaf hash")
@@ -189,7 +193,9 @@ class TiledTree(MerkleTree):
                 changed.add(tile)
                 if len(hashes) < TILE_WIDTH * HASH_SIZE:
                     break
-                value = subtree_root(bytes(hashes))  # a full tile: its root goes one level up
+                # A full tile: its root goes one level up (its rows serve the proofs to it).
+                rows = filled[tile] = upper_rows(bytes(hashes))
+                value = rows[-HASH_SIZE:]
                 level, count = level + 1, count // TILE_WIDTH
             size += 1
         tiles = {tile: bytes(edge[tile]) for tile in changed}
@@ -208,6 +214,8 @@ class TiledTree(MerkleTree):
         # never be adopted (its commit can fail), and what it learns about the tiles it
         # completed holds only if it is (other leaves may complete them instead).
         grown._origin = self
+        for tile, rows in filled.items():
+            grown._keep_rows(tile, rows)
         return TreeGrowth(size, grown.root() if size else EMPTY_ROOT, new_edge, tiles, grown)
 
     def adopt(self, growth: TreeGrowth) -> None:
@@ -261,6 +269,38 @@ class TiledTree(MerkleTree):
             raise MissingTile(f"node {level}/{index} is not in a stored tile")
         return row[position]
 
+    def _nodes(self, level: int, start: int, end: int) -> list[bytes]:
+        """As :meth:`_node` for the complete nodes ``start``…``end - 1`` of ``level``, sliced a
+        tile at a time."""
+        tile_level, height = divmod(level, TILE_HEIGHT)
+        per_tile = TILE_WIDTH >> height  # nodes of this level in one tile
+        nodes: list[bytes] = []
+        index = start
+        while index < end:
+            number = index // per_tile
+            tile = (tile_level, number)
+            stop = min(end, (number + 1) * per_tile)
+            at, count = index - number * per_tile, stop - index
+            hashes = self._tile(tile)
+            if height == 0 or len(hashes) == TILE_WIDTH * HASH_SIZE:
+                if height:
+                    hashes = self._upper_rows(tile, hashes)
+                    # heights 1..8 one after another: height h starts at 256 - 2**(9-h)
+                    at += TILE_WIDTH - (TILE_WIDTH >> (height - 1))
+                found = [
+                    hashes[offset : offset + HASH_SIZE]
+                    for offset in range(at * HASH_SIZE, (at + count) * HASH_SIZE, HASH_SIZE)
+                ]
+                if len(found[-1]) != HASH_SIZE:
+                    raise MissingTile(f"node {level}/{stop - 1} is not in a stored tile")
+            else:
+                found = self._partial_upper_rows(tile, hashes)[height - 1][at : at + count]
+                if len(found) != count:
+                    raise MissingTile(f"node {level}/{stop - 1} is not in a stored tile")
+            nodes += found
+            index = stop
+        return nodes
+
     def _partial_upper_rows(self, tile: TileId, hashes: bytes) -> list[list[bytes]]:
         """Heights 1..8 of a partial tile: at each, the nodes whose subtrees are complete
         (computed once per width; a complete node never changes as the tile grows)."""
@@ -285,12 +325,7 @@ class TiledTree(MerkleTree):
             return rows
         if self._origin is not None and (rows := self._origin._rows.get(tile)) is not None:
             return rows  # a tile full in the tree this one grew from is the same here
-        row = [hashes[i : i + HASH_SIZE] for i in range(0, len(hashes), HASH_SIZE)]
-        upper = bytearray()
-        while len(row) > 1:
-            row = [node_hash(row[i], row[i + 1]) for i in range(0, len(row), 2)]
-            upper += b"".join(row)
-        rows = bytes(upper)
+        rows = upper_rows(hashes)
         self._keep_rows(tile, rows)
         return rows
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.merkle import MerkleTree, verify_consistency, verify_inclusion
+import domain.tiled_tree
+from domain.merkle import MerkleTree, node_hash, verify_consistency, verify_inclusion
 from domain.tiled_tree import TILE_WIDTH, MissingTile, TiledTree, TileId, edge_ids, tile_width
 
 
@@ -258,3 +259,84 @@ def test_growths_adopted_or_abandoned_leave_the_tree_equal_to_the_in_memory_one(
         assert tree.root() == reference.root()
     for index in {0, tree.size // 2, tree.size - 1} if tree.size else ():
         assert tree.inclusion_proof(index, tree.size) == reference.inclusion_proof(index, tree.size)
+
+
+_RUN_TREE_SIZE = TILE_WIDTH * TILE_WIDTH + 3 * TILE_WIDTH + 77  # two tile levels, partial edges
+
+
+@pytest.fixture(scope="module")
+def run_trees() -> tuple[TiledTree, MerkleTree]:
+    """A tiled tree grown a batch at a time, and the in-memory tree of the same leaves."""
+    store, reference = TileStore(), MerkleTree()
+    tree = TiledTree.empty(store.read)
+    hashes = [_leaf(i) for i in range(_RUN_TREE_SIZE)]
+    for start in range(0, len(hashes), 1000):
+        _grow(tree, store, hashes[start : start + 1000])
+    for leaf in hashes:
+        reference.append(leaf)
+    return tree, reference
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_proofs_of_any_run_to_any_size_are_each_leafs_proof(
+    run_trees: tuple[TiledTree, MerkleTree], data: st.DataObject
+) -> None:
+    """A run of consecutive leaves (a batch's receipts) is proven a level row at a time:
+    exactly the proofs one by one, in a tiled and an in-memory tree, whether asked as a list
+    or a range, near tile borders and the right border of the tree asked about."""
+    tree, reference = run_trees
+    size = data.draw(
+        st.one_of(
+            st.integers(2, _RUN_TREE_SIZE),
+            st.sampled_from([256, 257, 511, 512, 65536, 65537, _RUN_TREE_SIZE]),
+        )
+    )
+    first = data.draw(st.integers(0, size - 2))
+    end = data.draw(st.integers(first + 2, min(size, first + 1500)))
+    expected = [reference.inclusion_proof(i, size) for i in range(first, end)]
+    for proven in (tree, reference):
+        assert proven.inclusion_proofs(list(range(first, end)), size) == expected
+        assert proven.encoded_inclusion_proofs(range(first, end), size, bytes.hex) == [
+            [h.hex() for h in proof] for proof in expected
+        ]
+
+
+@pytest.mark.parametrize(("first", "end", "named"), [(-1, 3, -1), (5, 11, 10), (12, 14, 12)])
+def test_a_run_beyond_the_tree_asked_about_is_refused(first: int, end: int, named: int) -> None:
+    store = TileStore()
+    tree = TiledTree.empty(store.read)
+    _grow(tree, store, [_leaf(i) for i in range(20)])
+    with pytest.raises(ValueError, match=rf"leaf index {named} is outside 0\.\.9 for tree size 10"):
+        tree.inclusion_proofs(list(range(first, end)), 10)
+
+
+def test_a_batchs_proofs_to_its_growth_read_tiles_by_the_row_and_hash_no_filled_tile_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The receipts of a batch of 1,000: each level's siblings come from a tile or two (not a
+    tile read per sibling), and the tiles the growth filled are not hashed again (their upper
+    rows are those the growth made)."""
+    store = TileStore()
+    tree = TiledTree.empty(store.read)
+    _grow(tree, store, [_leaf(i) for i in range(3000)])
+    growth = tree.grown([_leaf(i) for i in range(3000, 4000)])
+    assert growth.tree is not None
+    reads, hashed = [0], [0]
+    tile = TiledTree._tile
+
+    def read(self: TiledTree, tile_id: TileId) -> bytes:
+        reads[0] += 1
+        return tile(self, tile_id)
+
+    def counted(left: bytes, right: bytes) -> bytes:
+        hashed[0] += 1
+        return node_hash(left, right)
+
+    monkeypatch.setattr(TiledTree, "_tile", read)
+    monkeypatch.setattr(domain.tiled_tree, "node_hash", counted)
+    proofs = growth.tree.inclusion_proofs(range(3000, 4000), 4000)
+    assert reads[0] <= 8 * (4000).bit_length()  # ~2 a leaf (2,000) read one by one
+    assert hashed[0] < TILE_WIDTH  # the partial edge tile's rows only
+    monkeypatch.undo()
+    assert proofs == [growth.tree.inclusion_proof(i, 4000) for i in range(3000, 4000)]
