@@ -19,8 +19,8 @@ from services.collector import tune_for_long_running
 
 def started_worker(collect: bool = True, cpus: frozenset[int] | None = None) -> None:
     """A pool's ``initializer``: exit as soon as the parent process does; the cyclic garbage
-    collector tuned as in the serving process that started it, or, with ``collect`` False,
-    kept off (``services.collector``); ``cpus``, if given, are the CPUs to run on (a server
+    collector tuned for a long-running process, or, with ``collect`` False, kept off
+    (``services.collector``); ``cpus``, if given, are the CPUs to run on (a server
     kept on one CPU hands its workers every CPU back: ``infra.cpu_affinity``)."""
     if collect:
         tune_for_long_running()

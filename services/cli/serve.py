@@ -17,7 +17,7 @@ from services.api.app import create_app
 from services.bootstrap import build_services, describe_operator_keys, ensure_default_keys
 from services.cli.demo import demo_documents
 from services.cli.errors import EXIT_OK, CliError
-from services.collector import tune_for_long_running
+from services.collector import tune_for_serving
 from services.ledger_services import LedgerServices
 from services.write.submission import BatchRejected
 
@@ -83,7 +83,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    tune_for_long_running()
+    tune_for_serving()
     try:
         settings = Settings.resolve(
             os.environ,

@@ -16,8 +16,10 @@ from services.cli.errors import EXIT_USAGE
 from services.cli.main import main
 from services.collector import (
     LONG_RUNNING_THRESHOLDS,
+    SERVING_THRESHOLDS,
     collector_held_off,
     tune_for_long_running,
+    tune_for_serving,
 )
 from services.worker_processes import started_worker
 
@@ -47,16 +49,27 @@ def test_a_collector_that_was_off_stays_off() -> None:
     assert not gc.isenabled()
 
 
-def test_serving_processes_collect_young_objects_in_larger_steps() -> None:
+def test_long_running_processes_collect_young_objects_in_larger_steps() -> None:
     gc.set_threshold(700, 10, 10)
     tune_for_long_running()
     assert gc.get_threshold() == LONG_RUNNING_THRESHOLDS
     assert LONG_RUNNING_THRESHOLDS[0] > 700
 
 
-@pytest.mark.parametrize("command", ["serve", "project"])
+def test_the_serving_process_collects_in_steps_larger_than_its_batches_in_flight() -> None:
+    gc.set_threshold(700, 10, 10)
+    tune_for_serving()
+    assert gc.get_threshold() == SERVING_THRESHOLDS
+    assert SERVING_THRESHOLDS[0] >= 100_000 > LONG_RUNNING_THRESHOLDS[0]
+
+
+@pytest.mark.parametrize(
+    ("command", "thresholds"),
+    [("serve", SERVING_THRESHOLDS), ("project", LONG_RUNNING_THRESHOLDS)],
+)
 def test_serve_and_project_tune_the_collector_first(
     command: str,
+    thresholds: tuple[int, int, int],
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -65,7 +78,7 @@ def test_serve_and_project_tune_the_collector_first(
     gc.set_threshold(700, 10, 10)
     assert main([command, "--database-url", "nosuch://x"]) == EXIT_USAGE  # the URL stops it
     assert "error: " in capsys.readouterr().err
-    assert gc.get_threshold() == LONG_RUNNING_THRESHOLDS  # tuned before anything else
+    assert gc.get_threshold() == thresholds  # tuned before anything else
 
 
 def _thresholds() -> tuple[tuple[int, int, int], bool]:
@@ -75,10 +88,10 @@ def _thresholds() -> tuple[tuple[int, int, int], bool]:
 @pytest.mark.parametrize(
     ("collect", "expected"), [(True, (LONG_RUNNING_THRESHOLDS, True)), (False, (None, False))]
 )
-def test_worker_processes_collect_as_their_server_does_or_not_at_all(
+def test_worker_processes_collect_as_long_running_processes_do_or_not_at_all(
     collect: bool, expected: tuple[tuple[int, int, int] | None, bool]
 ) -> None:
-    """A batch-check worker (``started_worker(True)``) is tuned like its serving process; an
+    """A batch-check worker (``started_worker(True)``) is tuned for a long-running process; an
     audit's page checker (``started_worker(False)``) runs without the collector."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, context, started_worker, (collect, None)) as pool:
