@@ -29,13 +29,14 @@ from contextlib import contextmanager
 LONG_RUNNING_THRESHOLDS = (20_000, 20, 100)
 
 SERVING_THRESHOLDS = (100_000, 20, 100)
-"""The serving process's thresholds. The batches it holds at once keep some 20,000-30,000 young
-objects alive until they are answered (their parsed bodies, envelopes, records and answers),
-all freed by reference counting afterwards. At 20,000 the young count reached the threshold
-about once a batch, and each pass walked the objects in flight: under four clients' batches of
-1,000, 51 young and 2 older passes took 1.06 s of ~170,000 events' run, ~6 ms per 1,000
-events (gc callbacks in the serving process, ``bench.cpu_split --clients 4 --seconds 20``,
-2026-12-06); at 100,000, 2 passes took 0.08 s."""
+"""The serving process's thresholds. The batches it holds keep their objects (parsed bodies,
+envelopes, records, answers) until they are answered, then reference counting frees them. At
+20,000 the young count reached the threshold about once a batch, and each pass walked the
+objects then in flight: under four clients' batches of 1,000, 51 young and 2 older passes took
+1.06 s of a ~170,000-event run, ~6 ms per 1,000 events (gc callbacks in the serving process,
+``bench.cpu_split --clients 4 --seconds 20``, 2026-12-06); at 100,000, 2 passes took 0.08 s.
+(That a batch holds 20,000 or more young objects at once is inferred from those passes, not
+counted.)"""
 
 
 def tune_for_long_running() -> None:

@@ -321,7 +321,8 @@ def test_a_chunked_append_works_its_closing_out_once_its_leaves_are_sent(
         return _tree(3 + SIZE, state={"s:c": "1"})
 
     written, checkpoint = event_log.append(leaves, 3, close, T1)
-    assert seen == [[len(c) for c in (leaves[i : i + 125] for i in range(0, SIZE, 125))]]
+    chunk = infra.event_log._CHUNK
+    assert seen == [[len(leaves[i : i + chunk]) for i in range(0, SIZE, chunk)]]
     assert sum(seen[0]) == SIZE  # every leaf sent before, nothing else
     assert commits == [SIZE + 1]
     assert checkpoint.tree_size == 3 + SIZE
