@@ -55,6 +55,12 @@ def tile_width(tile: TileId, size: int) -> int:
     return max(0, min(TILE_WIDTH, count - index * TILE_WIDTH))
 
 
+def _row_start(height: int) -> int:
+    """Where height ``height`` (1..8) starts in a full tile's :func:`upper_rows`, in hashes:
+    the heights below it hold 128 + 64 + … of them (256 - 2**(9 - height))."""
+    return TILE_WIDTH - (TILE_WIDTH >> (height - 1))
+
+
 def upper_rows(hashes: bytes) -> bytes:
     """The nodes above the bottom row of a complete subtree given its 2**k bottom hashes,
     concatenated: every row one after another, bottom first, its root last."""
@@ -150,24 +156,14 @@ class TiledTree(MerkleTree):
         return self._tile(tile)
 
     def subtree_hashes(self, level: int, start: int, end: int) -> list[bytes]:
-        """As :meth:`MerkleTree.subtree_hashes`; a run of one stored tile's hashes (what a
-        tlog-tiles hash tile is) is sliced from the tile, anything else computed."""
+        """As :meth:`MerkleTree.subtree_hashes`, sliced from the tiles (:meth:`_nodes`): a run
+        of one stored tile's hashes is what a tlog-tiles hash tile is."""
         if level < 0 or not 0 <= start <= end or (end << level) > self.size:
             raise ValueError(
                 f"subtrees {start}..{end - 1} of 2**{level} leaves are not all complete "
                 f"in a tree of {self.size}"
             )
-        tile_level, height = divmod(level, TILE_HEIGHT)
-        if start == end:
-            return []
-        if height == 0 and start // TILE_WIDTH == (end - 1) // TILE_WIDTH:
-            hashes = self._tile((tile_level, start // TILE_WIDTH))
-            offset = start % TILE_WIDTH
-            return [
-                hashes[(offset + i) * HASH_SIZE : (offset + i + 1) * HASH_SIZE]
-                for i in range(end - start)
-            ]
-        return [self._node(level, index) for index in range(start, end)]
+        return self._nodes(level, start, end)
 
     # --- growing ---------------------------------------------------------------------------
 
@@ -260,8 +256,7 @@ class TiledTree(MerkleTree):
             return node
         if len(hashes) == TILE_WIDTH * HASH_SIZE:
             rows = self._upper_rows(tile, hashes)
-            # rows holds heights 1..8 one after another: height h starts at 256 - 2**(9-h)
-            start = TILE_WIDTH - (TILE_WIDTH >> (height - 1)) + (first % TILE_WIDTH >> height)
+            start = _row_start(height) + (first % TILE_WIDTH >> height)
             return rows[start * HASH_SIZE : (start + 1) * HASH_SIZE]
         row = self._partial_upper_rows(tile, hashes)[height - 1]
         position = (first % TILE_WIDTH) >> height
@@ -285,8 +280,7 @@ class TiledTree(MerkleTree):
             if height == 0 or len(hashes) == TILE_WIDTH * HASH_SIZE:
                 if height:
                     hashes = self._upper_rows(tile, hashes)
-                    # heights 1..8 one after another: height h starts at 256 - 2**(9-h)
-                    at += TILE_WIDTH - (TILE_WIDTH >> (height - 1))
+                    at += _row_start(height)
                 found = [
                     hashes[offset : offset + HASH_SIZE]
                     for offset in range(at * HASH_SIZE, (at + count) * HASH_SIZE, HASH_SIZE)

@@ -20,6 +20,7 @@ stream, whatever the log's length) when it has not followed them.
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -705,11 +706,4 @@ def _once(closing: Closing | Callable[[], Closing]) -> Callable[[], Closing]:
     """``closing`` as a function that works it out at most once."""
     if isinstance(closing, Closing):
         return lambda: closing
-    made: list[Closing] = []
-
-    def close() -> Closing:
-        if not made:
-            made.append(closing())
-        return made[0]
-
-    return close
+    return functools.cache(closing)
