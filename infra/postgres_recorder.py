@@ -29,7 +29,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
-from psycopg import Cursor
+from psycopg import Connection, Cursor
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Identifier, Literal
 
@@ -110,6 +110,17 @@ _TO_CODE_POINTS = (
 @dataclass(slots=True)
 class _Turn:
     released: bool = False
+
+
+def _binary_rows(conn: Connection[Any]) -> Cursor[tuple[Any, ...]]:
+    """A cursor reading rows as tuples, in PostgreSQL's binary format: the same Python values
+    as the text format (ints, UUIDs, strings, bytes), but a stored event's ``bytea`` comes as
+    its bytes, not as hex text the server writes and psycopg decodes. Reading 500 stored
+    events of ~850 bytes took 0.8 ms of the reader's CPU and 0.7 ms of the server's, against
+    1.9-2.3 and 1.6-1.7 in text (two runs of 200 reads each, 2026-12-07): ~4.5 µs less an
+    event for the projection worker and the database, which share the cores with the write
+    path."""
+    return conn.cursor(row_factory=tuple_row, binary=True)
 
 
 class ArrayInsertRecorder(PostgresApplicationRecorder):
@@ -215,7 +226,7 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         worker's samples under batch ingest (py-spy), a third of its reading of pages. With
         ``ArtefactFacts``' shared defaults, the worker's instructions per event (cachegrind,
         10,000 registrations folded by the library's runner) went from ~184k to ~170k, ~9k of
-        it from here."""
+        it from here. The rows come in binary (:func:`_binary_rows`)."""
         conditions: list[Composable] = []
         params: list[int | list[str]] = []
         if start is not None:
@@ -233,7 +244,7 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
         if conditions:
             statement += SQL(" WHERE ") + SQL(" AND ").join(conditions)
         statement += SQL(" ORDER BY notification_id LIMIT %s")
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+        with self.datastore.get_connection() as conn, _binary_rows(conn) as curs:
             curs.execute(statement, params, prepare=True)
             return [
                 Notification(stream, version, topic, bytes(state), position)
@@ -248,7 +259,7 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
     ) -> Sequence[tuple[int, StoredEvent]]:
         """``(notification id, stored event)`` for versions in ``(gt, lte]``, in order."""
         # Tuple rows: the datastore's dict rows cost more than decoding a page of leaves.
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+        with self.datastore.get_connection() as conn, _binary_rows(conn) as curs:
             curs.execute(self._select_rows, (originator_id, gt, lte), prepare=True)
             return [
                 (position, StoredEvent(stream, version, topic, bytes(state)))

@@ -16,6 +16,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.rows import dict_row
 
 from domain.ledger import LEDGER_ID
+from infra import postgres_recorder
 from infra.event_log import EventLog
 from infra.ledger_index import IndexChanges, IndexedLeaf, SqlIndex
 from infra.persistence import persistence_env
@@ -301,3 +302,36 @@ def test_notifications_are_the_librarys_rows_read_as_tuples(event_log: EventLog)
         assert ours == theirs, call
         assert all(type(n) is Notification and type(n.state) is bytes for n in ours)
     assert len(recorder.select_notifications(start=None, limit=100)) >= 12
+
+
+def test_stored_events_are_read_in_binary_with_the_librarys_values(
+    event_log: EventLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notifications (the projection worker's pages) and a stream's rows come in PostgreSQL's
+    binary format: a stored event's bytes as they are, not as hex text the server writes and
+    the reader decodes. The values are the library's text reading's, whatever bytes a state
+    holds."""
+    recorder = _recorder(event_log)
+    cursors: list[psycopg.Cursor[Any]] = []
+    opened = postgres_recorder._binary_rows
+
+    def recorded(conn: psycopg.Connection[Any]) -> psycopg.Cursor[Any]:
+        cursor = opened(conn)
+        cursors.append(cursor)
+        return cursor
+
+    monkeypatch.setattr(postgres_recorder, "_binary_rows", recorded)
+    stream = uuid.uuid4()
+    states = [bytes(range(256)), b"", b"\\x00", "é\x00".encode(), b'{"i":1}']
+    recorder.insert_events(
+        [StoredEvent(stream, 1 + i, "binary-topic", state) for i, state in enumerate(states)]
+    )
+    call: dict[str, Any] = {"start": None, "limit": 100, "topics": ["binary-topic"]}
+    ours = recorder.select_notifications(**call)
+    assert ours == PostgresApplicationRecorder.select_notifications(recorder, **call)
+    assert [n.state for n in ours] == states
+    assert [type(n.originator_id) for n in ours] == [uuid.UUID] * len(states)
+    rows = recorder.select_rows(stream, 0, len(states))
+    assert [event.state for _, event in rows] == states
+    assert [position for position, _ in rows] == [n.id for n in ours]
+    assert [cursor.format for cursor in cursors] == [psycopg.pq.Format.BINARY] * 2
