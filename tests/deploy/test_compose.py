@@ -276,6 +276,17 @@ def test_the_instances_fold_nothing_and_the_worker_projects(resolved: dict[str, 
     assert heartbeat in _healthcheck_command(projector)
 
 
+def test_the_worker_takes_a_smaller_share_of_busy_cpus_than_the_instances(
+    resolved: dict[str, Any],
+) -> None:
+    """Compose's counterpart of ``provenance project --nice 10`` (README): CPU shares order
+    containers, a niceness only a container's own processes."""
+    shares = int(_service(resolved, "projector")["cpu_shares"])
+    for instance in INSTANCES:
+        assert "cpu_shares" not in _service(resolved, instance)  # the default, 1,024
+    assert 0 < shares <= 1024 // 8
+
+
 @pytest.mark.parametrize(
     ("service", "target"),
     [
