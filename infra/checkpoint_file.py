@@ -6,6 +6,10 @@ note text. Every instance of one log shares the directory; a writer takes an exc
 writes it by write-fsync-rename (then fsyncs the directory), so a crash leaves the old file or
 the new one, never a torn one. A server restarted on a database restored from an older backup
 finds here a checkpoint its database does not extend, and refuses to sign.
+
+A writer may write a checkpoint it is about to commit beside the file ahead
+(:meth:`CheckpointFile.prepare`, while the database commits): advancing to it once committed
+then only renames it into place.
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ class CheckpointFile:
         # What this process last wrote, and the file's identity then: while the file is still
         # that one, advancing need not read and parse it again.
         self._written: tuple[tuple[int, int, int], Checkpoint] | None = None
+        self._prepared_path = self.path.with_name(f"{self.path.name}.{os.getpid()}.next.tmp")
+        self._prepared: str | None = None  # the note the prepared file holds, synced
+        self._preparing = threading.Lock()  # over the prepared file and ``_prepared``
 
     def read(self) -> Checkpoint | None:
         """The recorded checkpoint (None if there is no file yet)."""
@@ -83,6 +90,21 @@ class CheckpointFile:
         except OSError as error:
             raise CheckpointFileError(f"cannot write {self.path}: {error.strerror}") from error
 
+    def prepare(self, note: str) -> None:
+        """Write ``note`` beside the file and sync it, so that advancing to it later only
+        renames it into place (one ``fsync`` of the directory instead of two). A note
+        prepared and never advanced to is never read: the next one prepared replaces it (a
+        process that stops first leaves its file, named after its pid, behind). Where it
+        cannot be written, advancing writes the note the usual way (and says what is
+        wrong)."""
+        with self._preparing:
+            self._prepared = None
+            try:
+                _write_synced(self._prepared_path, note)
+            except OSError:
+                return
+            self._prepared = note
+
     def _current(self) -> Checkpoint | None:
         """The recorded checkpoint, read again only if another writer replaced the file."""
         if self._written is not None:
@@ -95,18 +117,35 @@ class CheckpointFile:
         return _FileLock(self._lock_path)
 
     def _replace(self, note: str) -> None:
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        with temporary.open("w", encoding="utf-8") as handle:
-            handle.write(note)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.path)
+        if not self._renamed_prepared(note):
+            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            _write_synced(temporary, note)
+            os.replace(temporary, self.path)
         directory = os.open(self.directory, os.O_RDONLY)
         try:
             os.fsync(directory)
         finally:
             os.close(directory)
         self._written = (_identity(self.path), read_unverified_checkpoint(note))
+
+    def _renamed_prepared(self, note: str) -> bool:
+        """Whether ``note`` was prepared and is now renamed into place."""
+        with self._preparing:
+            if self._prepared != note:
+                return False
+            self._prepared = None
+            try:
+                os.replace(self._prepared_path, self.path)
+            except FileNotFoundError:  # removed meanwhile: written the usual way
+                return False
+            return True
+
+
+def _write_synced(path: Path, note: str) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(note)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _identity(path: Path) -> tuple[int, int, int]:

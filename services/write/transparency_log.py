@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,6 +179,14 @@ class TransparencyLog:
         self.require_safe()
         return sign_checkpoint(Checkpoint(self._origin, size, root), self._origin, self._key)
 
+    def prepare_publishing(self, note: str) -> None:
+        """Write ``note``, signed for a commit in progress, beside the state file while the
+        database writes the commit (``CheckpointFile.prepare``): publishing it once it is
+        stored (:meth:`checkpoint`) then renames it into place instead of writing it, on the
+        way to the commit's answers. A note never stored is never published."""
+        if self._state is not None and not self._halted:
+            self._state.prepare(note)
+
     def checkpoint(self) -> str:
         """The newest stored checkpoint, once the state file holds it (or a larger one)."""
         self.require_safe()
@@ -212,17 +221,16 @@ class TransparencyLog:
         self.require_safe()
         return sign_attestation(statement, self._key)
 
-    def proofs_to_current(self, leaf_indices: list[int]) -> tuple[str, list[list[str]]]:
-        """The current signed checkpoint and each leaf's inclusion proof to it."""
-        receipts = self.receipts(leaf_indices)
-        note = receipts[0].checkpoint if receipts else self.checkpoint()
-        return note, [receipt.inclusion_proof for receipt in receipts]
-
-    def receipts(self, leaf_indices: list[int]) -> list[Receipt]:
-        """For each leaf: the current signed checkpoint and the inclusion proof to it."""
+    def proofs_to_current(self, leaf_indices: Sequence[int]) -> tuple[str, list[list[str]]]:
+        """The current signed checkpoint (once the state file holds it) and each leaf's
+        inclusion proof to it, in hex."""
         note = self.checkpoint()
         size = int(note.split("\n", 2)[1])
-        proofs = self._view.inclusion_proofs_hex(leaf_indices, size)
+        return note, self._view.inclusion_proofs_hex(leaf_indices, size)
+
+    def receipts(self, leaf_indices: Sequence[int]) -> list[Receipt]:
+        """For each leaf: the current signed checkpoint and the inclusion proof to it."""
+        note, proofs = self.proofs_to_current(leaf_indices)
         return [Receipt(i, note, proof) for i, proof in zip(leaf_indices, proofs, strict=True)]
 
     def inclusion(self, index: int, tree_size: int | None) -> dict[str, Any]:

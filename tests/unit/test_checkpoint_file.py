@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,3 +61,54 @@ def test_a_removed_state_directory_is_made_again(tmp_path: Path) -> None:
     recorded = state.read()
     assert recorded is not None
     assert recorded.size == 2
+
+
+def _counting_fsyncs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    synced: list[int] = []
+    fsync = os.fsync
+
+    def counted(fd: int) -> None:
+        synced.append(fd)
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counted)
+    return synced
+
+
+def test_a_prepared_checkpoint_is_renamed_into_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prepared while the database commits it, the note is already written and synced:
+    advancing to it only renames it and syncs the directory (one fsync, not two)."""
+    state = CheckpointFile(tmp_path, ORIGIN)
+    state.advance(_note("a", 3), _roots_of("a", 3))
+    state.prepare(_note("a", 5))
+    synced = _counting_fsyncs(monkeypatch)
+    state.advance(_note("a", 5), _roots_of("a", 5))
+    assert len(synced) == 1
+    assert state.path.read_text(encoding="utf-8") == _note("a", 5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        state.path.name,
+        f"{state.path.stem}.lock",
+    ]
+
+
+def test_a_prepared_checkpoint_is_never_installed_unless_advanced_to(tmp_path: Path) -> None:
+    """A note prepared for a commit that did not happen is not what advancing to another note
+    writes, and the next note prepared replaces it."""
+    state = CheckpointFile(tmp_path, ORIGIN)
+    state.prepare(_note("a", 7))  # its commit failed
+    state.advance(_note("a", 6), _roots_of("a", 6))
+    assert state.path.read_text(encoding="utf-8") == _note("a", 6)
+    state.prepare(_note("a", 8))
+    state.advance(_note("a", 8), _roots_of("a", 8))
+    assert state.path.read_text(encoding="utf-8") == _note("a", 8)
+    assert len(list(tmp_path.glob("*.tmp"))) == 0
+
+
+def test_a_note_that_cannot_be_prepared_is_written_when_advanced_to(tmp_path: Path) -> None:
+    directory = tmp_path / "state"
+    state = CheckpointFile(directory, ORIGIN)
+    state.prepare(_note("a", 2))  # no directory yet: nothing is prepared, nothing raised
+    state.advance(_note("a", 2), _roots_of("a", 2))
+    assert state.path.read_text(encoding="utf-8") == _note("a", 2)

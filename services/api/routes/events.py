@@ -82,12 +82,12 @@ def record_batch(services: LedgerServices, body: bytes) -> list[tuple[Recorded, 
 def _record(
     services: LedgerServices, envelopes: list[Envelope], checks: Checks | None = None
 ) -> list[tuple[Recorded, dict[str, Any]]]:
-    """Submit, then answer each envelope with its record and receipt (off the event loop)."""
+    """Submit, then answer each envelope with its record and receipt (off the event loop),
+    every receipt to the current checkpoint."""
     recorded = services.submission.submit(envelopes, checks)
-    receipts = services.log.receipts([r.leaf.leaf_index for r in recorded])
+    checkpoint, proofs = services.log.proofs_to_current([r.leaf.leaf_index for r in recorded])
     return [
-        (r, {**recorded_json(r), "receipt": receipt.to_json()})
-        for r, receipt in zip(recorded, receipts, strict=True)
+        (r, recorded_json(r, checkpoint, proof)) for r, proof in zip(recorded, proofs, strict=True)
     ]
 
 
