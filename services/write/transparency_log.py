@@ -42,13 +42,6 @@ class Receipt:
     checkpoint: str
     inclusion_proof: list[str]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "leaf_index": self.leaf_index,
-            "checkpoint": self.checkpoint,
-            "inclusion_proof": self.inclusion_proof,
-        }
-
 
 class LogUnsafe(Exception):
     """The stored log may not be extended: nothing is signed and no write is accepted."""
