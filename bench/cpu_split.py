@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from bench.database import ADMIN_URL, fresh_database
 from bench.ingest import (
     BATCH,
+    BATCHES_PER_SECOND,
     UNPLACED,
     Placement,
     add_placement,
@@ -49,7 +50,6 @@ from bench.ingest import (
 from tests.builders import artefact
 
 _TICKS = os.sysconf("SC_CLK_TCK")
-_BATCHES_PER_SECOND = 14  # more than the write path records on this machine kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +183,7 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
         server, worker, publisher = deployed.server, deployed.worker, deployed.publisher
         assert worker is not None
         assert server.process is not None
-        count = BATCH * int(seconds * _BATCHES_PER_SECOND)
+        count = BATCH * int(seconds * BATCHES_PER_SECOND)
         print(f"signing {count} envelopes beforehand …", flush=True)
         documents = [
             artefact(publisher, f"acme/b/{i}", "code", "training-code")
