@@ -19,7 +19,9 @@ the few cycles the frameworks make (gc callbacks, 2026-12-07).
 - :func:`tune_for_serving` does the same for ``provenance serve`` in steps of 100,000 (see
   :data:`SERVING_THRESHOLDS`);
 - :func:`collector_held_off` pauses it for an audit's replay and answers, resuming after;
-  the audit's page-checking workers run without it.
+  the audit's page-checking workers run without it;
+- :func:`settle_survivors` takes what a process has kept so far out of the collector's walks
+  for good: the projection worker calls it once its world is built and after each flush.
 """
 
 from __future__ import annotations
@@ -51,6 +53,23 @@ def tune_for_serving() -> None:
     """Set the collector's thresholds for the serving process (:data:`SERVING_THRESHOLDS`);
     its batch-check workers keep :data:`LONG_RUNNING_THRESHOLDS`."""
     gc.set_threshold(*SERVING_THRESHOLDS)
+
+
+def settle_survivors() -> None:
+    """Leave every object alive now out of the collector's walks from now on (``gc.freeze``,
+    constant time); reference counting frees them as before. For a process whose survivors
+    stay: the projection worker's world keeps every statement it folds (~7 objects, ~1.2 KB an
+    event), and each was walked by a young and a middle pass before it joined the old
+    objects, then by every full pass (one each time those grew by a quarter: ten million
+    events' 70 million objects would take seconds, estimated at ~100 ns an object). Under four
+    clients' batches, the worker's collector took 1.33 s of its CPU in ~550,000 events, ~2.4 ms
+    of its ~16 per 1,000; settled at each flush, 0.01 s (``gc.callbacks`` timed with
+    ``time.thread_time``, 2026-12-07).
+
+    An object settled and later part of unreachable cycles is never freed. Folding makes no
+    cyclic garbage (``tests/unit/test_projection_settles.py``), so that is the few cycles the
+    frameworks make (see above)."""
+    gc.freeze()
 
 
 @contextmanager

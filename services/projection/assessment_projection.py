@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Tracking
@@ -51,8 +52,11 @@ class AssessmentProjection(Projection[AssessmentStore]):
     name = ASSESSMENTS
     topics = (APPENDED_TOPIC,)
 
-    def __init__(self, view: AssessmentStore) -> None:
+    def __init__(self, view: AssessmentStore, settle: Callable[[], None] = lambda: None) -> None:
+        """``settle``: called once the world is warmed up and after each flush (the worker
+        process's ``services.collector.settle_survivors``: what the world keeps by then stays)."""
         super().__init__(view)
+        self._settle = settle
         self.world = World()
         self._watching: dict[str, set[str]] = {}  # model -> what it watches
         self._watchers: dict[str, set[str]] = defaultdict(set)  # subject -> models
@@ -90,6 +94,7 @@ class AssessmentProjection(Projection[AssessmentStore]):
             for model_id in self.world.models:
                 self._watch(model_id, closure(self.world, model_id))
             self.folded_position = upto
+        self._settle()
         self._advance(upto)
 
     def _forget_other_rules(self, application_name: str) -> None:
@@ -143,6 +148,7 @@ class AssessmentProjection(Projection[AssessmentStore]):
             self._unflushed, self._folded = None, 0
             self._dirty.clear()
             self._latest.update({(row.model, row.policy): row.body for row in rows})
+            self._settle()
         self._advance(tracking.notification_id)
 
     def _flush_when_idle(self) -> None:

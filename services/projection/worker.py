@@ -15,6 +15,7 @@ from pathlib import Path
 
 from infra.assessment_store import assessment_store
 from infra.event_log import EventLog
+from services.collector import settle_survivors
 from services.projection.assessment_projection import AssessmentProjection
 from services.projection.runners import LibraryRunner
 
@@ -32,7 +33,7 @@ def run_projection_worker(
     probe for orchestrators)."""
     events = EventLog(persistence, origin="")
     try:
-        projection = AssessmentProjection(assessment_store(persistence))
+        projection = AssessmentProjection(assessment_store(persistence), settle_survivors)
         projection.warm_up(events)
         report(f"resuming after position {projection.position}")
         runner = LibraryRunner(projection, persistence)
