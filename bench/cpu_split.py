@@ -17,8 +17,15 @@ answers were behind when the load stopped.
 Idle time is core time nothing used during the load. At 1.0x the verify rate, two cores have
 2,000 / (verify rate) CPU-seconds per 1,000 events between them.
 
+With ``--loads N`` (N > 1), N such loads run one after another on the same deployment, each on
+batches signed and serialised just before it (the projection worker catches up meanwhile), and
+each prints one line: the leaves recorded by its end, its rate, the CPU per 1,000 events of each
+group of processes and their sum, and the resident memory of the serving process and of the
+projection worker. It shows how the cost of an event moves as the ledger grows: on 2026-12-07
+the sum rose from ~131-135 ms to ~142-162 ms over eight 10-second loads (~1.1 million events).
+
 Linux only (it reads ``/proc``); bounded in time; targets 127.0.0.1 only.
-Usage: ``python -m bench.cpu_split [--clients 4] [--seconds 10] [--admin-url URL]
+Usage: ``python -m bench.cpu_split [--clients 4] [--seconds 10] [--loads 1] [--admin-url URL]
 [--serving-cpu N|auto|none] [--projection-nice N]`` (the server kept on one CPU and the
 projection worker at nice 10, as ``bench.ingest`` runs them).
 """
@@ -30,6 +37,10 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.database import ADMIN_URL, fresh_database
 from bench.ingest import (
@@ -172,10 +183,16 @@ def main() -> None:
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--loads", type=int, default=1, help="loads one after another (>= 1)")
     add_placement(parser)
     args = parser.parse_args()
+    if args.loads < 1:
+        parser.error("--loads must be at least 1")
     with fresh_database(args.admin_url, "bench_cpu") as database_url:
-        run(database_url, args.clients, args.seconds, placement(args))
+        if args.loads == 1:
+            run(database_url, args.clients, args.seconds, placement(args))
+        else:
+            run_growing(database_url, args.clients, args.seconds, args.loads, placement(args))
 
 
 def run(database_url: str, clients: int, seconds: float, placed: Placement = UNPLACED) -> None:
@@ -234,6 +251,92 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
     print(f"  {'stolen':28s} {per_thousand(machine_after.steal - machine_before.steal)}")
     print(f"  {'both cores at 1.0x verify':28s} {2_000_000 / verify:7.1f} ms")
     print(f"stored answers when the load stopped: {lag_line(lag)}")
+
+
+def run_growing(
+    database_url: str, clients: int, seconds: float, loads: int, placed: Placement = UNPLACED
+) -> None:
+    """``loads`` loads one after another on one deployment, a line each (see the module)."""
+    with deployment(database_url, placed=placed) as deployed:
+        server, worker, publisher = deployed.server, deployed.worker, deployed.publisher
+        assert worker is not None
+        assert server.process is not None
+        warm_up(server.port, _signed(publisher, 0, 2 * BATCH))
+        serving, projecting = server.process.pid, worker.pid
+        groups: dict[str, Members] = {
+            "serving": lambda _: [serving],
+            "workers": lambda processes: descendants(serving, processes),
+            "projection": lambda _: [projecting],
+            "PostgreSQL": postgres_processes,
+        }
+        count, signed = BATCH * int(seconds * BATCHES_PER_SECOND), 2 * BATCH
+        print(f"{loads} loads of {clients} client(s), {seconds:.0f} s each; CPU per 1,000 events:")
+        for number in range(loads):
+            requests = batch_requests(server.port, _signed(publisher, signed, count))
+            signed += count
+            tracker = CpuTracker(groups)
+            tracker.start()
+            result = post_batches(server.port, requests, seconds, clients)
+            spent = tracker.stop()
+            events = result.completed * BATCH
+            print(
+                load_line(
+                    number,
+                    tree_size(server.url),
+                    events / result.elapsed,
+                    spent,
+                    events,
+                    {"serving": serving, "projection": projecting},
+                ),
+                flush=True,
+            )
+
+
+def load_line(
+    number: int,
+    leaves: int,
+    rate: float,
+    spent: Mapping[str, float],
+    events: int,
+    resident: Mapping[str, int],
+) -> str:
+    """One load's line: its number, the ``leaves`` recorded by its end, its rate, each group's
+    CPU per 1,000 events and their sum, and the resident memory of the ``resident``
+    processes."""
+    cpu = "  ".join(
+        f"{name} {1_000_000 * seconds / events:5.1f}" for name, seconds in spent.items()
+    )
+    total = 1_000_000 * sum(spent.values()) / events
+    memory = "  ".join(f"{name} {resident_mb(pid)} MB" for name, pid in resident.items())
+    return (
+        f"load {number}: {leaves:>9} leaves  {rate:6.0f} events/s  {cpu}  sum {total:5.1f} ms"
+        f"  | resident: {memory}"
+    )
+
+
+def tree_size(url: str) -> int:
+    """The leaves the server at ``url`` has recorded: its checkpoint's tree size."""
+    note = httpx.get(f"{url}/v1/log/checkpoint").raise_for_status().text
+    return int(note.split("\n")[1])
+
+
+def resident_mb(pid: int) -> int:
+    """A process's resident memory in MiB (0 if it has ended)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _signed(publisher: Ed25519PrivateKey, first: int, count: int) -> list[dict[str, Any]]:
+    return [
+        artefact(publisher, f"acme/b/{i}", "code", "training-code")
+        for i in range(first, first + count)
+    ]
 
 
 if __name__ == "__main__":

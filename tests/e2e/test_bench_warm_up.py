@@ -11,15 +11,11 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from bench.cpu_split import tree_size
 from bench.ingest import BATCH, warm_up
 from infra.keys import load_private_key
 from tests.builders import artefact, enrolment
 from tests.e2e.server import ServerProcess
-
-
-def _tree_size(server: ServerProcess) -> int:
-    note = httpx.get(f"{server.url}/v1/log/checkpoint").raise_for_status().text
-    return int(note.split("\n")[1])
 
 
 def test_the_warm_up_records_its_batches_and_times_each(tmp_path: Path) -> None:
@@ -32,7 +28,7 @@ def test_the_warm_up_records_its_batches_and_times_each(tmp_path: Path) -> None:
         httpx.post(
             f"{server.url}/v1/events", json=enrolment(operator, publisher, "acme", ["publisher"])
         ).raise_for_status()
-        before = _tree_size(server)
+        before = tree_size(server.url)
         documents = [
             artefact(publisher, f"acme/w/{i}", "code", "training-code") for i in range(2 * BATCH)
         ]
@@ -41,7 +37,7 @@ def test_the_warm_up_records_its_batches_and_times_each(tmp_path: Path) -> None:
 
         assert len(seconds) == 2
         assert all(s > 0 for s in seconds)
-        assert _tree_size(server) == before + 2 * BATCH
+        assert tree_size(server.url) == before + 2 * BATCH
     finally:
         server.stop()
 

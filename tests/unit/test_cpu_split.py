@@ -132,3 +132,32 @@ def test_a_snapshot_knows_this_process_its_parent_and_its_cpu() -> None:
     assert processes.parents[me] == os.getppid()
     assert processes.names[me].startswith(("python", "pytest"))
     assert processes.cpu[me] >= 0.05 - 2 / os.sysconf("SC_CLK_TCK")
+
+
+def test_a_load_line_gives_each_groups_cpu_per_thousand_events_their_sum_and_memory() -> None:
+    line = cpu_split.load_line(
+        2, 42_000, 13_500.4, {"serving": 0.4, "workers": 0.65}, 10_000, {"serving": os.getpid()}
+    )
+
+    assert line.startswith(
+        "load 2:     42000 leaves   13500 events/s  serving  40.0  workers  65.0"
+    )
+    assert "sum 105.0 ms" in line
+    assert f"serving {cpu_split.resident_mb(os.getpid())} MB" in line
+    assert cpu_split.resident_mb(os.getpid()) > 0
+
+
+def test_an_ended_process_has_no_resident_memory() -> None:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    assert cpu_split.resident_mb(process.pid) == 0
+
+
+def test_fewer_than_one_load_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["cpu_split", "--loads", "0"])
+    with pytest.raises(SystemExit) as exited:
+        cpu_split.main()
+    assert exited.value.code == 2
+    assert "--loads must be at least 1" in capsys.readouterr().err
