@@ -202,10 +202,7 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
         assert server.process is not None
         count = BATCH * int(seconds * BATCHES_PER_SECOND)
         print(f"signing {count} envelopes beforehand …", flush=True)
-        documents = [
-            artefact(publisher, f"acme/b/{i}", "code", "training-code")
-            for i in range(count + 2 * BATCH)
-        ]
+        documents = _signed(publisher, 0, count + 2 * BATCH)
         warm_up(server.port, documents[: 2 * BATCH])  # starts the check workers counted here
         serving, projecting = server.process.pid, worker.pid
         tracker = CpuTracker(
@@ -333,6 +330,7 @@ def resident_mb(pid: int) -> int:
 
 
 def _signed(publisher: Ed25519PrivateKey, first: int, count: int) -> list[dict[str, Any]]:
+    """``count`` artefact registrations by ``publisher``, numbered from ``first``."""
     return [
         artefact(publisher, f"acme/b/{i}", "code", "training-code")
         for i in range(first, first + count)

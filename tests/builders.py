@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.encoding import b64encode
-from domain.envelope import STATEMENT_PAYLOAD_TYPE, keyid_for, raw_public_key, sign_envelope
+from domain.envelope import (
+    STATEMENT_PAYLOAD_TYPE,
+    keyid_for,
+    parse_envelope,
+    raw_public_key,
+    sign_envelope,
+)
+from domain.ledger import Ledger
 from domain.statement import Statement
 
 EFFECTIVE = "2024-01-01T00:00:00Z"
@@ -119,3 +128,13 @@ class Cast:
                 },
             ),
         ]
+
+
+def appended_events(documents: Iterable[dict[str, Any]]) -> list[Ledger.StatementAppended]:
+    """The ``StatementAppended`` events a ledger records for ``documents`` (signed envelopes),
+    in order, as a projection's subscription hands them over (placeholder leaf hashes)."""
+    ledger, now = Ledger("test"), datetime(2024, 1, 1, tzinfo=UTC)
+    for document in documents:
+        envelope = parse_envelope(document)
+        ledger.append_statement(envelope.event_id, envelope.to_json(), "00" * 32, now)
+    return [e for e in ledger.collect_events() if isinstance(e, Ledger.StatementAppended)]

@@ -4,16 +4,13 @@ flush is retried with everything it held, and a restarted subscription's repeats
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import pytest
 from eventsourcing.persistence import OperationalError, Tracking
 
-from domain.envelope import parse_envelope
-from domain.ledger import Ledger
 from infra.assessment_store import POPOAssessmentStore, StoredAssessment
 from services.projection.assessment_projection import AssessmentProjection
-from tests.builders import Cast
+from tests.builders import Cast, appended_events
 
 
 class FlakyStore(POPOAssessmentStore):
@@ -28,20 +25,12 @@ class FlakyStore(POPOAssessmentStore):
         super().save(rows, tracking)
 
 
-def _events(cast: Cast) -> list[Ledger.StatementAppended]:
-    ledger, now = Ledger("test"), datetime(2024, 1, 1, tzinfo=UTC)
-    for document in cast.small_model():
-        envelope = parse_envelope(document)
-        ledger.append_statement(envelope.event_id, envelope.to_json(), "00" * 32, now)
-    return [e for e in ledger.collect_events() if isinstance(e, Ledger.StatementAppended)]
-
-
 def test_a_failed_flush_keeps_everything_for_the_next() -> None:
     cast = Cast()
     store = FlakyStore()
     projection = AssessmentProjection(store)
     try:
-        events = _events(cast)
+        events = appended_events(cast.small_model())
         for position, event in enumerate(events, start=1):
             projection.process_event(event, Tracking("ProvenanceLedger", position))
         store.failures = 1

@@ -7,32 +7,21 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from eventsourcing.persistence import Tracking
 
-from domain.envelope import parse_envelope
-from domain.ledger import Ledger
 from infra.assessment_store import POPOAssessmentStore
 from infra.event_log import EventLog
 from services.projection.assessment_projection import AssessmentProjection
 from services.projection.worker import run_projection_worker
-from tests.builders import Cast
+from tests.builders import Cast, appended_events
 
 
 @pytest.fixture(autouse=True)
 def _unfrozen() -> Iterator[None]:
     yield
     gc.unfreeze()  # what a test settled is the collector's again
-
-
-def _events(cast: Cast) -> list[Ledger.StatementAppended]:
-    ledger, now = Ledger("test"), datetime(2024, 1, 1, tzinfo=UTC)
-    for document in cast.small_model():
-        envelope = parse_envelope(document)
-        ledger.append_statement(envelope.event_id, envelope.to_json(), "00" * 32, now)
-    return [e for e in ledger.collect_events() if isinstance(e, Ledger.StatementAppended)]
 
 
 def test_the_world_is_settled_after_warming_up_and_after_each_flush_that_stored() -> None:
@@ -45,7 +34,7 @@ def test_the_world_is_settled_after_warming_up_and_after_each_flush_that_stored(
         assert len(settled) == 1
         projection.flush()  # nothing folded: nothing stored, nothing settled
         assert len(settled) == 1
-        for position, event in enumerate(_events(Cast()), start=1):
+        for position, event in enumerate(appended_events(Cast().small_model()), start=1):
             projection.process_event(event, Tracking("ProvenanceLedger", position))
         projection.flush()
         assert len(settled) == 2
@@ -54,7 +43,7 @@ def test_the_world_is_settled_after_warming_up_and_after_each_flush_that_stored(
 
 
 def test_folding_a_model_makes_no_cyclic_garbage() -> None:
-    events = _events(Cast())
+    events = appended_events(Cast().small_model())
     projection = AssessmentProjection(POPOAssessmentStore())
     try:
         gc.collect()
