@@ -53,8 +53,10 @@ class AssessmentProjection(Projection[AssessmentStore]):
     topics = (APPENDED_TOPIC,)
 
     def __init__(self, view: AssessmentStore, settle: Callable[[], None] = lambda: None) -> None:
-        """``settle``: called once the world is warmed up and after each flush (the worker
-        process's ``services.collector.settle_survivors``: what the world keeps by then stays)."""
+        """``settle``: called once the world is warmed up and after each flush whose rows are
+        stored, by it or by another instance (not after one with nothing folded, nor one that
+        failed): the worker process's ``services.collector.settle_survivors``, since what the
+        world keeps by then stays."""
         super().__init__(view)
         self._settle = settle
         self.world = World()
