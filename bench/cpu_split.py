@@ -14,6 +14,14 @@ batch rate's ratio to the single-core Ed25519 verify rate (measured before and a
 as in ``bench.ingest``) is printed beside it, and so is how far the projection worker's stored
 answers were behind when the load stopped.
 
+Beside each group's CPU: the page faults its processes took per 1,000 events, which are kernel
+work counted in that CPU (a process whose memory grows takes one for each new page it touches;
+on 2026-12-07 the projection worker's ~450 per 1,000 events were ~19% of its CPU by a ``perf``
+profile, in a virtual machine whose host backs each page the guest touches first). After the
+load: what PostgreSQL wrote per event (:class:`PostgresWrites`), its WAL and the pages added to
+the database's tables and indexes (~1.8 KiB each that day; both are copies into the kernel's
+page cache, ~27% of PostgreSQL's samples in that profile).
+
 Idle time is core time nothing used during the load. At 1.0x the verify rate, two cores have
 2,000 / (verify rate) CPU-seconds per 1,000 events between them.
 
@@ -40,6 +48,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.database import ADMIN_URL, fresh_database
@@ -87,12 +96,14 @@ class Processes:
     names: Mapping[int, str]  # the command name
     parents: Mapping[int, int]
     cpu: Mapping[int, float]  # user + system CPU seconds so far
+    faults: Mapping[int, int]  # page faults so far (minor and major)
 
     @classmethod
     def now(cls) -> Processes:
         names: dict[int, str] = {}
         parents: dict[int, int] = {}
         cpu: dict[int, float] = {}
+        faults: dict[int, int] = {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -105,7 +116,42 @@ class Processes:
             names[pid] = head.partition("(")[2]
             parents[pid] = int(fields[1])
             cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
-        return cls(names, parents, cpu)
+            faults[pid] = int(fields[7]) + int(fields[9])
+        return cls(names, parents, cpu, faults)
+
+
+@dataclass(frozen=True, slots=True)
+class PostgresWrites:
+    """What the PostgreSQL server has written so far: its WAL position in bytes (the whole
+    server's WAL) and the size of one database. A backend that adds a page to a table or an
+    index writes it there and then (PostgreSQL up to 15 extends a file a page at a time), so
+    the size's growth is what those writes were. Writing is a copy into the kernel's page
+    cache, counted in PostgreSQL's CPU."""
+
+    wal_bytes: int
+    database_bytes: int
+
+    @classmethod
+    def now(cls, database_url: str) -> PostgresWrites | None:
+        """The counters now (of the database at ``database_url``); None if it cannot be asked."""
+        try:
+            with psycopg.connect(database_url, autocommit=True) as connection:
+                row = connection.execute(
+                    "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, "
+                    "pg_database_size(current_database())"
+                ).fetchone()
+        except psycopg.Error:
+            return None
+        return None if row is None else cls(int(row[0]), int(row[1]))
+
+    def line(self, before: PostgresWrites, events: int) -> str:
+        """Per event since ``before``."""
+        wal = (self.wal_bytes - before.wal_bytes) / events / 1024
+        grown = (self.database_bytes - before.database_bytes) / events / 1024
+        return (
+            f"PostgreSQL wrote per event: {wal:.1f} KiB of WAL, {grown:.1f} KiB of new table and"
+            " index pages"
+        )
 
 
 def descendants(pid: int, processes: Processes | None = None) -> list[int]:
@@ -133,18 +179,18 @@ Members = Callable[[Processes], list[int]]
 
 
 class CpuTracker:
-    """The CPU seconds each group of processes spends between :meth:`start` and :meth:`stop`.
-    The groups' members are looked up again every ``SAMPLE_SECONDS`` on a thread of this
-    process, so a process that starts meanwhile counts from zero (PostgreSQL starts a backend
-    for each connection a pool opens under load) and one that ends counts up to its last
-    sample."""
+    """The CPU seconds each group of processes spends between :meth:`start` and :meth:`stop`
+    (and the page faults it takes: :meth:`faults`). The groups' members are looked up again
+    every ``SAMPLE_SECONDS`` on a thread of this process, so a process that starts meanwhile
+    counts from zero (PostgreSQL starts a backend for each connection a pool opens under load)
+    and one that ends counts up to its last sample."""
 
     SAMPLE_SECONDS = 0.2
 
     def __init__(self, groups: Mapping[str, Members]) -> None:
         self._groups = groups
-        self._first: dict[str, dict[int, float]] = {name: {} for name in groups}
-        self._last: dict[str, dict[int, float]] = {name: {} for name in groups}
+        self._first: dict[str, dict[int, tuple[float, int]]] = {name: {} for name in groups}
+        self._last: dict[str, dict[int, tuple[float, int]]] = {name: {} for name in groups}
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cpu-samples", daemon=True)
 
@@ -152,7 +198,9 @@ class CpuTracker:
         processes = Processes.now()
         for name, members in self._groups.items():
             self._first[name] = {
-                pid: processes.cpu[pid] for pid in members(processes) if pid in processes.cpu
+                pid: (processes.cpu[pid], processes.faults[pid])
+                for pid in members(processes)
+                if pid in processes.cpu
             }
         self._sample(processes)
         self._thread.start()
@@ -162,7 +210,19 @@ class CpuTracker:
         self._thread.join()
         self._sample(Processes.now())
         return {
-            name: sum(cpu - self._first[name].get(pid, 0.0) for pid, cpu in last.items())
+            name: sum(
+                cpu - self._first[name].get(pid, (0.0, 0))[0] for pid, (cpu, _) in last.items()
+            )
+            for name, last in self._last.items()
+        }
+
+    def faults(self) -> dict[str, int]:
+        """The page faults each group took between :meth:`start` and :meth:`stop`. A page
+        fault is the kernel's work, counted in the CPU above: a process whose memory grows
+        takes one for each new page it touches (and, in a virtual machine, the host may take
+        one of its own for a page the guest never touched before)."""
+        return {
+            name: sum(n - self._first[name].get(pid, (0.0, 0))[1] for pid, (_, n) in last.items())
             for name, last in self._last.items()
         }
 
@@ -175,7 +235,7 @@ class CpuTracker:
             for pid in members(processes):
                 cpu = processes.cpu.get(pid)
                 if cpu is not None:  # None: it ended before it was read; keep its last sample
-                    self._last[name][pid] = cpu
+                    self._last[name][pid] = (cpu, processes.faults[pid])
 
 
 def main() -> None:
@@ -218,11 +278,13 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
         # Serialised before the measurement: it would count as the load client's CPU, and
         # the core left idle meanwhile as the deployment's.
         requests = batch_requests(server.port, documents[2 * BATCH :])
+        writes_before = PostgresWrites.now(database_url)
         tracker.start()
         machine_before = Machine.now()
         result = post_batches(server.port, requests, seconds, clients)
-        machine_after, spent = Machine.now(), tracker.stop()
+        machine_after, spent, faults = Machine.now(), tracker.stop(), tracker.faults()
         lag = projection_lag(database_url)
+        writes_after = PostgresWrites.now(database_url)  # the answers caught up: all written
         verify_after = verify_rate(documents[0], publisher, 2.0)
     events = result.completed * BATCH
     rate = events / result.elapsed
@@ -238,9 +300,12 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
         f"ratio to single-core verify {rate / verify:.2f} (verify {verify:.0f}/s: "
         f"before {verify_before:.0f}, after {verify_after:.0f})"
     )
-    print("CPU per 1,000 events:")
+    print("CPU per 1,000 events (and the page faults taken meanwhile, counted in it):")
     for name, seconds_spent in spent.items():
-        print(f"  {name:28s} {per_thousand(seconds_spent)}")
+        print(
+            f"  {name:28s} {per_thousand(seconds_spent)}"
+            f"   {1000 * faults[name] / events:7.0f} page faults"
+        )
     print(f"  {'sum':28s} {per_thousand(sum(spent.values()))}")
     print("machine, both cores, per 1,000 events:")
     print(f"  {'busy':28s} {per_thousand(machine_after.busy - machine_before.busy)}")
@@ -248,6 +313,8 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
     print(f"  {'stolen':28s} {per_thousand(machine_after.steal - machine_before.steal)}")
     print(f"  {'both cores at 1.0x verify':28s} {2_000_000 / verify:7.1f} ms")
     print(f"stored answers when the load stopped: {lag_line(lag)}")
+    if writes_before is not None and writes_after is not None:
+        print(writes_after.line(writes_before, events))
 
 
 def run_growing(

@@ -161,3 +161,37 @@ def test_fewer_than_one_load_is_refused(
         cpu_split.main()
     assert exited.value.code == 2
     assert "--loads must be at least 1" in capsys.readouterr().err
+
+
+_TOUCHER = (
+    "import sys\n"
+    "print('ready', flush=True)\n"
+    "sys.stdin.readline()\n"
+    f"memory = bytearray({64 << 20})\n"
+    "memory[::4096] = b'x' * len(range(0, len(memory), 4096))  # every page touched\n"
+    "print('touched', flush=True)\n"
+    "sys.stdin.readline()\n"
+)
+
+
+def test_page_faults_are_counted_for_the_pages_a_process_touches_while_measuring() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", _TOUCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    try:
+        assert process.stdout.readline() == "ready\n"
+        tracker = CpuTracker({"toucher": lambda _: [process.pid], "me": lambda _: [os.getpid()]})
+        tracker.start()
+        process.stdin.write("go\n")
+        process.stdin.flush()
+        assert process.stdout.readline() == "touched\n"
+        tracker.stop()
+        faults = tracker.faults()
+        pages = (64 << 20) // 4096
+        assert pages * 0.9 <= faults["toucher"] <= pages * 2  # its start-up's are not counted
+        assert faults["me"] < pages // 2
+    finally:
+        process.kill()
+        process.wait()
