@@ -218,7 +218,7 @@ class CpuTracker:
 
     def faults(self) -> dict[str, int]:
         """The page faults each group took between :meth:`start` and :meth:`stop`. A page
-        fault is the kernel's work, counted in the CPU above: a process whose memory grows
+        fault is the kernel's work, counted in the group's CPU: a process whose memory grows
         takes one for each new page it touches (and, in a virtual machine, the host may take
         one of its own for a page the guest never touched before)."""
         return {

@@ -164,10 +164,11 @@ def test_fewer_than_one_load_is_refused(
 
 
 _TOUCHER = (
-    "import sys\n"
+    "import mmap, sys\n"
     "print('ready', flush=True)\n"
     "sys.stdin.readline()\n"
-    f"memory = bytearray({64 << 20})\n"
+    f"memory = mmap.mmap(-1, {64 << 20})\n"
+    "memory.madvise(mmap.MADV_NOHUGEPAGE)  # a fault a 4 KiB page, whatever the kernel's THP\n"
     "memory[::4096] = b'x' * len(range(0, len(memory), 4096))  # every page touched\n"
     "print('touched', flush=True)\n"
     "sys.stdin.readline()\n"
