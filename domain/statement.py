@@ -8,6 +8,7 @@ who may sign it (``domain/admission.py``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,13 +120,21 @@ def recorded_statement(payload: bytes) -> Statement:
     """
     document = stdlib_reading(payload)
     return Statement(
-        type=document["type"],
+        type=shared(document["type"]),
         subject=document["subject"],
         data=document["data"],
         effective_at=document["effective_at"],
         issued_at=document["issued_at"],
         nonce=document.get("nonce"),
     )
+
+
+def shared(value: Any) -> Any:
+    """One copy of a string many replayed statements repeat, where a replay keeps them all (the
+    projection worker's world): ``sys.intern``'s; anything but a string as it is. Only for
+    strings of a bounded set (a statement's type, a signer's keyid): some Python versions keep
+    an interned string for good."""
+    return sys.intern(value) if type(value) is str else value
 
 
 def _decode_json(payload: bytes) -> tuple[Any, bool]:

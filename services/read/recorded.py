@@ -1,11 +1,12 @@
-"""Stored ledger events as the assessment reads them."""
+"""Stored ledger events as the assessment reads them (the signers' keyids, which every event of a
+key repeats and a replay keeps, in one copy each: :func:`domain.statement.shared`)."""
 
 from __future__ import annotations
 
 from domain.assessment.world import Recorded
 from domain.encoding import b64decode_strict
 from domain.ledger import Ledger
-from domain.statement import recorded_statement
+from domain.statement import recorded_statement, shared
 from infra.event_log import CommittedLeaf
 
 
@@ -14,7 +15,7 @@ def recorded_from_event(event: Ledger.StatementAppended, position: int) -> Recor
     return Recorded(
         statement=recorded_statement(b64decode_strict(envelope["payload"])),
         event_id=event.event_id,
-        signers=tuple(s["keyid"] for s in envelope["signatures"]),
+        signers=tuple(shared(s["keyid"]) for s in envelope["signatures"]),
         leaf_index=event.leaf_index,
         position=position,
     )
@@ -25,7 +26,7 @@ def recorded_from_leaf(leaf: CommittedLeaf) -> Recorded:
     return Recorded(
         statement=recorded_statement(b64decode_strict(envelope["payload"])),
         event_id=leaf.event_id,
-        signers=tuple(s["keyid"] for s in envelope["signatures"]),
+        signers=tuple(shared(s["keyid"]) for s in envelope["signatures"]),
         leaf_index=leaf.leaf_index,
         position=leaf.position,
     )
