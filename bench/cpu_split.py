@@ -47,7 +47,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -67,6 +66,7 @@ from bench.ingest import (
     verify_rate,
     warm_up,
 )
+from services.audit.sources import ServerSource
 from tests.builders import artefact
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -209,20 +209,23 @@ class CpuTracker:
         self._stopping.set()
         self._thread.join()
         self._sample(Processes.now())
-        return {
-            name: sum(
-                cpu - self._first[name].get(pid, (0.0, 0))[0] for pid, (cpu, _) in last.items()
-            )
-            for name, last in self._last.items()
-        }
+        return self._grown(0)
 
     def faults(self) -> dict[str, int]:
         """The page faults each group took between :meth:`start` and :meth:`stop`. A page
         fault is the kernel's work, counted in the group's CPU: a process whose memory grows
         takes one for each new page it touches (and, in a virtual machine, the host may take
         one of its own for a page the guest never touched before)."""
+        return self._grown(1)
+
+    def _grown(self, counter: int) -> dict[str, Any]:
+        """Each group's growth of ``counter`` (0: CPU seconds, 1: page faults) over its
+        processes, from its first sample (zero for one started meanwhile) to its last."""
         return {
-            name: sum(n - self._first[name].get(pid, (0.0, 0))[1] for pid, (_, n) in last.items())
+            name: sum(
+                now[counter] - self._first[name].get(pid, (0.0, 0))[counter]
+                for pid, now in last.items()
+            )
             for name, last in self._last.items()
         }
 
@@ -380,8 +383,11 @@ def load_line(
 
 def tree_size(url: str) -> int:
     """The leaves the server at ``url`` has recorded: its checkpoint's tree size."""
-    note = httpx.get(f"{url}/v1/log/checkpoint").raise_for_status().text
-    return int(note.split("\n")[1])
+    source = ServerSource(url)
+    try:
+        return source.size()
+    finally:
+        source.close()
 
 
 def resident_mb(pid: int) -> int:

@@ -58,7 +58,7 @@ def tune_for_serving() -> None:
 def settle_survivors() -> None:
     """Leave every object alive now out of the collector's walks from now on (``gc.freeze``,
     constant time); reference counting frees them as before. For a process whose survivors
-    stay: the projection worker's world keeps every statement it folds (~7 objects, ~1.6 KB an
+    stay: the projection worker's world keeps every statement it folds (~7 objects, ~1.4 KB an
     event), and each was walked by a young and a middle pass before it joined the old
     objects, then by every full pass (one each time those grew by a quarter: ten million
     events' 70 million objects would take seconds, estimated at ~100 ns an object). Under four
