@@ -23,12 +23,19 @@ the database's tables and indexes (~1.8 KiB each that day; both are copies into 
 page cache, ~27% of PostgreSQL's samples in that profile).
 
 Idle time is core time nothing used during the load. At 1.0x the verify rate, two cores have
-2,000 / (verify rate) CPU-seconds per 1,000 events between them.
+2,000 / (verify rate) CPU-seconds per 1,000 events between them. The deployment's CPU an event is
+also printed in single-core verifications (:func:`in_verifies`: its CPU seconds an event times
+the verify rate measured beside it): 1.0x needs at most 2.00 on two cores, whatever the machine.
+It divides the host's speed out only in part: on 2026-12-07, as the host grew busier within an
+hour, the verify rate fell from ~17,700 a second to ~15,500 (-12%) while the check workers' CPU
+for the same work rose from ~56 to ~75 ms per 1,000 events (+33%): compare runs by it beside
+their verify rates.
 
 With ``--loads N`` (N > 1), N such loads run one after another on the same deployment, each on
 batches signed and serialised just before it (the projection worker catches up meanwhile), and
 each prints one line: the leaves recorded by its end, its rate, the CPU per 1,000 events of each
-group of processes and their sum, and the resident memory of the serving process and of the
+group of processes and their sum, the single-core verify rate measured just before the load and
+the sum in verifications an event, and the resident memory of the serving process and of the
 projection worker. It shows how the cost of an event moves as the ledger grows: on 2026-12-07
 the sum rose from ~131-135 ms to ~142-162 ms over eight 10-second loads (~1.1 million events).
 
@@ -315,6 +322,10 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
     print(f"  {'idle':28s} {per_thousand(machine_after.idle - machine_before.idle)}")
     print(f"  {'stolen':28s} {per_thousand(machine_after.steal - machine_before.steal)}")
     print(f"  {'both cores at 1.0x verify':28s} {2_000_000 / verify:7.1f} ms")
+    print(
+        f"the deployment's CPU an event, in single-core verifications: "
+        f"{in_verifies(sum(spent.values()) / events, verify):.2f} (1.0x needs at most 2.00)"
+    )
     print(f"stored answers when the load stopped: {lag_line(lag)}")
     if writes_before is not None and writes_after is not None:
         print(writes_after.line(writes_before, events))
@@ -339,8 +350,10 @@ def run_growing(
         count, signed = BATCH * int(seconds * BATCHES_PER_SECOND), 2 * BATCH
         print(f"{loads} loads of {clients} client(s), {seconds:.0f} s each; CPU per 1,000 events:")
         for number in range(loads):
-            requests = batch_requests(server.port, _signed(publisher, signed, count))
+            documents = _signed(publisher, signed, count)
+            requests = batch_requests(server.port, documents)
             signed += count
+            verify = verify_rate(documents[0], publisher, 1.0)  # the host's speed now
             tracker = CpuTracker(groups)
             tracker.start()
             result = post_batches(server.port, requests, seconds, clients)
@@ -354,6 +367,7 @@ def run_growing(
                     spent,
                     events,
                     {"serving": serving, "projection": projecting},
+                    verify,
                 ),
                 flush=True,
             )
@@ -366,19 +380,29 @@ def load_line(
     spent: Mapping[str, float],
     events: int,
     resident: Mapping[str, int],
+    verify: float,
 ) -> str:
     """One load's line: its number, the ``leaves`` recorded by its end, its rate, each group's
-    CPU per 1,000 events and their sum, and the resident memory of the ``resident``
-    processes."""
+    CPU per 1,000 events and their sum, the ``verify`` rate measured beside the load and the
+    sum in verifications an event (:func:`in_verifies`), and the resident memory of the
+    ``resident`` processes."""
     cpu = "  ".join(
         f"{name} {1_000_000 * seconds / events:5.1f}" for name, seconds in spent.items()
     )
-    total = 1_000_000 * sum(spent.values()) / events
+    total = sum(spent.values())
     memory = "  ".join(f"{name} {resident_mb(pid)} MB" for name, pid in resident.items())
     return (
-        f"load {number}: {leaves:>9} leaves  {rate:6.0f} events/s  {cpu}  sum {total:5.1f} ms"
+        f"load {number}: {leaves:>9} leaves  {rate:6.0f} events/s  {cpu}"
+        f"  sum {1_000_000 * total / events:5.1f} ms  verify {verify:5.0f}/s"
+        f"  = {in_verifies(total / events, verify):.2f} verifications"
         f"  | resident: {memory}"
     )
+
+
+def in_verifies(cpu_per_event: float, verify: float) -> float:
+    """CPU seconds an event as a number of single-core verifications at ``verify`` a second
+    (two cores at 1.0x the verify rate have 2.00 between them)."""
+    return cpu_per_event * verify
 
 
 def tree_size(url: str) -> int:

@@ -136,15 +136,28 @@ def test_a_snapshot_knows_this_process_its_parent_and_its_cpu() -> None:
 
 def test_a_load_line_gives_each_groups_cpu_per_thousand_events_their_sum_and_memory() -> None:
     line = cpu_split.load_line(
-        2, 42_000, 13_500.4, {"serving": 0.4, "workers": 0.65}, 10_000, {"serving": os.getpid()}
+        2,
+        42_000,
+        13_500.4,
+        {"serving": 0.4, "workers": 0.65},
+        10_000,
+        {"serving": os.getpid()},
+        17_000.2,
     )
 
     assert line.startswith(
         "load 2:     42000 leaves   13500 events/s  serving  40.0  workers  65.0"
     )
-    assert "sum 105.0 ms" in line
+    assert "sum 105.0 ms  verify 17000/s  = 1.79 verifications" in line
     assert f"serving {cpu_split.resident_mb(os.getpid())} MB" in line
     assert cpu_split.resident_mb(os.getpid()) > 0
+
+
+def test_cpu_an_event_in_verifications_is_the_budget_of_two_cores_at_the_aim() -> None:
+    # Two cores at 1.0x the verify rate: 2 / rate seconds an event, i.e. 2.00 verifications.
+    for rate in (9_000.0, 17_000.0):
+        assert cpu_split.in_verifies(2 / rate, rate) == pytest.approx(2.0)
+    assert cpu_split.in_verifies(120e-6, 17_000.0) == pytest.approx(2.04)
 
 
 def test_an_ended_process_has_no_resident_memory() -> None:
