@@ -23,9 +23,9 @@ the database's tables and indexes (~1.8 KiB each that day; both are copies into 
 page cache, ~27% of PostgreSQL's samples in that profile).
 
 Idle time is core time nothing used during the load. At 1.0x the verify rate, two cores have
-2,000 / (verify rate) CPU-seconds per 1,000 events between them. The deployment's CPU an event is
-also printed in single-core verifications (:func:`in_verifies`: its CPU seconds an event times
-the verify rate measured beside it): 1.0x needs at most 2.00 on two cores, whatever the machine.
+2,000 / (verify rate) CPU-seconds per 1,000 events between them. The groups' sum is also printed
+in single-core verifications an event (:func:`in_verifies`: CPU seconds an event times the
+verify rate measured beside them): 1.0x needs at most 2.00 on two cores, whatever the machine.
 It divides the host's speed out only in part: on 2026-12-07, as the host grew busier within an
 hour, the verify rate fell from ~17,700 a second to ~15,500 (-12%) while the check workers' CPU
 for the same work rose from ~56 to ~75 ms per 1,000 events (+33%): compare runs by it beside
@@ -37,7 +37,8 @@ each prints one line: the leaves recorded by its end, its rate, the CPU per 1,00
 group of processes and their sum, the single-core verify rate measured just before the load and
 the sum in verifications an event, and the resident memory of the serving process and of the
 projection worker. It shows how the cost of an event moves as the ledger grows: on 2026-12-07
-the sum rose from ~131-135 ms to ~142-162 ms over eight 10-second loads (~1.1 million events).
+the sum rose from ~131-135 ms to ~142-162 ms over eight 10-second loads (~1.1 million events);
+how much of such a rise is the host slowing down meanwhile, each line's verify rate shows.
 
 Linux only (it reads ``/proc``); bounded in time; targets 127.0.0.1 only.
 Usage: ``python -m bench.cpu_split [--clients 4] [--seconds 10] [--loads 1] [--admin-url URL]
@@ -323,7 +324,7 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
     print(f"  {'stolen':28s} {per_thousand(machine_after.steal - machine_before.steal)}")
     print(f"  {'both cores at 1.0x verify':28s} {2_000_000 / verify:7.1f} ms")
     print(
-        f"the deployment's CPU an event, in single-core verifications: "
+        f"the sum an event, in single-core verifications: "
         f"{in_verifies(sum(spent.values()) / events, verify):.2f} (1.0x needs at most 2.00)"
     )
     print(f"stored answers when the load stopped: {lag_line(lag)}")
