@@ -266,6 +266,20 @@ def main() -> None:
             run_growing(database_url, args.clients, args.seconds, args.loads, placement(args))
 
 
+def process_groups(serving: int, projecting: int) -> dict[tuple[str, str], Members]:
+    """The process groups whose CPU a load is measured by, each by its long label (``run``'s
+    table) and short one (``run_growing``'s lines): the serving process (pid ``serving``), its
+    worker processes, the projection worker (pid ``projecting``), PostgreSQL and this process
+    (the load client)."""
+    return {
+        ("serving process", "serving"): lambda _: [serving],
+        ("its worker processes", "workers"): lambda processes: descendants(serving, processes),
+        ("projection worker", "projection"): lambda _: [projecting],
+        ("PostgreSQL", "PostgreSQL"): postgres_processes,
+        ("load client (this process)", "client"): lambda _: [os.getpid()],
+    }
+
+
 def run(database_url: str, clients: int, seconds: float, placed: Placement = UNPLACED) -> None:
     with deployment(database_url, placed=placed) as deployed:
         server, worker, publisher = deployed.server, deployed.worker, deployed.publisher
@@ -275,16 +289,8 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
         print(f"signing {count} envelopes beforehand …", flush=True)
         documents = _signed(publisher, 0, count + 2 * BATCH)
         warm_up(server.port, documents[: 2 * BATCH])  # starts the check workers counted here
-        serving, projecting = server.process.pid, worker.pid
-        tracker = CpuTracker(
-            {
-                "serving process": lambda _: [serving],
-                "its worker processes": lambda processes: descendants(serving, processes),
-                "projection worker": lambda _: [projecting],
-                "PostgreSQL": postgres_processes,
-                "load client (this process)": lambda _: [os.getpid()],
-            }
-        )
+        groups = process_groups(server.process.pid, worker.pid)
+        tracker = CpuTracker({label: members for (label, _), members in groups.items()})
         verify_before = verify_rate(documents[0], publisher, 2.0)
         # Serialised before the measurement: it would count as the load client's CPU, and
         # the core left idle meanwhile as the deployment's.
@@ -342,11 +348,10 @@ def run_growing(
         assert server.process is not None
         warm_up(server.port, _signed(publisher, 0, 2 * BATCH))
         serving, projecting = server.process.pid, worker.pid
-        groups: dict[str, Members] = {
-            "serving": lambda _: [serving],
-            "workers": lambda processes: descendants(serving, processes),
-            "projection": lambda _: [projecting],
-            "PostgreSQL": postgres_processes,
+        groups = {
+            short: members
+            for (_, short), members in process_groups(serving, projecting).items()
+            if short != "client"
         }
         count, signed = BATCH * int(seconds * BATCHES_PER_SECOND), 2 * BATCH
         print(f"{loads} loads of {clients} client(s), {seconds:.0f} s each; CPU per 1,000 events:")

@@ -209,3 +209,31 @@ def test_page_faults_are_counted_for_the_pages_a_process_touches_while_measuring
     finally:
         process.kill()
         process.wait()
+
+
+def test_both_outputs_measure_the_same_process_groups_under_their_two_labels(
+    burners: list[subprocess.Popen[str]],
+) -> None:
+    projecting = _burn(burners, 30)
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:  # this process stands in for the serving one, its child for a check worker
+        groups = cpu_split.process_groups(os.getpid(), projecting.pid)
+        processes = Processes.now()
+        members = {labels: sorted(find(processes)) for labels, find in groups.items()}
+    finally:
+        worker.kill()
+        worker.wait()
+
+    assert list(members) == [
+        ("serving process", "serving"),
+        ("its worker processes", "workers"),
+        ("projection worker", "projection"),
+        ("PostgreSQL", "PostgreSQL"),
+        ("load client (this process)", "client"),
+    ]
+    assert members["serving process", "serving"] == [os.getpid()]
+    assert worker.pid in members["its worker processes", "workers"]
+    assert projecting.pid in members["its worker processes", "workers"]  # a child here, too
+    assert members["projection worker", "projection"] == [projecting.pid]
+    assert members["PostgreSQL", "PostgreSQL"] == sorted(postgres_processes(processes))
+    assert members["load client (this process)", "client"] == [os.getpid()]
