@@ -8,7 +8,11 @@ with valgrind's cachegrind (``valgrind`` must be installed):
 - a child process runs the write path of ``POST /v1/events:batch`` (``record_batch``: the body
   read, its checks in the server's worker processes, admission, the commit on a fresh
   PostgreSQL database, receipts, the answer's JSON) on batches of 1,000 pre-signed artefact
-  registrations, one after another (as one client sends them), with the projection external;
+  registrations, one after another, with the projection external. It does so once for each of
+  the two ways a batch's items are read (``Submission.read_batch``): as one client's batches
+  find the write path, idle (read in the serving process a chunk at a time, each chunk's checks
+  starting in the workers at once), and as concurrent clients' batches mostly find it, busy
+  with another request's commit (read by the workers themselves, with their checks);
 - valgrind follows every process that child starts, so its check workers are counted too (the
   fork server's and the resource tracker's few instructions with them).
 
@@ -18,14 +22,15 @@ count of one libsodium signature verification (what the workers ask first), so e
 also a ratio that no clock affects: instructions per event over instructions per verification.
 The database's own work is not counted (``bench.cpu_split`` times it).
 
-Linux with valgrind only; targets the local PostgreSQL only; ~3 minutes (valgrind runs Python
-some 50 times slower). Usage: ``python -m bench.instructions [--batches 2] [--extra 4]
-[--admin-url URL]``.
+Linux with valgrind only; targets the local PostgreSQL only; ~3 minutes a way (valgrind runs
+Python some 50 times slower). Usage: ``python -m bench.instructions [--batches 2] [--extra 4]
+[--way idle|busy|both] [--admin-url URL]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -42,6 +47,11 @@ from bench.database import ADMIN_URL, fresh_database
 from bench.ingest import BATCH
 from tests.builders import artefact, enrolment
 
+WAYS = {
+    "idle": "as one client's find the write path (idle: read here, a chunk at a time)",
+    "busy": "as concurrent clients' mostly find it (busy: read in the workers)",
+}
+"""The two ways a batch's items are read (``Submission.read_batch``), by name."""
 _VERIFICATIONS = 2000  # envelopes verified in the larger counted run (the smaller: half)
 _COUNT = re.compile(r"^summary: (\d+)$", re.MULTILINE)
 
@@ -58,12 +68,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--batches", type=int, default=2, help="batches before those counted")
     parser.add_argument("--extra", type=int, default=4, help="batches counted")
+    parser.add_argument(
+        "--way",
+        choices=(*WAYS, "both"),
+        default="both",
+        help="the way of reading a batch's items to count (default: both, one after the other)",
+    )
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--run", nargs=3, metavar=("WHAT", "N", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run is not None:  # a counted child: the workload only
         what, count, path = args.run
-        (_write_path if what == "write" else _verifications)(int(count), Path(path))
+        if what == "verify":
+            _verifications(int(count), Path(path))
+        else:
+            _write_path(int(count), Path(path), what)
         return
     if args.batches < 1 or args.extra < 1:
         parser.error("--batches and --extra must be at least 1")
@@ -75,22 +94,27 @@ def main() -> None:
         verify = _count(work, "verify", _VERIFICATIONS, signed).serving
         verify -= _count(work, "verify", _VERIFICATIONS // 2, signed).serving
         per_verify = verify / (_VERIFICATIONS // 2)
-        with fresh_database(args.admin_url, "bench_instructions") as database:
-            few = _count(work, "write", args.batches, signed, database)
-        with fresh_database(args.admin_url, "bench_instructions") as database:
-            many = _count(work, "write", args.batches + args.extra, signed, database)
+        counted: dict[str, tuple[Counted, Counted]] = {}
+        for way in WAYS if args.way == "both" else (args.way,):
+            with fresh_database(args.admin_url, "bench_instructions") as database:
+                few = _count(work, way, args.batches, signed, database)
+            with fresh_database(args.admin_url, "bench_instructions") as database:
+                many = _count(work, way, args.batches + args.extra, signed, database)
+            counted[way] = few, many
     print(f"one libsodium Ed25519 verification : {per_verify / 1e3:8.1f} k instructions")
-    serving = (many.serving - few.serving) / args.extra / BATCH
-    workers = (many.workers - few.workers) / args.extra / BATCH
-    for name, value in (
-        ("serving process, per event", serving),
-        ("its check workers, per event", workers),
-        ("both, per event", serving + workers),
-    ):
-        print(
-            f"{name:<35}: {value / 1e3:8.1f} k instructions"
-            f"   ({value / per_verify:.2f} verifications)"
-        )
+    for way, (few, many) in counted.items():
+        print(f"batches read {WAYS[way]}:")
+        serving = (many.serving - few.serving) / args.extra / BATCH
+        workers = (many.workers - few.workers) / args.extra / BATCH
+        for name, value in (
+            ("serving process, per event", serving),
+            ("its check workers, per event", workers),
+            ("both, per event", serving + workers),
+        ):
+            print(
+                f"  {name:<33}: {value / 1e3:8.1f} k instructions"
+                f"   ({value / per_verify:.2f} verifications)"
+            )
 
 
 def _signed(path: Path, batches: int) -> Path:
@@ -135,9 +159,10 @@ def _instructions(path: Path) -> int:
     return int(found.group(1))
 
 
-def _write_path(count: int, signed: Path) -> None:
-    """The counted workload: ``count`` batches through the write path, after the enrolment
-    of their publisher by a new operator."""
+def _write_path(count: int, signed: Path, way: str) -> None:
+    """The counted workload: ``count`` batches through the write path, their items read the
+    ``way`` named (one of :data:`WAYS`), after the enrolment of their publisher by a new
+    operator."""
     from infra.keys import public_path, write_keypair
     from infra.settings import Settings
     from services.api.routes.events import record_batch
@@ -164,8 +189,11 @@ def _write_path(count: int, signed: Path) -> None:
             services.submission.submit(
                 [envelope_from(enrolment(operator, publisher, "acme", ["publisher"]))]
             )
+            # What Submission.read_batch does while another request holds the write path.
+            busy = functools.partial(services.checks.start_batch, services.view.signer)
+            reader = busy if way == "busy" else None  # None: read_batch, which finds it idle
             for body in saved["bodies"][:count]:
-                answers = record_batch(services, body.encode())
+                answers = record_batch(services, body.encode(), reader)
                 dumps({"events": [answer for _, answer in answers]})
         finally:
             services.close()

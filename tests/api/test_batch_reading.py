@@ -5,6 +5,8 @@ records, and how it is refused, are exactly what the serving process's plain rea
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +18,7 @@ from fastapi.testclient import TestClient
 from domain.envelope import Envelope
 from domain.ledger_records import SignerRecord
 from services.api.app import create_app
+from services.api.routes.events import record_batch
 from services.ledger_services import LedgerServices
 from services.write.stateless_checks import Checks
 from tests.api.conftest import log_length, post_all
@@ -133,3 +136,24 @@ def test_a_batch_refused_while_busy_is_refused_as_when_idle(
     assert busy.json() == idle.json()
     assert [e["index"] for e in busy.json()["errors"]] == [150, 250]
     assert log_length(client) == before
+
+
+def test_the_way_a_batch_is_read_can_be_chosen_as_bench_instructions_chooses_it(
+    enrolled: tuple[TestClient, LedgerServices, list[tuple[str, bool]]], cast: Cast
+) -> None:
+    """``bench.instructions`` counts both ways by handing ``record_batch`` the busy way's
+    reader: the workers read the items, as ``Submission.read_batch`` has them do while the write
+    path is busy; without one, ``read_batch`` finds it idle and reads them here."""
+    _, services, seen = enrolled
+    busy = functools.partial(services.checks.start_batch, services.view.signer)
+
+    chosen = record_batch(
+        services, json.dumps({"envelopes": _batch(cast, "chosen")}).encode(), busy
+    )
+    default = record_batch(services, json.dumps({"envelopes": _batch(cast, "default")}).encode())
+
+    assert seen == [("in workers", True), ("here", True)]
+    first = len(cast.enrolments())
+    assert [r.leaf.leaf_index for r, _ in chosen] == list(range(first, first + SIZE))
+    assert [r.leaf.leaf_index for r, _ in default] == list(range(first + SIZE, first + 2 * SIZE))
+    assert all(r.created for r, _ in chosen + default)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -62,12 +63,20 @@ async def submit_batch(request: Request, services: Services) -> Response:
     return json_response({"events": [body for _, body in answers]}, 201)
 
 
-def record_batch(services: LedgerServices, body: bytes) -> list[tuple[Recorded, dict[str, Any]]]:
+ReadBatch = Callable[[list[Any]], tuple[list[Envelope], Checks] | None]
+"""How a batch body's items are read as envelopes with their checks started (None: not so)."""
+
+
+def record_batch(
+    services: LedgerServices, body: bytes, read_batch: ReadBatch | None = None
+) -> list[tuple[Recorded, dict[str, Any]]]:
     """A batch body read (by the worker processes where they can) and recorded, off the event
-    loop: reading 1,000 envelopes there held up every other request's I/O. (``bench.instructions``
-    counts what it runs.)"""
+    loop: reading 1,000 envelopes there held up every other request's I/O. ``read_batch``: how
+    its items are read (default: ``Submission.read_batch``, which picks one of two ways by
+    whether the write path is busy; ``bench.instructions`` counts what each way runs)."""
     items = batch_items(body)
-    read = None if items is None else services.submission.read_batch(items)
+    reader = services.submission.read_batch if read_batch is None else read_batch
+    read = None if items is None else reader(items)
     if read is not None:
         return _record(services, *read)
     try:
