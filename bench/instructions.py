@@ -30,7 +30,6 @@ Python some 50 times slower). Usage: ``python -m bench.instructions [--batches 2
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import re
@@ -194,12 +193,11 @@ def _write_path(count: int, signed: Path, way: str) -> None:
             services.submission.submit(
                 [envelope_from(enrolment(operator, publisher, "acme", ["publisher"]))]
             )
-            read_in_workers = functools.partial(services.checks.start_batch, services.view.signer)
 
             def busy(items: list[Any]) -> tuple[list[Envelope], Checks]:
                 """What Submission.read_batch does while another request holds the write path
                 (never the plain reading: that would count another path)."""
-                read = read_in_workers(items)
+                read = services.checks.start_batch(services.view.signer, items)
                 if read is None:
                     raise SystemExit("the check workers did not read a batch")
                 return read
