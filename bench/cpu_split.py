@@ -266,18 +266,22 @@ def main() -> None:
             run_growing(database_url, args.clients, args.seconds, args.loads, placement(args))
 
 
-def process_groups(serving: int, projecting: int) -> dict[tuple[str, str], Members]:
+def process_groups(
+    serving: int, projecting: int, *, client: bool = True
+) -> dict[tuple[str, str], Members]:
     """The process groups whose CPU a load is measured by, each by its long label (``run``'s
     table) and short one (``run_growing``'s lines): the serving process (pid ``serving``), its
-    worker processes, the projection worker (pid ``projecting``), PostgreSQL and this process
-    (the load client)."""
-    return {
+    worker processes, the projection worker (pid ``projecting``), PostgreSQL and, with
+    ``client``, this process (the load client)."""
+    groups: dict[tuple[str, str], Members] = {
         ("serving process", "serving"): lambda _: [serving],
         ("its worker processes", "workers"): lambda processes: descendants(serving, processes),
         ("projection worker", "projection"): lambda _: [projecting],
         ("PostgreSQL", "PostgreSQL"): postgres_processes,
-        ("load client (this process)", "client"): lambda _: [os.getpid()],
     }
+    if client:
+        groups["load client (this process)", "client"] = lambda _: [os.getpid()]
+    return groups
 
 
 def run(database_url: str, clients: int, seconds: float, placed: Placement = UNPLACED) -> None:
@@ -350,8 +354,7 @@ def run_growing(
         serving, projecting = server.process.pid, worker.pid
         groups = {
             short: members
-            for (_, short), members in process_groups(serving, projecting).items()
-            if short != "client"
+            for (_, short), members in process_groups(serving, projecting, client=False).items()
         }
         count, signed = BATCH * int(seconds * BATCHES_PER_SECOND), 2 * BATCH
         print(f"{loads} loads of {clients} client(s), {seconds:.0f} s each; CPU per 1,000 events:")

@@ -237,3 +237,6 @@ def test_both_outputs_measure_the_same_process_groups_under_their_two_labels(
     assert members["projection worker", "projection"] == [projecting.pid]
     assert members["PostgreSQL", "PostgreSQL"] == sorted(postgres_processes(processes))
     assert members["load client (this process)", "client"] == [os.getpid()]
+    # run_growing's lines leave the load client out (it samples nothing but the deployment)
+    without = cpu_split.process_groups(os.getpid(), projecting.pid, client=False)
+    assert list(without) == list(members)[:-1]
