@@ -68,17 +68,23 @@ def test_a_packed_page_unpacks_to_what_was_found() -> None:
     assert list(enrolled.verified.values()) == [(operators[keyid(operator)], True)]
 
 
+def _signed_pages(entries: int, size: int) -> tuple[list[list[LogEntry]], dict[str, bytes]]:
+    """A log of ``entries``: a publisher's enrolment by an operator, then artefacts it
+    registers, in pages of ``size``; and the operator's raw key by keyid."""
+    operator, publisher = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    documents = [
+        enrolment(operator, publisher, "acme", ["publisher"]),
+        *(artefact(publisher, f"acme/m{i}", "dataset", "datasets") for i in range(entries - 1)),
+    ]
+    log = [LogEntry(i, i + 1, d, None, None) for i, d in enumerate(documents)]
+    pages = [log[i : i + size] for i in range(0, len(log), size)]
+    return pages, {keyid(operator): operator.public_key().public_bytes_raw()}
+
+
 def test_a_worker_that_dies_mid_audit_costs_only_time() -> None:
     """Pages a killed worker held, and every page after, are checked in the auditing process:
     the audit still finds what it would have found, page for page."""
-    operator, publisher = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
-    operators = {keyid(operator): operator.public_key().public_bytes_raw()}
-    documents = [
-        enrolment(operator, publisher, "acme", ["publisher"]),
-        *(artefact(publisher, f"acme/m{i}", "dataset", "datasets") for i in range(160)),
-    ]
-    entries = [LogEntry(i, i + 1, d, None, None) for i, d in enumerate(documents)]
-    pages: list[list[LogEntry]] = [entries[i : i + 20] for i in range(0, len(entries), 20)]
+    pages, operators = _signed_pages(161, 20)
     alone = [[_summary(i) for i in page] for page in checked_pages(pages, operators, workers=0)]
     found = []
     for number, page in enumerate(checked_pages(pages, operators, workers=1)):
@@ -89,3 +95,23 @@ def test_a_worker_that_dies_mid_audit_costs_only_time() -> None:
                     os.kill(child.pid or 0, signal.SIGKILL)
     assert found == alone
     assert len(found) == len(pages)
+
+
+def test_every_worker_starts_while_this_process_checks_the_first_page() -> None:
+    """The first page (it usually enrols the signers of the rest) is checked in the auditing
+    process while the workers start, all of them at once: a spawned pool starts a worker only
+    when a submission finds none idle, so a first page handed to a worker, and waited for,
+    kept a core idle while each worker started in turn."""
+    pages, operators = _signed_pages(100, 10)
+    alone = [[_summary(i) for i in page] for page in checked_pages(pages, operators, workers=0)]
+    before = {child.pid for child in multiprocessing.active_children()}
+    checking = checked_pages(pages, operators, workers=2)
+    first = next(checking)
+    started = [
+        child
+        for child in multiprocessing.active_children()
+        if child.pid not in before and child.name.startswith("SpawnProcess")
+    ]
+    assert len(started) == 2
+    found = [[_summary(i) for i in page] for page in [first, *checking]]
+    assert found == alone
