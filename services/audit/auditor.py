@@ -148,24 +148,25 @@ class Auditor:
             self._report.entries += 1
             if item.problem is not None:
                 self._fail(item.problem)
-            where = f"position {entry.position} (leaf {entry.leaf_index})"
             expected = self._tree.size
             if entry.leaf_index != expected:
                 self._fail(
-                    f"{where}: leaf index {entry.leaf_index} where {expected} was due: "
+                    f"{_where(entry)}: leaf index {entry.leaf_index} where {expected} was due: "
                     "an entry was deleted, inserted or moved"
                 )
             stored = entry.stored_leaf_hash
             if envelope is not None and stored is not None and stored != item.leaf.hex():
-                self._fail(f"{where}: the stored leaf hash does not match the stored envelope")
+                self._fail(
+                    f"{_where(entry)}: the stored leaf hash does not match the stored envelope"
+                )
             self._tree.append(item.leaf)
-            if envelope is None or not self._identified(entry, envelope, where):
+            if envelope is None or not self._identified(entry, envelope):
                 continue
             self._verified = item.verified
             try:
                 statement = admit(self._state, envelope, self._verify, item.checked)
             except Rejection as rejection:
-                self._fail(f"{where}: {rejection.kind}: {rejection.detail}")
+                self._fail(f"{_where(entry)}: {rejection.kind}: {rejection.detail}")
                 continue
             self._state.apply(statement, envelope.author, envelope.event_id)
             self._last_position = entry.position
@@ -174,19 +175,19 @@ class Auditor:
                 Recorded(statement, envelope.event_id, signers, expected, entry.position)
             )
 
-    def _identified(self, entry: LogEntry, envelope: Envelope, where: str) -> bool:
+    def _identified(self, entry: LogEntry, envelope: Envelope) -> bool:
         """The stored event id is the payload's SHA-256 and no earlier leaf holds the same
         payload (False: a repeat, not replayed again)."""
         event_id = envelope.event_id
         if entry.stored_event_id is not None and entry.stored_event_id != event_id:
             self._fail(
-                f"{where}: the stored event id {entry.stored_event_id} is not the SHA-256 of "
-                f"its payload ({event_id})"
+                f"{_where(entry)}: the stored event id {entry.stored_event_id} is not the "
+                f"SHA-256 of its payload ({event_id})"
             )
         first = self._seen.setdefault(event_id, entry.leaf_index)
         if first != entry.leaf_index:
             self._fail(
-                f"{where}: the payload of event {event_id} is recorded a second time "
+                f"{_where(entry)}: the payload of event {event_id} is recorded a second time "
                 f"(first at leaf {first})"
             )
             return False
@@ -367,3 +368,8 @@ def _open_with_any(note: str, keys: Sequence[Ed25519PublicKey]) -> Checkpoint | 
         except CheckpointError:
             continue
     return None
+
+
+def _where(entry: LogEntry) -> str:
+    """How a failure names its entry (worded only for a failure: a replay passes most)."""
+    return f"position {entry.position} (leaf {entry.leaf_index})"

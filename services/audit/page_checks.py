@@ -25,6 +25,7 @@ from domain.encoding import b64decode_strict
 from domain.envelope import Envelope, Signature, keyid_for, parse_envelope, signature_verifies
 from domain.leaf import envelope_bytes
 from domain.merkle import leaf_hash
+from domain.quick_init import quick_init
 from domain.rejections import Rejection
 from domain.statement import Statement
 from services.audit.pages import LogEntry, Page, page_entries
@@ -32,6 +33,7 @@ from services.audit.pages import LogEntry, Page, page_entries
 Checked = tuple[bytes, bool]  # (raw public key used, whether the signature verifies)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CheckedEntry:
     """One entry and what was found about it without state. ``envelope`` is None when the
@@ -88,18 +90,18 @@ def check_page(page: Page, ring: KeyRing) -> list[CheckedEntry]:
 
 
 def _check(entry: LogEntry) -> CheckedEntry:
-    where = f"position {entry.position}"
     bare = LogEntry(
         entry.leaf_index, entry.position, None, entry.stored_leaf_hash, entry.stored_event_id
     )
     if entry.envelope is None:
-        return CheckedEntry(
-            bare, None, f"{where}: the stored event cannot be decoded", _EMPTY, None, {}
-        )
+        problem = f"position {entry.position}: the stored event cannot be decoded"
+        return CheckedEntry(bare, None, problem, _EMPTY, None, {})
     try:
         envelope = parse_envelope(entry.envelope)
     except Rejection as rejection:
-        problem = f"{where} (leaf {entry.leaf_index}): envelope: {rejection.detail}"
+        problem = (
+            f"position {entry.position} (leaf {entry.leaf_index}): envelope: {rejection.detail}"
+        )
         return CheckedEntry(bare, None, problem, _EMPTY, None, {})
     # parse_envelope accepted exactly these keys and canonical base64: the stored object is
     # the JSON value of envelope.to_json(), without encoding the payload again.

@@ -10,9 +10,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from domain.quick_init import quick_init
 from services.fast_json import loads_strings
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LogEntry:
     leaf_index: int
