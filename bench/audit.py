@@ -7,7 +7,8 @@ On one fresh database holding a ledger of 100,000 events, prints from one run:
   auditor checks pages in one worker process per core while its own process replays the
   rules, and recomputes the answers in forked workers. The server is the issue-9 deployment
   settled: ``--projection external`` with the answers current, so no start-up replay of the
-  log competes with the audit;
+  log competes with the audit. For the audit from the server, each part's CPU an event and the
+  cores' idle time (``bench.audit_cpu``);
 - the time to verify a bundle of about 1,000 entries offline;
 - inclusion-proof latency at 10^3, 10^5 and 10^6 leaves: in the tree itself, and over HTTP for
   tree sizes 10^3 and 10^5 of this ledger (flat means O(log n)).
@@ -31,6 +32,7 @@ from pathlib import Path
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from bench.audit_cpu import CpuReading, cpu_line
 from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import run_load
 from bench.ingest import verify_rate
@@ -124,7 +126,10 @@ def run(database_url: str, events: int) -> None:
         key = Ed25519PrivateKey.generate()
         verify_before = verify_rate(artefact(key, "acme/x", "code", "training-code"), key, 3.0)
         try:
+            assert server.process is not None
+            cpu_before = CpuReading.now(server.process.pid)
             http_audit = audit(ServerSource(server.url), workdir)
+            cpu_after = CpuReading.now(server.process.pid)
             bundle = httpx.get(f"{server.url}/v1/models/{small}/bundle", timeout=300).json()
             http_proofs = {
                 n: proof_latency_http(server.port, n) for n in (1_000, 100_000) if n <= size
@@ -161,6 +166,8 @@ def run(database_url: str, events: int) -> None:
             f"({replay / verify / cores:.2f} per core used); answers of {report.models} models "
             f"x 3 policies recomputed in {report.answers_seconds:.1f} s"
         )
+        if report is http_audit[1]:
+            print(cpu_line(cpu_before, cpu_after, report.entries, verify))
     print(
         f"bundle verify: {len(bundle['entries'])} entries in {1000 * bundle_seconds:.0f} ms "
         f"({'valid' if valid else 'INVALID'})"

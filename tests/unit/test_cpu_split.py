@@ -16,6 +16,7 @@ import pytest
 
 from bench import cpu_split
 from bench.cpu_split import CpuTracker, Processes, descendants, postgres_processes
+from tests.stepped_process import stepped
 
 BURN_SECONDS = 0.3
 _BURNER = (
@@ -189,26 +190,15 @@ _TOUCHER = (
 
 
 def test_page_faults_are_counted_for_the_pages_a_process_touches_while_measuring() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-c", _TOUCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdin is not None
-    assert process.stdout is not None
-    try:
-        assert process.stdout.readline() == "ready\n"
-        tracker = CpuTracker({"toucher": lambda _: [process.pid], "me": lambda _: [os.getpid()]})
+    with stepped(_TOUCHER) as toucher:
+        tracker = CpuTracker({"toucher": lambda _: [toucher.pid], "me": lambda _: [os.getpid()]})
         tracker.start()
-        process.stdin.write("go\n")
-        process.stdin.flush()
-        assert process.stdout.readline() == "touched\n"
+        assert toucher.step() == "touched\n"
         tracker.stop()
-        faults = tracker.faults()
-        pages = (64 << 20) // 4096
-        assert pages * 0.9 <= faults["toucher"] <= pages * 2  # its start-up's are not counted
-        assert faults["me"] < pages // 2
-    finally:
-        process.kill()
-        process.wait()
+    faults = tracker.faults()
+    pages = (64 << 20) // 4096
+    assert pages * 0.9 <= faults["toucher"] <= pages * 2  # its start-up's are not counted
+    assert faults["me"] < pages // 2
 
 
 def test_both_outputs_measure_the_same_process_groups_under_their_two_labels(
