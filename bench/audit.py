@@ -167,7 +167,7 @@ def run(database_url: str, events: int) -> None:
             f"x 3 policies recomputed in {report.answers_seconds:.1f} s"
         )
         if report is http_audit[1]:
-            print(cpu_line(cpu_before, cpu_after, report.entries, verify))
+            print(cpu_line(cpu_before, cpu_after, report.entries, verify, cores))
     print(
         f"bundle verify: {len(bundle['entries'])} entries in {1000 * bundle_seconds:.0f} ms "
         f"({'valid' if valid else 'INVALID'})"

@@ -58,13 +58,13 @@ def spent(before: CpuReading, after: CpuReading) -> dict[str, float]:
     }
 
 
-def cpu_line(before: CpuReading, after: CpuReading, events: int, verify: float) -> str:
+def cpu_line(before: CpuReading, after: CpuReading, events: int, verify: float, cores: int) -> str:
     """Each part's CPU an event (µs) between the two readings, beside the machine's idle time
-    and what both cores have an event at 1.0x the ``verify`` rate."""
+    and what its ``cores`` have an event at 1.0x the ``verify`` rate."""
     parts = spent(before, after)
     each = ", ".join(f"{name} {1e6 * seconds / events:.1f}" for name, seconds in parts.items())
     return (
         f"  CPU an event (us): {each}; sum {1e6 * sum(parts.values()) / events:.1f}; "
         f"cores idle {1e6 * (after.idle - before.idle) / events:.1f}; "
-        f"both cores at 1.0x verify {2e6 / verify:.1f}"
+        f"{cores} cores at 1.0x verify {cores * 1e6 / verify:.1f}"
     )
