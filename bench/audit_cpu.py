@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from bench.cpu_split import Machine, Processes, descendants, postgres_processes
 
-_TICKS = os.sysconf("SC_CLK_TCK")
-
 
 @dataclass(frozen=True, slots=True)
 class CpuReading:
@@ -33,13 +31,11 @@ class CpuReading:
     def now(cls, server_pid: int) -> CpuReading:
         processes = Processes.now()
         server = [server_pid, *descendants(server_pid, processes)]
-        with open(f"/proc/{os.getpid()}/stat") as stat:
-            fields = stat.read().rpartition(")")[2].split()
-        own, waited = (int(fields[11]) + int(fields[12])), (int(fields[13]) + int(fields[14]))
+        auditing = os.getpid()
         return cls(
             sum(processes.cpu.get(pid, 0.0) for pid in server),
-            own / _TICKS,
-            waited / _TICKS,
+            processes.cpu[auditing],
+            processes.waited[auditing],
             {pid: processes.cpu[pid] for pid in postgres_processes(processes)},
             Machine.now().idle,
         )

@@ -105,6 +105,7 @@ class Processes:
     parents: Mapping[int, int]
     cpu: Mapping[int, float]  # user + system CPU seconds so far
     faults: Mapping[int, int]  # page faults so far (minor and major)
+    waited: Mapping[int, float]  # CPU seconds of the children it has waited for
 
     @classmethod
     def now(cls) -> Processes:
@@ -112,6 +113,7 @@ class Processes:
         parents: dict[int, int] = {}
         cpu: dict[int, float] = {}
         faults: dict[int, int] = {}
+        waited: dict[int, float] = {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -125,7 +127,8 @@ class Processes:
             parents[pid] = int(fields[1])
             cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
             faults[pid] = int(fields[7]) + int(fields[9])
-        return cls(names, parents, cpu, faults)
+            waited[pid] = (int(fields[13]) + int(fields[14])) / _TICKS
+        return cls(names, parents, cpu, faults, waited)
 
 
 @dataclass(frozen=True, slots=True)

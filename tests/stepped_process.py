@@ -24,14 +24,14 @@ class SteppedProcess:
 
 @contextmanager
 def stepped(code: str) -> Iterator[SteppedProcess]:
-    """``code`` run in a child interpreter, once it has printed its first line (its start-up
-    done); killed at the end. ``code`` prints a line after each line of input it waits for."""
+    """``code`` run in a child interpreter, once it has printed ``ready`` (its start-up done);
+    killed at the end. ``code`` prints a line after each line of input it waits for."""
     process = subprocess.Popen(
         [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
-        process.stdout.readline()
+        assert process.stdout.readline() == "ready\n"
         yield SteppedProcess(process)
     finally:
         process.kill()
