@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from bench import eu_cost
 from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import run_load
+from bench.interpreter import interpreter_line
 from bench.synthetic import synthetic_model
 from infra.keys import load_private_key
 from infra.persistence import persistence_env
@@ -128,7 +129,8 @@ def run(database_url: str) -> None:
         finally:
             ledger.close()
     decode = decode_time_per_event(database_url)
-    print(f"\nraw decode (select + mapper.to_domain_event): {1e6 * decode:.1f} us/event")
+    print(f"\n{interpreter_line()}")
+    print(f"raw decode (select + mapper.to_domain_event): {1e6 * decode:.1f} us/event")
     print(f"{REQUESTS} reads of each, freedoms and /healthz alternating on one connection\n")
     print(
         f"{'artefacts':>9} {'events':>7} | {'healthz p50':>11} {'p99':>8} |"

@@ -36,6 +36,7 @@ from bench.audit_cpu import CpuReading, cpu_line
 from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import run_load
 from bench.ingest import verify_rate
+from bench.interpreter import interpreter_line
 from bench.synthetic import synthetic_model
 from domain.bundle.verify import verify_bundle
 from domain.envelope import parse_envelope
@@ -146,8 +147,9 @@ def run(database_url: str, events: int) -> None:
     verify_after = verify_rate(bundle["entries"][1]["envelope"], Ed25519PrivateKey.generate(), 3.0)
     verify = (verify_before + verify_after) / 2  # this machine's speed drifts: both ends
     cores = min(2, os.cpu_count() or 1)
+    print(f"\n{interpreter_line()}")
     print(
-        f"\nledger: {size} events; single-core Ed25519 verify (OpenSSL): {verify:.0f}/s "
+        f"ledger: {size} events; single-core Ed25519 verify (OpenSSL): {verify:.0f}/s "
         f"(before {verify_before:.0f}, after {verify_after:.0f}); cores: {cores}"
     )
     print("server: --projection external, answers current (no start-up replay running)")

@@ -74,6 +74,7 @@ from bench.ingest import (
     verify_rate,
     warm_up,
 )
+from bench.interpreter import interpreter_line
 from services.audit.sources import ServerSource
 from tests.builders import artefact
 
@@ -318,6 +319,7 @@ def run(database_url: str, clients: int, seconds: float, placed: Placement = UNP
         return f"{1000 * 1000 * cpu / events:7.1f} ms"
 
     print()
+    print(interpreter_line())
     print(placed.line())
     print(
         f"batch ingest, {clients} client(s), {BATCH} per request: {rate:.0f} events/s, "

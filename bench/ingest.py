@@ -49,6 +49,7 @@ from eventsourcing.domain import Aggregate, event
 
 from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import LoadResult, post_request, run_load
+from bench.interpreter import interpreter_line
 from domain.envelope import pae
 from infra.assessment_store import ASSESSMENTS
 from infra.cpu_affinity import AffinityError, allowed_cpus
@@ -398,6 +399,7 @@ def run(
         lag_parallel = projection_lag(database_url)
         verify_after = verify_rate(singles[0], publisher, seconds / 2)
     print()
+    print(interpreter_line())
     print(placed.line())
     print(f"raw eventsourcing save(), 1 event per call : {raw:8.0f} events/s")
     verify = (verify_before + verify_after) / 2  # this machine's speed drifts: both ends

@@ -1,11 +1,13 @@
 """The Makefile's two entry points share ``.venv``: ``make run`` installs the runtime only, ``make
-test`` the dev extras too, each behind its own stamp. Checked with ``make -n`` (what make would run)
-on a copy of the Makefile, in the states a clone goes through."""
+test`` the dev extras too, each behind its own stamp; ``.venv`` is made from the distribution's
+interpreter where it can be. Checked with ``make -n`` (what make would run) on a copy of the
+Makefile, in the states a clone goes through."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -16,16 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
 
-def _would_run(directory: Path, target: str) -> str:
-    """What ``make -n target`` would run, as a top-level make (the suite itself runs under
-    ``make test``, whose variables would make this one a sub-make that names directories)."""
+def _would_run(directory: Path, target: str, *assignments: str) -> str:
+    """What ``make -n target [assignments]`` would run, as a top-level make (the suite itself runs
+    under ``make test``, whose variables would make this one a sub-make that names directories)."""
     environment = {
         key: value
         for key, value in os.environ.items()
         if key not in {"MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"}
     }
     result = subprocess.run(
-        ["make", "--no-print-directory", "-n", target],
+        ["make", "--no-print-directory", "-n", target, *assignments],
         cwd=directory,
         capture_output=True,
         text=True,
@@ -81,3 +83,54 @@ def test_a_changed_pyproject_reinstalls(clone: Path) -> None:
     _touch(clone / "pyproject.toml", time.time())
     assert "pip install --progress-bar on -e .\n" in _would_run(clone, "run")
     assert "pip install --progress-bar on -e '.[dev]'" in _would_run(clone, "test")
+
+
+def _interpreter(directory: Path, check_passes: bool) -> Path:
+    """A stand-in for an interpreter: it answers the Makefile's check (version, ensurepip) with
+    success or failure, as a qualifying or unfit ``/usr/bin/python3`` would."""
+    path = directory / ("fit-python" if check_passes else "unfit-python")
+    path.write_text(f"#!/bin/sh\nexit {0 if check_passes else 1}\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def test_the_venv_is_made_from_the_distribution_interpreter_where_it_qualifies(
+    clone: Path,
+) -> None:
+    fit = _interpreter(clone, check_passes=True)
+    plan = _would_run(clone, "run", f"DISTRIBUTION_PYTHON={fit}")
+    assert plan.startswith(f"{fit} -m venv .venv\n")
+
+
+@pytest.mark.parametrize("distribution", ["unfit", "absent"])
+def test_without_a_fit_distribution_interpreter_the_venv_is_made_from_python3_on_path(
+    clone: Path, distribution: str
+) -> None:
+    interpreter = (
+        _interpreter(clone, check_passes=False) if distribution == "unfit" else clone / "absent"
+    )
+    plan = _would_run(clone, "run", f"DISTRIBUTION_PYTHON={interpreter}")
+    assert plan.startswith("python3 -m venv .venv\n")
+
+
+def test_an_interpreter_named_on_the_command_line_wins(clone: Path) -> None:
+    fit = _interpreter(clone, check_passes=True)
+    plan = _would_run(clone, "run", f"DISTRIBUTION_PYTHON={fit}", "PYTHON=/opt/python/bin/python3")
+    assert plan.startswith("/opt/python/bin/python3 -m venv .venv\n")
+
+
+def _fits(interpreter: str) -> bool:
+    """The Makefile's own check of a distribution interpreter, run here."""
+    check = "import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))"
+    if not Path(interpreter).exists():
+        return False
+    return (
+        subprocess.run([interpreter, "-c", check], capture_output=True, check=False).returncode == 0
+    )
+
+
+@pytest.mark.skipif(
+    not _fits("/usr/bin/python3"), reason="no /usr/bin/python3 of 3.11 or newer with ensurepip"
+)
+def test_this_machines_distribution_interpreter_is_chosen(clone: Path) -> None:
+    assert _would_run(clone, "run").startswith("/usr/bin/python3 -m venv .venv\n")
