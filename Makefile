@@ -9,13 +9,25 @@ DEV_STAMP     := $(VENV)/.dev-stamp
 # The interpreter .venv is made from: the distribution's /usr/bin/python3 where it is Python 3.11
 # or newer and can make a virtual environment (ensurepip), else python3 on PATH. Debian's is built
 # with profile-guided and link-time optimisation and linked statically; pyenv's default build, first
-# on PATH on our development machines, has neither, and the service's batch ingest ran 10-14% faster
-# on Debian's (README, "Benchmarks"). `make PYTHON=/path/to/python3` chooses another interpreter;
-# `make clean` first to rebuild an existing .venv.
+# on PATH on our development machines, has neither: on Debian's the service's batch ingest from four
+# clients ran ~12% faster, its audit ~11% (README, "Benchmarks"). `make PYTHON=/path/to/python3`
+# chooses another interpreter (an existing .venv is kept: below).
 DISTRIBUTION_PYTHON := /usr/bin/python3
 PYTHON        ?= $(shell $(DISTRIBUTION_PYTHON) -c 'import sys, ensurepip, venv; \
                    sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
                    && echo $(DISTRIBUTION_PYTHON) || echo python3)
+
+# An existing .venv made from another interpreter is kept as it is: say so, once a run.
+ifneq ($(wildcard $(BIN)/python),)
+REAL_EXECUTABLE    := import os, sys; print(os.path.realpath(sys.executable))
+VENV_INTERPRETER   := $(shell $(BIN)/python -c '$(REAL_EXECUTABLE)' 2>/dev/null)
+CHOSEN_INTERPRETER := $(shell $(PYTHON) -c '$(REAL_EXECUTABLE)' 2>/dev/null)
+ifneq ($(and $(VENV_INTERPRETER),$(CHOSEN_INTERPRETER)),)
+ifneq ($(VENV_INTERPRETER),$(CHOSEN_INTERPRETER))
+$(info note: .venv runs $(VENV_INTERPRETER), not $(CHOSEN_INTERPRETER); `make clean` rebuilds it)
+endif
+endif
+endif
 
 .PHONY: run test lint unit bench-ingest bench-assess bench-audit bench-scale bench-cli bench-cpu bench-instructions clean
 

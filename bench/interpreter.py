@@ -3,8 +3,9 @@
 On 2026-12-07, alternated runs of ``bench.cpu_split --clients 4`` on one machine gave batch ingest
 0.76 and 0.80 of the verify rate on pyenv's default CPython build (no profile-guided or link-time
 optimisation, libpython shared) against 0.84 and 0.91 on Debian's (both), since the verify rate is
-C code and the service's own work is the interpreter's. Every benchmark prints this line so that
-figures are compared on like interpreters.
+C code and the service's own work is the interpreter's (README, "Benchmarks", has the other
+benchmarks' pairs). Every benchmark prints this line so that figures are compared on like
+interpreters.
 """
 
 from __future__ import annotations

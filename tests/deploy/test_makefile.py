@@ -85,13 +85,19 @@ def test_a_changed_pyproject_reinstalls(clone: Path) -> None:
     assert "pip install --progress-bar on -e '.[dev]'" in _would_run(clone, "test")
 
 
-def _interpreter(directory: Path, check_passes: bool) -> Path:
+def _interpreter(directory: Path, check_passes: bool, real: str = "") -> Path:
     """A stand-in for an interpreter: it answers the Makefile's check (version, ensurepip) with
-    success or failure, as a qualifying or unfit ``/usr/bin/python3`` would."""
+    success or failure, as a qualifying or unfit ``/usr/bin/python3`` would, and prints ``real``
+    as the executable it runs (default: its own path)."""
     path = directory / ("fit-python" if check_passes else "unfit-python")
-    path.write_text(f"#!/bin/sh\nexit {0 if check_passes else 1}\n")
-    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    _script(path, f"echo {real or path}\nexit {0 if check_passes else 1}")
     return path
+
+
+def _script(path: Path, body: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
 
 
 def test_the_venv_is_made_from_the_distribution_interpreter_where_it_qualifies(
@@ -134,3 +140,23 @@ def _fits(interpreter: str) -> bool:
 )
 def test_this_machines_distribution_interpreter_is_chosen(clone: Path) -> None:
     assert _would_run(clone, "run").startswith("/usr/bin/python3 -m venv .venv\n")
+
+
+def test_a_venv_made_from_another_interpreter_is_named_with_the_way_to_rebuild_it(
+    clone: Path,
+) -> None:
+    fit = _interpreter(clone, check_passes=True)
+    _script(clone / ".venv/bin/python", "echo /root/.pyenv/versions/3.11.7/bin/python3.11")
+    plan = _would_run(clone, "lint", f"DISTRIBUTION_PYTHON={fit}")
+    assert plan.startswith(
+        f"note: .venv runs /root/.pyenv/versions/3.11.7/bin/python3.11, not {fit}; "
+        "`make clean` rebuilds it\n"
+    )
+
+
+def test_a_venv_made_from_the_chosen_interpreter_is_not_remarked_on(clone: Path) -> None:
+    fit = _interpreter(clone, check_passes=True, real="/usr/bin/python3.11")
+    _script(clone / ".venv/bin/python", "echo /usr/bin/python3.11")
+    plan = _would_run(clone, "lint", f"DISTRIBUTION_PYTHON={fit}")
+    assert "note:" not in plan
+    assert ".venv/bin/ruff check ." in plan
