@@ -21,6 +21,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.interpreter import interpreter_line
+
 BIN = Path(sys.executable).parent
 PROVENANCE = str(BIN / "provenance")
 MODEL = "meta/llama-2-7b@2023-07-18"
@@ -48,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             [PROVENANCE, "keygen", "--out", "bench-key"], cwd=work, check=True, capture_output=True
         )
         bare = wall_time([sys.executable, "-c", "pass"], args.runs, work)
+        print(interpreter_line())
         print(f"python -c pass: {bare * 1000:.0f} ms (median of {args.runs})")
         commands = {
             "provenance --help": [PROVENANCE, "--help"],

@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.database import ADMIN_URL, fresh_database
 from bench.ingest import BATCH
+from bench.interpreter import interpreter_line
 from tests.builders import artefact, enrolment
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def main() -> None:
             with fresh_database(args.admin_url, "bench_instructions") as database:
                 many = _count(work, way, args.batches + args.extra, signed, database)
             counted[way] = few, many
+    print(interpreter_line())
     print(f"one libsodium Ed25519 verification : {per_verify / 1e3:8.1f} k instructions")
     for way, (few, many) in counted.items():
         print(f"batches read {WAYS[way]}:")

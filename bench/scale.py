@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from bench.database import ADMIN_URL, fresh_database
 from bench.http_load import run_load
+from bench.interpreter import interpreter_line
 from bench.synthetic import synthetic_model
 from domain.envelope import parse_envelope
 from infra.keys import load_private_key
@@ -187,7 +188,8 @@ def main() -> None:
     parser.add_argument("--admin-url", default=ADMIN_URL)
     args = parser.parse_args()
     figures = run(args.admin_url, [int(s) for s in args.sizes.split(",")])
-    print("\n" + "\n".join(_row(f, figures[0]) for f in figures))
+    print(f"\n{interpreter_line()}")
+    print("\n".join(_row(f, figures[0]) for f in figures))
 
 
 if __name__ == "__main__":
