@@ -151,13 +151,13 @@ class Auditor:
             expected = self._tree.size
             if entry.leaf_index != expected:
                 self._fail(
-                    f"{_where(entry)}: leaf index {entry.leaf_index} where {expected} was due: "
+                    f"{entry.where()}: leaf index {entry.leaf_index} where {expected} was due: "
                     "an entry was deleted, inserted or moved"
                 )
             stored = entry.stored_leaf_hash
             if envelope is not None and stored is not None and stored != item.leaf.hex():
                 self._fail(
-                    f"{_where(entry)}: the stored leaf hash does not match the stored envelope"
+                    f"{entry.where()}: the stored leaf hash does not match the stored envelope"
                 )
             self._tree.append(item.leaf)
             if envelope is None or not self._identified(entry, envelope):
@@ -166,7 +166,7 @@ class Auditor:
             try:
                 statement = admit(self._state, envelope, self._verify, item.checked)
             except Rejection as rejection:
-                self._fail(f"{_where(entry)}: {rejection.kind}: {rejection.detail}")
+                self._fail(f"{entry.where()}: {rejection.kind}: {rejection.detail}")
                 continue
             self._state.apply(statement, envelope.author, envelope.event_id)
             self._last_position = entry.position
@@ -181,13 +181,13 @@ class Auditor:
         event_id = envelope.event_id
         if entry.stored_event_id is not None and entry.stored_event_id != event_id:
             self._fail(
-                f"{_where(entry)}: the stored event id {entry.stored_event_id} is not the "
+                f"{entry.where()}: the stored event id {entry.stored_event_id} is not the "
                 f"SHA-256 of its payload ({event_id})"
             )
         first = self._seen.setdefault(event_id, entry.leaf_index)
         if first != entry.leaf_index:
             self._fail(
-                f"{_where(entry)}: the payload of event {event_id} is recorded a second time "
+                f"{entry.where()}: the payload of event {event_id} is recorded a second time "
                 f"(first at leaf {first})"
             )
             return False
@@ -368,8 +368,3 @@ def _open_with_any(note: str, keys: Sequence[Ed25519PublicKey]) -> Checkpoint | 
         except CheckpointError:
             continue
     return None
-
-
-def _where(entry: LogEntry) -> str:
-    """How a failure names its entry (worded only for a failure: a replay passes most)."""
-    return f"position {entry.position} (leaf {entry.leaf_index})"

@@ -99,9 +99,7 @@ def _check(entry: LogEntry) -> CheckedEntry:
     try:
         envelope = parse_envelope(entry.envelope)
     except Rejection as rejection:
-        problem = (
-            f"position {entry.position} (leaf {entry.leaf_index}): envelope: {rejection.detail}"
-        )
+        problem = f"{entry.where()}: envelope: {rejection.detail}"
         return CheckedEntry(bare, None, problem, _EMPTY, None, {})
     # parse_envelope accepted exactly these keys and canonical base64: the stored object is
     # the JSON value of envelope.to_json(), without encoding the payload again.

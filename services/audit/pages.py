@@ -23,6 +23,10 @@ class LogEntry:
     stored_leaf_hash: str | None = None  # what the store says (database audits only)
     stored_event_id: str | None = None  # likewise
 
+    def where(self) -> str:
+        """How a failure names this entry (worded only for a failure: a replay passes most)."""
+        return f"position {self.position} (leaf {self.leaf_index})"
+
 
 Page = bytes | list[LogEntry]
 """A body of ``GET /v1/log/entries`` as served, or entries read from a store."""
