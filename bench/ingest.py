@@ -11,12 +11,15 @@ every CPU) and the worker runs at a lower priority (``provenance project --nice`
 - batch ingest (``/v1/events:batch``, 1,000 envelopes a request), after two batches that are not
   measured (a server's first batch starts its check worker processes, once in its life: 0.3–0.5 s
   more than a batch takes here; their seconds are printed): events/s, and the ratio to the
-  single-core Ed25519 verify rate (OpenSSL, through ``cryptography``) measured in the same run,
-  before and after the batches (this machine's speed drifts), and averaged (aim >= 1.0, goal
-  1.5); the ratio to libsodium's rate, which the server asks first
-  (``domain/ed25519.py``), is printed beside it; so is how far the stored answers (the
-  projection) were behind when the load stopped and how soon they caught up (each phase
-  starts after they have).
+  single-core Ed25519 verify rate (OpenSSL, through ``cryptography``) measured beside it (aim >=
+  1.0, goal 1.5). This machine's speed drifts by up to a fifth within a minute, so each batch
+  load runs in ``LOAD_WINDOWS`` windows with the verify rate measured before, between and after
+  them, once the stored answers have caught up (nothing else runs then), and its ratio is to
+  the mean of those: a baseline taken only before and after all the loads, half a minute apart,
+  moved their ratios by up to a tenth. The ratio to libsodium's rate, which the server asks
+  first (``domain/ed25519.py``), is printed beside it; so is how far the stored answers (the
+  projection) were behind when a window stopped and how soon they caught up (the worst of the
+  windows).
 
 Bounded in time (each phase runs for ``--seconds``); targets 127.0.0.1 only.
 Usage: ``python -m bench.ingest [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
@@ -143,10 +146,105 @@ def single_event_load(port: int, documents: list[dict[str, Any]], seconds: float
     return result
 
 
-def batch_load(port: int, documents: list[dict[str, Any]], seconds: float, clients: int) -> float:
-    """Clients posting 1,000-envelope batches back to back (bodies serialised beforehand)."""
-    result = post_batches(port, batch_requests(port, documents), seconds, clients)
-    return result.completed * BATCH / result.elapsed
+LOAD_WINDOWS = 3
+"""The windows each batch load runs in, the verify rate measured around each (see the module's
+docstring)."""
+VERIFY_SECONDS = 1.5  # each of those measurements
+
+Lag = tuple[int, float | None]  # what projection_lag answers
+
+
+@dataclass(frozen=True, slots=True)
+class PacedLoad:
+    """A batch load run in windows: the envelopes recorded, the seconds the windows took, the
+    verify rates measured before, between and after them, and the projection's lag after each
+    window."""
+
+    windows: tuple[tuple[int, float], ...]  # each window's envelopes and seconds
+    verify: tuple[float, ...]
+    lags: tuple[Lag, ...]
+
+    @property
+    def events(self) -> int:
+        return sum(events for events, _ in self.windows)
+
+    @property
+    def seconds(self) -> float:
+        return sum(seconds for _, seconds in self.windows)
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+    @property
+    def baseline(self) -> float:
+        """The verify rate the load is compared with: the mean of those measured around it."""
+        return statistics.fmean(self.verify)
+
+    @property
+    def ratio(self) -> float:
+        return self.rate / self.baseline
+
+    def worst_lag(self) -> Lag:
+        """The window after which the stored answers were furthest behind (one that did not
+        catch up counts as furthest)."""
+        return max(self.lags, key=lambda lag: (lag[1] is None, lag[1] or 0.0, lag[0]))
+
+    def windows_line(self) -> str:
+        """Each window's rate, and its ratio to the mean of the verify rates on either side."""
+        return ", ".join(
+            f"{events / seconds:.0f}/s ({events / seconds / ((before + after) / 2):.2f})"
+            for (events, seconds), before, after in zip(
+                self.windows, self.verify, self.verify[1:], strict=False
+            )
+        )
+
+    def baseline_line(self) -> str:
+        low, high = min(self.verify), max(self.verify)
+        return (
+            f"verify {self.baseline:.0f}/s, the mean of {len(self.verify)} measured around"
+            f" {len(self.lags)} windows: {low:.0f}-{high:.0f}"
+        )
+
+
+def paced(
+    windows: list[Callable[[], LoadResult]],
+    settle: Callable[[], Lag],
+    verify: Callable[[], float],
+) -> PacedLoad:
+    """Run each of ``windows`` (a load of batches of ``BATCH``) in turn; before the first and
+    after each, ``settle`` (wait for the stored answers to catch up) and ``verify`` (measure
+    the single-core verify rate, with nothing else running)."""
+    rates, lags, done = [verify()], [], []
+    for window in windows:
+        result = window()
+        done.append((result.completed * BATCH, result.elapsed))
+        lags.append(settle())
+        rates.append(verify())
+    return PacedLoad(tuple(done), tuple(rates), tuple(lags))
+
+
+def batch_load(
+    database_url: str,
+    port: int,
+    documents: list[dict[str, Any]],
+    seconds: float,
+    clients: int,
+    verify: Callable[[], float],
+) -> PacedLoad:
+    """Clients posting 1,000-envelope batches back to back (bodies serialised beforehand) for
+    ``seconds`` in all, in ``LOAD_WINDOWS`` windows, each with its share of ``documents``."""
+    share = -(-len(documents) // LOAD_WINDOWS)
+    parts = [
+        batch_requests(port, documents[i : i + share]) for i in range(0, len(documents), share)
+    ]
+
+    def window(requests: list[bytes]) -> Callable[[], LoadResult]:
+        return lambda: post_batches(port, requests, seconds / len(parts), clients)
+
+    return paced(
+        [window(requests) for requests in parts], lambda: projection_lag(database_url), verify
+    )
 
 
 def post_batches(port: int, requests: list[bytes], seconds: float, clients: int) -> LoadResult:
@@ -389,23 +487,25 @@ def run(
 
         raw = raw_save_rate(database_url, seconds, sample_state)
         single = single_event_load(server.port, singles, seconds)
-        verify_before = verify_rate(singles[0], publisher, seconds / 2)
         sodium = libsodium_verify_rate(singles[0], publisher, seconds / 2)
         warmed = warm_up(server.port, batches[: 2 * BATCH])
+        projection_lag(database_url)  # the first verify rate is measured with nothing running
+
+        def verify() -> float:
+            return verify_rate(singles[0], publisher, VERIFY_SECONDS)
+
         half = 2 * BATCH + (len(batches) - 2 * BATCH) // 2
-        batch = batch_load(server.port, batches[2 * BATCH : half], seconds, clients=1)
-        lag = projection_lag(database_url)  # the next phase starts on answers caught up
-        batch_parallel = batch_load(server.port, batches[half:], seconds, clients=4)
-        lag_parallel = projection_lag(database_url)
-        verify_after = verify_rate(singles[0], publisher, seconds / 2)
+        batch = batch_load(database_url, server.port, batches[2 * BATCH : half], seconds, 1, verify)
+        batch_parallel = batch_load(database_url, server.port, batches[half:], seconds, 4, verify)
     print()
     print(interpreter_line())
     print(placed.line())
     print(f"raw eventsourcing save(), 1 event per call : {raw:8.0f} events/s")
-    verify = (verify_before + verify_after) / 2  # this machine's speed drifts: both ends
+    measured = (*batch.verify, *batch_parallel.verify)
     print(
-        f"single-core Ed25519 verify (OpenSSL)       : {verify:8.0f} verifies/s   (the baseline;"
-        f" before the batches {verify_before:.0f}, after {verify_after:.0f})"
+        f"single-core Ed25519 verify (OpenSSL)       : {statistics.fmean(measured):8.0f} verifies/s"
+        f"   (the baseline: {len(measured)} measurements around the batch loads,"
+        f" {min(measured):.0f}-{max(measured):.0f})"
     )
     print(
         f"single-core Ed25519 verify (libsodium)     : {sodium:8.0f} verifies/s   (checked first)"
@@ -421,13 +521,15 @@ def run(
         + ", ".join(f"{latency:.2f} s" for latency in warmed)
         + "   (the first starts the check workers)"
     )
-    print(f"HTTP batch ingest, {BATCH} per request, 1 client : {batch:8.0f} events/s")
-    print(f"  ratio to single-core verify              : {batch / verify:8.2f}   (aim >= 1.0)")
-    print(f"  ratio to single-core libsodium verify    : {batch / sodium:8.2f}")
-    print(f"  stored answers when the load stopped     : {lag_line(lag)}")
-    print(f"HTTP batch ingest, {BATCH} per request, 4 clients: {batch_parallel:8.0f} events/s")
-    print(f"  ratio to single-core verify              : {batch_parallel / verify:8.2f}")
-    print(f"  stored answers when the load stopped     : {lag_line(lag_parallel)}")
+    for label, load in (("1 client ", batch), ("4 clients", batch_parallel)):
+        print(f"HTTP batch ingest, {BATCH} per request, {label}: {load.rate:8.0f} events/s")
+        print(
+            f"  ratio to single-core verify              : {load.ratio:8.2f}   (aim >= 1.0;"
+            f" {load.baseline_line()})"
+        )
+        print(f"  its windows (ratio to the verify rates around each): {load.windows_line()}")
+        print(f"  ratio to single-core libsodium verify    : {load.rate / sodium:8.2f}")
+        print(f"  stored answers when a window stopped     : {lag_line(load.worst_lag())}")
 
 
 if __name__ == "__main__":
