@@ -212,9 +212,10 @@ def paced(
     settle: Callable[[], Lag],
     verify: Callable[[], float],
 ) -> PacedLoad:
-    """Run each of ``windows`` (a load of batches of ``BATCH``) in turn; before the first and
-    after each, ``settle`` (wait for the stored answers to catch up) and ``verify`` (measure
-    the single-core verify rate, with nothing else running)."""
+    """Run each of ``windows`` (a load of batches of ``BATCH``) in turn, with ``verify`` (the
+    single-core verify rate, measured with nothing else running) called before the first (the
+    caller has let the stored answers catch up) and after each, once ``settle`` has waited for
+    the stored answers to catch up with it."""
     rates, lags, done = [verify()], [], []
     for window in windows:
         result = window()
