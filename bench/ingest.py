@@ -41,6 +41,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -194,8 +195,8 @@ class PacedLoad:
         """Each window's rate, and its ratio to the mean of the verify rates on either side."""
         return ", ".join(
             f"{events / seconds:.0f}/s ({events / seconds / ((before + after) / 2):.2f})"
-            for (events, seconds), before, after in zip(
-                self.windows, self.verify, self.verify[1:], strict=False
+            for (events, seconds), (before, after) in zip(
+                self.windows, pairwise(self.verify), strict=True
             )
         )
 
@@ -203,7 +204,7 @@ class PacedLoad:
         low, high = min(self.verify), max(self.verify)
         return (
             f"verify {self.baseline:.0f}/s, the mean of {len(self.verify)} measured around"
-            f" {len(self.lags)} windows: {low:.0f}-{high:.0f}"
+            f" {len(self.windows)} windows: {low:.0f}-{high:.0f}"
         )
 
 
